@@ -1,0 +1,369 @@
+//! The command line: argument parsing (clap), diagnostics on stderr, results on stdout, exit codes
+//! (0 success, 1 errors in the inputs, 2 usage errors).
+
+use crate::compile::{CompileOptions, check, compile};
+use crate::container::{self, Keys};
+use crate::diagnostic::{Diagnostic, MessageFormat, render, sort};
+use crate::exam::OutputFormat;
+use crate::merge::MergeOptions;
+use crate::plist::PlistStyle;
+use crate::schema;
+use crate::secret::Secret;
+use clap::{Args, Parser, Subcommand};
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "sebc",
+    version,
+    about = "Compile and validate Safe Exam Browser exam configurations"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile exam files into SEB configuration files.
+    Compile(CompileArgs),
+    /// Load, validate and merge exam files without writing anything.
+    Validate(ValidateArgs),
+    /// Read any .seb or plist file and print its canonical XML (or JSON).
+    Decode(DecodeArgs),
+    /// Print the generated JSON Schemas (exam file, SEB settings).
+    Schema(SchemaArgs),
+}
+
+#[derive(Args)]
+struct Report {
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Args)]
+struct CompileArgs {
+    /// Exam files (.yaml, .yml, .toml, .json).
+    #[arg(required = true)]
+    exams: Vec<PathBuf>,
+    /// Output directory.
+    #[arg(short = 'o', long = "out-dir", value_name = "DIR")]
+    out_dir: PathBuf,
+    /// Output format, overriding the exam file's `output.format`.
+    #[arg(long, value_enum)]
+    format: Option<OutputFormat>,
+    /// Plist byte format: indented, or SEB Server's compact export bytes.
+    #[arg(long, value_enum, default_value_t = PlistStyle::Indented)]
+    plist_style: PlistStyle,
+    /// Write only the settings the exam and its bases set, not every SEB default.
+    #[arg(long)]
+    minimal: bool,
+    #[command(flatten)]
+    password: PasswordArgs,
+    #[command(flatten)]
+    report: Report,
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    /// Exam files (.yaml, .yml, .toml, .json).
+    #[arg(required = true)]
+    exams: Vec<PathBuf>,
+    /// Tell which layer (default, base, exam file, service) set this SEB key, and its value.
+    #[arg(long, value_name = "KEY")]
+    explain: Option<String>,
+    #[arg(long)]
+    minimal: bool,
+    #[command(flatten)]
+    report: Report,
+}
+
+#[derive(Args)]
+struct PasswordArgs {
+    /// Environment variable holding the password (never pass secrets as arguments).
+    #[arg(long, value_name = "NAME", conflicts_with = "password_file")]
+    password_env: Option<String>,
+    /// File holding the password (one trailing newline is ignored).
+    #[arg(long, value_name = "PATH")]
+    password_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct DecodeArgs {
+    /// A .seb file (any container) or a plist.
+    file: PathBuf,
+    #[command(flatten)]
+    password: PasswordArgs,
+    /// Environment variable holding the admin password (for `pwcc` files).
+    #[arg(long, value_name = "NAME")]
+    admin_password_env: Option<String>,
+    /// Print the settings as JSON instead of XML.
+    #[arg(long)]
+    json: bool,
+    /// Largest decompressed size accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = container::DEFAULT_MAX_DECOMPRESSED)]
+    max_decompressed: u64,
+}
+
+#[derive(Args)]
+struct SchemaArgs {
+    /// Which schema to print.
+    #[arg(value_enum, default_value_t = WhichSchema::Exam)]
+    which: WhichSchema,
+    /// Write both schemas into this directory instead of printing.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum WhichSchema {
+    Exam,
+    Settings,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Compile(a) => run_compile(a),
+        Command::Validate(a) => run_validate(a),
+        Command::Decode(a) => run_decode(a),
+        Command::Schema(a) => run_schema(a),
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+fn display_of(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+/// Prints diagnostics to stderr, quoting source lines for the human format. Returns (errors, warnings).
+fn report(diags: &mut [Diagnostic], format: MessageFormat) -> (usize, usize) {
+    sort(diags);
+    let mut sources: HashMap<String, Option<String>> = HashMap::new();
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
+    for d in diags.iter() {
+        let src = sources
+            .entry(d.file.clone())
+            .or_insert_with(|| std::fs::read_to_string(&d.file).ok())
+            .as_deref();
+        let text = render(d, format, src);
+        let _ = if format == MessageFormat::Human {
+            writeln!(out, "{text}")
+        } else {
+            writeln!(out, "{text}")
+        };
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    (errors, diags.len() - errors)
+}
+
+fn outcome(errors: usize, warnings: usize, deny_warnings: bool) -> ExitCode {
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn read_password(args: &PasswordArgs) -> Result<Option<Secret>, String> {
+    if let Some(name) = &args.password_env {
+        return std::env::var(name)
+            .map(|v| Some(Secret::new(v.into_bytes())))
+            .map_err(|_| format!("environment variable `{name}` is not set"));
+    }
+    if let Some(path) = &args.password_file {
+        let r = crate::secret::SecretRef::File(crate::secret::FileRef {
+            file: path.to_string_lossy().into_owned(),
+        });
+        return r.resolve(Path::new("")).map(Some);
+    }
+    Ok(None)
+}
+
+fn run_compile(a: CompileArgs) -> ExitCode {
+    let password = match read_password(&a.password) {
+        Ok(p) => p,
+        Err(msg) => return usage_error(&msg),
+    };
+    let opts = CompileOptions {
+        out_dir: a.out_dir.clone(),
+        format: a.format,
+        style: a.plist_style,
+        merge: MergeOptions { minimal: a.minimal },
+        password,
+    };
+    let mut all = Vec::new();
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut written = 0;
+    let stdout = std::io::stdout();
+    for path in &a.exams {
+        let display = display_of(path);
+        let (compiled, mut diags) = compile(path, &display, &opts);
+        if let Some(c) = compiled {
+            if let Some(first) = ids.insert(c.id.clone(), display.clone()) {
+                diags.push(
+                    Diagnostic::error(
+                        "duplicate-exam-id",
+                        format!("exam id `{}` is also used by {first}", c.id),
+                    )
+                    .at(&display, Default::default())
+                    .pointer("/exam/id")
+                    .hint("each exam needs its own id: it names the output files"),
+                );
+            } else {
+                written += 1;
+                let _ = writeln!(stdout.lock(), "{}\t{}", c.id, c.output.display());
+            }
+        }
+        all.append(&mut diags);
+    }
+    let (errors, warnings) = report(&mut all, a.report.message_format);
+    if a.report.message_format == MessageFormat::Human {
+        eprintln!(
+            "{} exam(s), {written} file(s) written, {errors} error(s), {warnings} warning(s)",
+            a.exams.len()
+        );
+    }
+    outcome(errors, warnings, a.report.deny_warnings)
+}
+
+fn run_validate(a: ValidateArgs) -> ExitCode {
+    let mut all = Vec::new();
+    for path in &a.exams {
+        let display = display_of(path);
+        let mut checked = check(path, &display, MergeOptions { minimal: a.minimal });
+        if let (Some(key), Some(merged)) = (&a.explain, &checked.merged) {
+            println!("{}", explain(&display, key, merged));
+        }
+        all.append(&mut checked.diags);
+    }
+    let (errors, warnings) = report(&mut all, a.report.message_format);
+    if a.report.message_format == MessageFormat::Human {
+        eprintln!(
+            "{} exam(s) checked, {errors} error(s), {warnings} warning(s)",
+            a.exams.len()
+        );
+    }
+    outcome(errors, warnings, a.report.deny_warnings)
+}
+
+/// `--explain KEY`: the final value of a key and the layer that set it.
+fn explain(display: &str, key: &str, merged: &crate::merge::Merged) -> String {
+    match (merged.settings.get(key), merged.origins.get(key)) {
+        (Some(value), Some(layer)) => {
+            let shown = if key.starts_with("hashed") {
+                "(a SHA-256 hash, not shown)".to_string()
+            } else {
+                let mut v = plist::Value::Dictionary(plist::Dictionary::new());
+                if let plist::Value::Dictionary(d) = &mut v {
+                    d.insert(key.to_string(), value.clone());
+                }
+                serde_json::to_string(&crate::plist::to_json(value)).unwrap_or_default()
+            };
+            format!("{display}: {key} = {shown}\n  set by {layer}")
+        }
+        _ => {
+            let hint = crate::diagnostic::did_you_mean(key, crate::catalog::Catalog::get().keys())
+                .filter(|k| *k != key)
+                .map(|k| format!(" (did you mean `{k}`?)"))
+                .unwrap_or_default();
+            format!("{display}: {key} is not set{hint}")
+        }
+    }
+}
+
+fn run_decode(a: DecodeArgs) -> ExitCode {
+    let display = display_of(&a.file);
+    let password = match read_password(&a.password) {
+        Ok(p) => p,
+        Err(msg) => return usage_error(&msg),
+    };
+    let admin = match &a.admin_password_env {
+        Some(name) => match std::env::var(name) {
+            Ok(v) => Some(Secret::new(v.into_bytes())),
+            Err(_) => return usage_error(&format!("environment variable `{name}` is not set")),
+        },
+        None => None,
+    };
+    let fail = |msg: String| {
+        let mut d = [Diagnostic::error("decode", msg).at(&display, Default::default())];
+        report(&mut d, MessageFormat::Human);
+        ExitCode::from(1)
+    };
+    let bytes = match crate::load::read_file(&a.file, &display) {
+        Ok(b) => b,
+        Err(d) => return fail(d.message),
+    };
+    let keys = Keys {
+        password: password.as_ref().map(Secret::expose),
+        admin_password: admin.as_ref().map(Secret::expose),
+        max_decompressed: Some(a.max_decompressed),
+    };
+    let xml = match container::decode(&bytes, &keys) {
+        Ok((xml, _)) => xml,
+        Err(e) => return fail(e.to_string()),
+    };
+    let dict = match crate::plist::read_xml(&xml) {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
+    let out = if a.json {
+        let mut s =
+            serde_json::to_string_pretty(&crate::plist::to_json(&plist::Value::Dictionary(dict)))
+                .unwrap_or_default();
+        s.push('\n');
+        s.into_bytes()
+    } else {
+        crate::plist::write_xml(&dict, PlistStyle::Indented, &|_| false)
+    };
+    let _ = std::io::stdout().lock().write_all(&out);
+    ExitCode::SUCCESS
+}
+
+fn run_schema(a: SchemaArgs) -> ExitCode {
+    if let Some(dir) = a.out_dir {
+        for (name, value) in [
+            (schema::EXAM_SCHEMA_FILE, schema::exam_schema()),
+            (schema::SETTINGS_SCHEMA_FILE, schema::settings_schema()),
+        ] {
+            if let Err(e) = crate::emit::write_atomic(
+                &dir.join(name),
+                schema::to_pretty(&value).as_bytes(),
+                false,
+            ) {
+                eprintln!("error: cannot write {}: {e}", dir.join(name).display());
+                return ExitCode::from(1);
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    let value = match a.which {
+        WhichSchema::Exam => schema::exam_schema(),
+        WhichSchema::Settings => schema::settings_schema(),
+    };
+    print!("{}", schema::to_pretty(&value));
+    ExitCode::SUCCESS
+}
+
+#[allow(dead_code)]
+fn unique<T: std::hash::Hash + Eq>(items: impl IntoIterator<Item = T>) -> usize {
+    items.into_iter().collect::<HashSet<_>>().len()
+}

@@ -1,0 +1,168 @@
+//! Runs the pipeline for one exam file: load → validate → merge → emit. The CLI and the tests call
+//! this; it prints nothing itself.
+
+use crate::container::Protection;
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::emit;
+use crate::exam::{Encryption, OutputFormat};
+use crate::load::load_tree;
+use crate::merge::{MergeOptions, Merged, merge};
+use crate::plist::PlistStyle;
+use crate::secret::Secret;
+use crate::validate::{ValidExam, validate};
+use std::path::{Path, PathBuf};
+
+/// The result of load + validate + merge.
+pub struct Checked {
+    pub diags: Vec<Diagnostic>,
+    pub exam: Option<ValidExam>,
+    pub merged: Option<Merged>,
+}
+
+pub fn check(path: &Path, display: &str, opts: MergeOptions) -> Checked {
+    let tree = match load_tree(path, display) {
+        Ok(t) => t,
+        Err(diags) => {
+            return Checked {
+                diags,
+                exam: None,
+                merged: None,
+            };
+        }
+    };
+    let (exam, mut diags) = validate(tree);
+    let Some(exam) = exam else {
+        return Checked {
+            diags,
+            exam: None,
+            merged: None,
+        };
+    };
+    let (merged, mut more) = merge(&exam, opts);
+    diags.append(&mut more);
+    Checked {
+        diags,
+        exam: Some(exam),
+        merged,
+    }
+}
+
+#[derive(Default)]
+pub struct CompileOptions {
+    pub out_dir: PathBuf,
+    /// Overrides the exam file's `output.format`.
+    pub format: Option<OutputFormat>,
+    pub style: PlistStyle,
+    pub merge: MergeOptions,
+    /// Overrides the exam file's `output.encryption` password (`--password-env`/`--password-file`).
+    pub password: Option<Secret>,
+}
+
+/// One compiled exam.
+pub struct Compiled {
+    pub id: String,
+    pub output: PathBuf,
+}
+
+pub fn compile(
+    path: &Path,
+    display: &str,
+    opts: &CompileOptions,
+) -> (Option<Compiled>, Vec<Diagnostic>) {
+    let Checked {
+        mut diags,
+        exam,
+        merged,
+    } = check(path, display, opts.merge);
+    let (Some(exam), Some(merged)) = (exam, merged) else {
+        return (None, diags);
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags);
+    }
+    let format = opts.format.unwrap_or(exam.exam.output.format);
+    let id = exam.exam.exam.id.clone();
+    let err_at = |pointer: &str, code: &'static str, msg: String| {
+        Diagnostic::error(code, msg)
+            .at(&exam.source.display, exam.source.map.value(pointer))
+            .pointer(pointer)
+    };
+    let bytes = match format {
+        OutputFormat::Plist => emit::plist_bytes(&merged, opts.style),
+        OutputFormat::Seb => {
+            let base_dir = exam.source.path.parent().unwrap_or(Path::new(""));
+            let resolved;
+            let admin;
+            let protection = match (&opts.password, &exam.exam.output.encryption) {
+                (Some(pw), _) => Protection::Password(pw.expose()),
+                (None, Encryption::None) => Protection::RawXml,
+                (None, Encryption::Password(p)) => match p.password.resolve(base_dir) {
+                    Ok(secret) => {
+                        resolved = secret;
+                        Protection::Password(resolved.expose())
+                    }
+                    Err(msg) => {
+                        diags.push(err_at(
+                            "/output/encryption/password",
+                            "secret-unavailable",
+                            format!("cannot read the encryption password: {msg}"),
+                        ));
+                        return (None, diags);
+                    }
+                },
+                (None, Encryption::ConfiguringClient) => {
+                    admin = admin_password(&exam);
+                    match &admin {
+                        Ok(a) => Protection::ConfiguringClient(a.as_ref().map(Secret::expose)),
+                        Err(msg) => {
+                            diags.push(err_at(
+                                "/seb/adminPassword",
+                                "secret-unavailable",
+                                msg.clone(),
+                            ));
+                            return (None, diags);
+                        }
+                    }
+                }
+            };
+            match emit::seb_bytes(&merged, opts.style, protection) {
+                Ok(b) => b,
+                Err(msg) => {
+                    diags.push(Diagnostic::error("encrypt", msg).at(display, Pos::default()));
+                    return (None, diags);
+                }
+            }
+        }
+    };
+    let ext = match format {
+        OutputFormat::Plist => "plist",
+        OutputFormat::Seb => "seb",
+    };
+    let output = opts.out_dir.join(format!("{id}.{ext}"));
+    if let Err(e) = emit::write_atomic(&output, &bytes, false) {
+        diags.push(
+            Diagnostic::error(
+                "io",
+                format!(
+                    "cannot write {}: {}",
+                    output.display(),
+                    crate::load::io_reason(&e)
+                ),
+            )
+            .at(display, Pos::default()),
+        );
+        return (None, diags);
+    }
+    (Some(Compiled { id, output }), diags)
+}
+
+/// The admin password for `pwcc`, from the exam's own `seb.adminPassword` (None: the empty key).
+fn admin_password(exam: &ValidExam) -> Result<Option<Secret>, String> {
+    let Some(v) = exam.exam.seb.get("adminPassword") else {
+        return Ok(None);
+    };
+    let r: crate::secret::SecretRef =
+        serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+    r.resolve(exam.source.path.parent().unwrap_or(Path::new("")))
+        .map(Some)
+}

@@ -1,0 +1,264 @@
+//! The `.seb` container (spec `seb-file-format.md` §1): writing the layering SEB clients expect
+//! (inner gzip of the XML, prefix, outer gzip) and the robust reader of §1.4 with bounded decompression.
+
+use crate::rncryptor::{self, Params};
+use crate::secret::sha256_hex;
+use flate2::{Compression, GzBuilder, read::GzDecoder};
+use std::io::{Read, Write};
+
+/// Default cap on decompressed data (a gzip bomb is refused, not inflated).
+pub const DEFAULT_MAX_DECOMPRESSED: u64 = 64 * 1024 * 1024;
+
+/// How a `.seb` file is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protection<'a> {
+    /// Raw XML, the most portable unencrypted form (Moodle accepts only this).
+    RawXml,
+    /// `gzip("plnd" ‖ gzip(XML))`.
+    Plain,
+    /// `gzip("pswd" ‖ RNCryptor(gzip(XML)))` with the exam password.
+    Password(&'a [u8]),
+    /// `gzip("pwcc" ‖ RNCryptor(gzip(XML)))`, key = lowercase SHA-256 hex of the admin password, or "".
+    ConfiguringClient(Option<&'a [u8]>),
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut enc = GzBuilder::new().mtime(0).write(
+        Vec::with_capacity(data.len() / 4 + 64),
+        Compression::default(),
+    );
+    // Writing into a Vec cannot fail.
+    let _ = enc.write_all(data);
+    enc.finish().unwrap_or_default()
+}
+
+/// Writes a `.seb` file around the XML plist bytes.
+pub fn encode(xml: &[u8], protection: Protection<'_>) -> Result<Vec<u8>, String> {
+    let (prefix, payload): (&[u8; 4], Vec<u8>) = match protection {
+        Protection::RawXml => return Ok(xml.to_vec()),
+        Protection::Plain => (b"plnd", gzip(xml)),
+        Protection::Password(pw) => (
+            b"pswd",
+            rncryptor::encrypt(&gzip(xml), pw, &Params::random()?),
+        ),
+        Protection::ConfiguringClient(admin) => {
+            let key = admin.map(sha256_hex).unwrap_or_default();
+            (
+                b"pwcc",
+                rncryptor::encrypt(&gzip(xml), key.as_bytes(), &Params::random()?),
+            )
+        }
+    };
+    let mut block = Vec::with_capacity(4 + payload.len());
+    block.extend_from_slice(prefix);
+    block.extend_from_slice(&payload);
+    Ok(gzip(&block))
+}
+
+/// What the reader found, for `sebc decode` to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Xml,
+    GzipXml,
+    Plnd,
+    Pswd,
+    Pwcc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContainerError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("not a .seb file: unknown prefix {0:?} and no XML header")]
+    UnknownPrefix(String),
+    #[error(
+        "the file is encrypted with a password (`{0}`); give it with --password-env or --password-file"
+    )]
+    PasswordNeeded(&'static str),
+    #[error("{0}")]
+    Decrypt(#[from] rncryptor::DecryptError),
+    #[error("bad gzip data: {0}")]
+    Gzip(String),
+    #[error("decompressed data exceeds {0} bytes (raise the limit with --max-decompressed)")]
+    TooLarge(u64),
+    #[error(
+        "the file is encrypted for a certificate (`{0}`); sebc cannot read certificate-encrypted files yet"
+    )]
+    Certificate(&'static str),
+}
+
+/// Passwords a reader may try.
+#[derive(Default)]
+pub struct Keys<'a> {
+    /// The exam password for `pswd`.
+    pub password: Option<&'a [u8]>,
+    /// The admin password for `pwcc` (its hash is the key).
+    pub admin_password: Option<&'a [u8]>,
+    pub max_decompressed: Option<u64>,
+}
+
+fn is_gzip(d: &[u8]) -> bool {
+    d.starts_with(&[0x1f, 0x8b, 0x08])
+}
+
+fn gunzip(data: &[u8], limit: u64) -> Result<Vec<u8>, ContainerError> {
+    let mut out = Vec::new();
+    GzDecoder::new(data)
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| ContainerError::Gzip(e.to_string()))?;
+    if out.len() as u64 > limit {
+        return Err(ContainerError::TooLarge(limit));
+    }
+    Ok(out)
+}
+
+fn is_xml(d: &[u8]) -> bool {
+    d.len() >= 4 && d[..4].eq_ignore_ascii_case(b"<?xm")
+}
+
+/// Reads any container SEB clients accept and returns the XML plist bytes (spec §1.4).
+pub fn decode(data: &[u8], keys: &Keys<'_>) -> Result<(Vec<u8>, Layout), ContainerError> {
+    let limit = keys.max_decompressed.unwrap_or(DEFAULT_MAX_DECOMPRESSED);
+    if data.is_empty() {
+        return Err(ContainerError::Empty);
+    }
+    let outer;
+    let mut data = data;
+    let mut gz = false;
+    if is_gzip(data) {
+        outer = gunzip(data, limit)?;
+        data = &outer;
+        gz = true;
+    }
+    if is_xml(data) {
+        return Ok((
+            data.to_vec(),
+            if gz { Layout::GzipXml } else { Layout::Xml },
+        ));
+    }
+    if data.len() < 4 {
+        return Err(ContainerError::UnknownPrefix(
+            String::from_utf8_lossy(data).into_owned(),
+        ));
+    }
+    let (prefix, payload) = data.split_at(4);
+    let (inner, layout) = match prefix {
+        b"plnd" => (payload.to_vec(), Layout::Plnd),
+        b"pswd" => {
+            let pw = keys
+                .password
+                .ok_or(ContainerError::PasswordNeeded("pswd"))?;
+            (rncryptor::decrypt(payload, pw)?, Layout::Pswd)
+        }
+        b"pwcc" => (decrypt_pwcc(payload, keys)?, Layout::Pwcc),
+        b"pkhs" => return Err(ContainerError::Certificate("pkhs")),
+        b"phsk" => return Err(ContainerError::Certificate("phsk")),
+        other => {
+            return Err(ContainerError::UnknownPrefix(
+                String::from_utf8_lossy(other).into_owned(),
+            ));
+        }
+    };
+    let xml = if is_gzip(&inner) {
+        gunzip(&inner, limit)?
+    } else {
+        inner
+    };
+    if !is_xml(&xml) {
+        return Err(ContainerError::Gzip(
+            "the decrypted data is neither gzip nor an XML plist".into(),
+        ));
+    }
+    Ok((xml, layout))
+}
+
+/// `pwcc` candidates (spec §2.5): the admin password's hash in lowercase, uppercase, then "".
+fn decrypt_pwcc(payload: &[u8], keys: &Keys<'_>) -> Result<Vec<u8>, ContainerError> {
+    let mut candidates: Vec<Vec<u8>> = Vec::new();
+    if let Some(admin) = keys.admin_password {
+        let hash = sha256_hex(admin);
+        candidates.push(hash.to_uppercase().into_bytes());
+        candidates.insert(0, hash.into_bytes());
+    }
+    if let Some(pw) = keys.password {
+        candidates.push(pw.to_vec());
+    }
+    candidates.push(Vec::new());
+    let mut last = rncryptor::DecryptError::Hmac;
+    for key in candidates {
+        match rncryptor::decrypt(payload, &key) {
+            Ok(plain) => return Ok(plain),
+            Err(e) => last = e,
+        }
+    }
+    Err(match last {
+        rncryptor::DecryptError::Hmac if keys.admin_password.is_none() => {
+            ContainerError::PasswordNeeded("pwcc")
+        }
+        e => e.into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const XML: &[u8] = b"<?xml version=\"1.0\"?><plist version=\"1.0\"><dict/></plist>";
+
+    #[test]
+    fn every_layout_round_trips() {
+        let keys = Keys {
+            password: Some(b"pw"),
+            admin_password: Some(b"admin"),
+            ..Default::default()
+        };
+        for (p, layout) in [
+            (Protection::RawXml, Layout::Xml),
+            (Protection::Plain, Layout::Plnd),
+            (Protection::Password(b"pw"), Layout::Pswd),
+            (Protection::ConfiguringClient(Some(b"admin")), Layout::Pwcc),
+            (Protection::ConfiguringClient(None), Layout::Pwcc),
+        ] {
+            let file = encode(XML, p).unwrap();
+            assert_eq!(decode(&file, &keys).unwrap(), (XML.to_vec(), layout));
+        }
+    }
+
+    #[test]
+    fn gzip_header_has_mtime_zero() {
+        let file = encode(XML, Protection::Plain).unwrap();
+        assert_eq!(&file[..8], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn failures_are_distinct() {
+        let file = encode(XML, Protection::Password(b"pw")).unwrap();
+        assert_eq!(
+            decode(&file, &Keys::default()),
+            Err(ContainerError::PasswordNeeded("pswd"))
+        );
+        let wrong = Keys {
+            password: Some(b"nope"),
+            ..Default::default()
+        };
+        assert_eq!(
+            decode(&file, &wrong).unwrap_err().to_string(),
+            "wrong password or corrupted file (HMAC mismatch)"
+        );
+        assert!(matches!(
+            decode(b"abcdefgh", &Keys::default()),
+            Err(ContainerError::UnknownPrefix(_))
+        ));
+        assert!(matches!(
+            decode(&file[..file.len() / 2], &wrong),
+            Err(ContainerError::Gzip(_))
+        ));
+        let bomb = gzip(&vec![0u8; 1 << 20]);
+        let small = Keys {
+            max_decompressed: Some(1000),
+            ..Default::default()
+        };
+        assert_eq!(decode(&bomb, &small), Err(ContainerError::TooLarge(1000)));
+    }
+}

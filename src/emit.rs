@@ -1,0 +1,53 @@
+//! Stage 4, emit: the merged settings as canonical plist bytes, the `.seb` container around them,
+//! and atomic output files (temporary file + rename: an error never leaves a half-written output).
+
+use crate::container::{self, Protection};
+use crate::merge::{Merged, is_table};
+use crate::plist::{PlistStyle, write_xml};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The plist XML of the merged settings.
+pub fn plist_bytes(merged: &Merged, style: PlistStyle) -> Vec<u8> {
+    write_xml(&merged.settings, style, &is_table)
+}
+
+/// The `.seb` file of the merged settings.
+pub fn seb_bytes(
+    merged: &Merged,
+    style: PlistStyle,
+    protection: Protection<'_>,
+) -> Result<Vec<u8>, String> {
+    container::encode(&plist_bytes(merged, style), protection)
+}
+
+/// Writes `bytes` to `path` atomically. `private` files (holding tokens) get mode 0600.
+pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(if private { 0o600 } else { 0o644 });
+        }
+        let mut f = opts.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,252 @@
+//! The exam file's typed model: section and key names exactly as in the design (SEB's and SEB Server's
+//! own names). The JSON Schema `schemas/exam.schema.json` is generated from these types.
+
+use crate::secret::SecretRef;
+use indexmap::IndexMap;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+
+/// An exam file (YAML, TOML or JSON).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "sebc exam file")]
+pub struct ExamFile {
+    /// Editors' schema reference; ignored by sebc.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The exam itself.
+    pub exam: ExamInfo,
+    /// Bases applied in order before this file's settings (later wins): `.seb`, `.plist`, or exam/template files,
+    /// relative to this file.
+    #[serde(default)]
+    pub extends: Vec<String>,
+    /// SEB client settings by their SEB key.
+    #[serde(default)]
+    #[schemars(schema_with = "seb_settings_schema")]
+    pub seb: IndexMap<String, serde_json::Value>,
+    /// The SEB "Proctoring" tab: `jitsiMeet*`, `zoom*`, `proctoringAI*`, `screenProctoring*`, ...
+    #[serde(default)]
+    #[schemars(schema_with = "proctoring_tab_schema")]
+    pub proctoring: IndexMap<String, serde_json::Value>,
+    /// Exam-level live proctoring service (SEB Server `ProctoringServiceSettings`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ServiceSettings>,
+    /// Screen proctoring (SEB Server `ScreenProctoringSettings`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen_proctoring: Option<ScreenProctoringSettings>,
+    /// What to write.
+    #[serde(default)]
+    pub output: OutputOptions,
+}
+
+/// A template: an exam file without `exam`, used only through `extends`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateFile {
+    #[serde(default)]
+    pub extends: Vec<String>,
+    #[serde(default)]
+    pub seb: IndexMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub proctoring: IndexMap<String, serde_json::Value>,
+}
+
+fn seb_settings_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "$ref": "seb-settings.schema.json" })
+}
+
+fn proctoring_tab_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "$ref": "seb-settings.schema.json#/$defs/proctoringTab" })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ExamInfo {
+    /// Identifier used for file names and room names.
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"), length(max = 64))]
+    pub id: String,
+    /// Human-readable name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Start time (RFC 3339); bounds token lifetimes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "date-time"))]
+    pub start: Option<String>,
+    /// End time (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "date-time"))]
+    pub end: Option<String>,
+    /// Expected number of participants; sizes the collecting-room plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1000000))]
+    pub participants: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ProctoringServerType {
+    JitsiMeet,
+    Zoom,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ProctoringFeature {
+    TownHall,
+    OneToOne,
+    Broadcast,
+    EnableChat,
+}
+
+/// SEB Server's `ProctoringServiceSettings`, same JSON names and defaults.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ServiceSettings {
+    #[serde(default)]
+    pub enable_proctoring: bool,
+    /// `JITSI_MEET` or `ZOOM` (SEB Server's default is `ZOOM`).
+    #[serde(default = "default_server_type")]
+    pub server_type: ProctoringServerType,
+    #[serde(default, rename = "serverURL", skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "uri"))]
+    pub server_url: Option<String>,
+    /// Clients per collecting room; `<= 0` means unlimited.
+    #[serde(default = "default_room_size")]
+    pub collecting_room_size: i32,
+    #[serde(default = "all_features")]
+    pub enabled_features: Vec<ProctoringFeature>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_secret: Option<SecretRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<SecretRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sdk_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sdk_secret: Option<SecretRef>,
+    #[serde(default)]
+    pub use_zoom_app_client_for_collecting_room: bool,
+}
+
+fn default_server_type() -> ProctoringServerType {
+    ProctoringServerType::Zoom
+}
+fn default_room_size() -> i32 {
+    20
+}
+fn all_features() -> Vec<ProctoringFeature> {
+    use ProctoringFeature::*;
+    vec![TownHall, OneToOne, Broadcast, EnableChat]
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CollectingStrategy {
+    Exam,
+    ApplySebGroups,
+}
+
+/// SEB Server's `ScreenProctoringSettings`, same JSON names.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenProctoringSettings {
+    #[serde(rename = "enableScreenProctoring", default)]
+    pub enable_screen_proctoring: bool,
+    #[serde(
+        rename = "spsServiceURL",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(extend("format" = "uri"))]
+    pub sps_service_url: Option<String>,
+    #[serde(rename = "spsAPIKey", default, skip_serializing_if = "Option::is_none")]
+    pub sps_api_key: Option<String>,
+    #[serde(
+        rename = "spsAPISecret",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sps_api_secret: Option<SecretRef>,
+    #[serde(
+        rename = "spsAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sps_account_id: Option<String>,
+    #[serde(
+        rename = "spsAccountPassword",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sps_account_password: Option<SecretRef>,
+    #[serde(rename = "spsCollectingStrategy", default = "default_strategy")]
+    pub collecting_strategy: CollectingStrategy,
+    #[serde(
+        rename = "spsCollectingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(length(min = 3, max = 255))]
+    pub collecting_group_name: Option<String>,
+    #[serde(rename = "spsCollectingGroupSize", default)]
+    #[schemars(range(min = 0))]
+    pub collecting_group_size: i32,
+    #[serde(
+        rename = "spsSEBGroupsSelection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub seb_groups_selection: Option<String>,
+}
+
+fn default_strategy() -> CollectingStrategy {
+    CollectingStrategy::Exam
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// A `.seb` file (see `encryption`).
+    #[default]
+    Seb,
+    /// A plain XML property list.
+    Plist,
+}
+
+/// Encryption of a `.seb` output.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Encryption {
+    /// Unencrypted.
+    #[default]
+    None,
+    /// Password for configuring a client (`pwcc`): the key is the admin password's hash.
+    ConfiguringClient,
+    /// Password for starting the exam (`pswd`).
+    #[serde(untagged)]
+    Password(PasswordEncryption),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordEncryption {
+    pub password: SecretRef,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutputOptions {
+    #[serde(default)]
+    pub format: OutputFormat,
+    #[serde(default)]
+    pub encryption: Encryption,
+}

@@ -1,0 +1,25 @@
+//! sebc: a compiler and validator for Safe Exam Browser (SEB) exam configurations.
+//!
+//! The pipeline runs in one direction, one module per stage:
+//! [`load`] (exam files and bases into values with source positions) →
+//! [`validate`] (JSON Schema, settings catalog, semantic rules) →
+//! [`merge`] (SEB defaults ← bases ← `seb` ← `proctoring`, with provenance) →
+//! [`emit`] (canonical plist, output files).
+//! Format modules ([`plist`]) and shared types ([`diagnostic`], [`catalog`], [`exam`], [`secret`])
+//! serve the stages; no stage reaches back into an earlier one.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod catalog;
+pub mod cli;
+pub mod compile;
+pub mod container;
+pub mod diagnostic;
+pub mod emit;
+pub mod exam;
+pub mod load;
+pub mod merge;
+pub mod plist;
+pub mod rncryptor;
+pub mod schema;
+pub mod secret;
+pub mod validate;

@@ -1,0 +1,137 @@
+//! Stage 1, load: read an exam file (YAML, TOML or JSON) into a JSON value plus a [`SourceMap`]
+//! (JSON pointer → line:column), and read plist/`.seb` bases into plist dictionaries.
+//! Every syntax goes through the same [`Node`] tree, so the three syntaxes give the same value.
+
+mod json;
+mod node;
+mod toml;
+mod tree;
+mod yaml;
+
+pub use node::{LineIndex, Node, NodeValue, SourceMap, escape_segment, pos_of_offset};
+pub use tree::{ExamTree, LoadedBase, MAX_EXTENDS_DEPTH, load_tree, read_settings_file};
+
+use crate::diagnostic::{Diagnostic, Pos};
+use std::path::{Path, PathBuf};
+
+/// Largest exam or base file sebc reads (exam files are small; this bounds memory for hostile input).
+pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+/// Deepest nesting accepted in an exam file.
+pub const MAX_DEPTH: usize = 64;
+
+/// An exam (or template) file, parsed, with positions for diagnostics.
+#[derive(Debug, Clone)]
+pub struct LoadedExam {
+    pub path: PathBuf,
+    /// The path as the user gave it, used in diagnostics.
+    pub display: String,
+    pub text: String,
+    pub value: serde_json::Value,
+    pub map: SourceMap,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Yaml,
+    Toml,
+    Json,
+}
+
+impl Syntax {
+    pub fn of(path: &Path) -> Option<Syntax> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "yaml" | "yml" => Some(Syntax::Yaml),
+            "toml" => Some(Syntax::Toml),
+            "json" => Some(Syntax::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Reads a file with a size limit; the error is a diagnostic naming the file.
+pub fn read_file(path: &Path, display: &str) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| {
+        Diagnostic::error("io", format!("cannot read {display}: {}", io_reason(&e)))
+            .at(display, Pos::default())
+    })?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            Diagnostic::error("io", format!("cannot read {display}: {}", io_reason(&e)))
+                .at(display, Pos::default())
+        })?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(Diagnostic::error(
+            "too-large",
+            format!(
+                "{display} is larger than {} MiB",
+                MAX_FILE_SIZE / 1024 / 1024
+            ),
+        )
+        .at(display, Pos::default()));
+    }
+    Ok(bytes)
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Loads an exam file; the syntax comes from the extension.
+pub fn load_exam(path: &Path, display: &str) -> Result<LoadedExam, Vec<Diagnostic>> {
+    let Some(syntax) = Syntax::of(path) else {
+        return Err(vec![
+            Diagnostic::error("unknown-format", format!("{display}: not an exam file"))
+                .at(display, Pos::default())
+                .hint("exam files end in .yaml, .yml, .toml or .json"),
+        ]);
+    };
+    let bytes = read_file(path, display).map_err(|d| vec![d])?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let pos = node::pos_of_offset(
+            &String::from_utf8_lossy(e.as_bytes()),
+            e.utf8_error().valid_up_to(),
+        );
+        vec![Diagnostic::error("parse", "the file is not valid UTF-8").at(display, pos)]
+    })?;
+    parse_exam(&text, syntax, path, display)
+}
+
+/// Parses exam text of a known syntax (also used by tests and benchmarks without a file).
+pub fn parse_exam(
+    text: &str,
+    syntax: Syntax,
+    path: &Path,
+    display: &str,
+) -> Result<LoadedExam, Vec<Diagnostic>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let node = match syntax {
+        Syntax::Yaml => yaml::parse(text),
+        Syntax::Toml => toml::parse(text),
+        Syntax::Json => json::parse(text),
+    }
+    .map_err(|(msg, pos)| vec![Diagnostic::error("parse", msg).at(display, pos)])?;
+    let mut map = SourceMap::default();
+    let mut diags = Vec::new();
+    let value = node.into_json(&mut String::new(), &mut map, &mut diags, 0);
+    let diags: Vec<Diagnostic> = diags
+        .into_iter()
+        .map(|(d, pos)| d.at(display, pos))
+        .collect();
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok(LoadedExam {
+        path: path.to_path_buf(),
+        display: display.to_string(),
+        text: text.to_string(),
+        value,
+        map,
+    })
+}

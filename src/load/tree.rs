@@ -1,0 +1,160 @@
+//! Resolving `extends`: each exam's bases, recursively, in the order they apply (a base's own bases
+//! first), with cycle and depth checks. Plist and `.seb` bases are read through the container reader.
+
+use super::{LoadedExam, Syntax, load_exam, read_file};
+use crate::diagnostic::Diagnostic;
+use serde_json::Value;
+use std::path::{Component, Path, PathBuf};
+
+/// Deepest chain of `extends` accepted.
+pub const MAX_EXTENDS_DEPTH: usize = 16;
+
+/// An exam and all its bases, flattened in application order.
+#[derive(Debug)]
+pub struct ExamTree {
+    pub main: LoadedExam,
+    pub bases: Vec<LoadedBase>,
+}
+
+#[derive(Debug)]
+pub enum LoadedBase {
+    Plist {
+        display: String,
+        dict: plist::Dictionary,
+    },
+    Template(LoadedExam),
+}
+
+/// Loads an exam file and its `extends` chain. Problems in bases are reported at the `extends` entry.
+pub fn load_tree(path: &Path, display: &str) -> Result<ExamTree, Vec<Diagnostic>> {
+    let main = load_exam(path, display)?;
+    let mut bases = Vec::new();
+    let mut diags = Vec::new();
+    let mut stack = vec![canonical(path)];
+    expand(&main, &mut stack, &mut bases, &mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok(ExamTree { main, bases })
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// `a/b/../c` → `a/c`, for readable paths in diagnostics.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir
+                if out
+                    .components()
+                    .next_back()
+                    .is_some_and(|l| matches!(l, Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn expand(
+    exam: &LoadedExam,
+    stack: &mut Vec<PathBuf>,
+    out: &mut Vec<LoadedBase>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(entries) = exam.value.get("extends").and_then(Value::as_array) else {
+        return;
+    };
+    let dir = exam.path.parent().unwrap_or(Path::new(""));
+    let display_dir = Path::new(&exam.display).parent().unwrap_or(Path::new(""));
+    for (i, entry) in entries.iter().enumerate() {
+        let Some(rel) = entry.as_str() else { continue }; // the schema reports it
+        let pointer = format!("/extends/{i}");
+        let at = exam.map.value(&pointer);
+        let err = |code: &'static str, msg: String| {
+            Diagnostic::error(code, msg)
+                .at(&exam.display, at)
+                .pointer(&pointer)
+        };
+        let path = dir.join(rel);
+        let display = normalize(&display_dir.join(rel))
+            .to_string_lossy()
+            .into_owned();
+        let key = canonical(&path);
+        if let Some(start) = stack.iter().position(|p| *p == key) {
+            let names: Vec<String> = stack[start..]
+                .iter()
+                .chain(std::iter::once(&key))
+                .map(|p| {
+                    p.file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                })
+                .collect();
+            diags.push(
+                err(
+                    "extends-cycle",
+                    format!("`extends` forms a cycle: {}", names.join(" → ")),
+                )
+                .hint("a base must not extend, directly or indirectly, the file that uses it"),
+            );
+            continue;
+        }
+        if stack.len() > MAX_EXTENDS_DEPTH {
+            diags.push(err(
+                "extends-too-deep",
+                format!("`extends` chain deeper than {MAX_EXTENDS_DEPTH} files"),
+            ));
+            continue;
+        }
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("seb" | "plist" | "xml") => match read_settings_file(&path, &display) {
+                Ok(dict) => out.push(LoadedBase::Plist { display, dict }),
+                Err(msg) => diags.push(err("base-unreadable", msg)),
+            },
+            _ if Syntax::of(&path).is_some() => match load_exam(&path, &display) {
+                Ok(base) => {
+                    stack.push(key);
+                    expand(&base, stack, out, diags);
+                    stack.pop();
+                    out.push(LoadedBase::Template(base));
+                }
+                Err(mut d) => {
+                    if d.iter().any(|d| d.code == "io") {
+                        diags.push(err(
+                            "base-unreadable",
+                            format!("cannot read base `{rel}`: no such file"),
+                        ));
+                    } else {
+                        diags.append(&mut d);
+                    }
+                }
+            },
+            _ => diags.push(
+                err(
+                    "base-unreadable",
+                    format!("`{rel}` is not a base sebc can read"),
+                )
+                .hint("bases are .seb, .plist, or exam/template files (.yaml, .yml, .toml, .json)"),
+            ),
+        }
+    }
+}
+
+/// Reads a `.seb` or `.plist` file's settings (unencrypted containers; passwords come with `sebc decode`).
+pub fn read_settings_file(path: &Path, display: &str) -> Result<plist::Dictionary, String> {
+    let bytes = read_file(path, display).map_err(|d| d.message)?;
+    let keys = crate::container::Keys::default();
+    let (xml, _) =
+        crate::container::decode(&bytes, &keys).map_err(|e| format!("{display}: {e}"))?;
+    crate::plist::read_xml(&xml).map_err(|e| format!("{display}: {e}"))
+}

@@ -1,0 +1,298 @@
+//! Stage 3, merge: SEB defaults ← `extends` bases ← `seb` ← `proctoring` ← what the service settings
+//! imply, into one settings dictionary typed by the catalog. Each key remembers the layer that set it.
+
+use crate::catalog::{Catalog, Column, Setting, SettingType};
+use crate::diagnostic::Diagnostic;
+use crate::exam::ProctoringServerType;
+use crate::load::{LoadedExam, escape_segment};
+use crate::secret::{SecretRef, sha256_hex};
+use crate::validate::{ValidBase, ValidExam, base64_decode};
+use indexmap::IndexMap;
+use plist::Value as P;
+use serde::Serialize;
+use serde_json::Value as J;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "layer", rename_all = "camelCase")]
+pub enum Layer {
+    /// The catalog's default.
+    Default,
+    /// A base file named in `extends`.
+    Base { file: String },
+    /// The `seb` or `proctoring` section of an exam or template file (`pointer` is the JSON pointer).
+    File {
+        file: String,
+        line: u32,
+        col: u32,
+        pointer: String,
+    },
+    /// Implied by the exam's `service` or `screenProctoring` settings.
+    Service { pointer: String },
+}
+
+impl std::fmt::Display for Layer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Layer::Default => f.write_str("sebc's default (settings catalog)"),
+            Layer::Base { file } => write!(f, "base {file}"),
+            Layer::File {
+                file,
+                line,
+                col,
+                pointer,
+            } => write!(f, "{file}:{line}:{col} ({pointer})"),
+            Layer::Service { pointer } => write!(f, "the exam's service settings ({pointer})"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MergeOptions {
+    /// Write only what the author and the bases set, not every catalog default.
+    pub minimal: bool,
+}
+
+/// The merged settings of one exam.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    pub settings: plist::Dictionary,
+    pub origins: BTreeMap<String, Layer>,
+}
+
+impl Merged {
+    fn set(&mut self, key: &str, value: P, layer: Layer) {
+        self.settings.insert(key.to_string(), value);
+        self.origins.insert(key.to_string(), layer);
+    }
+}
+
+pub fn merge(exam: &ValidExam, opts: MergeOptions) -> (Option<Merged>, Vec<Diagnostic>) {
+    let catalog = Catalog::get();
+    let mut m = Merged {
+        settings: plist::Dictionary::new(),
+        origins: BTreeMap::new(),
+    };
+    let mut diags = Vec::new();
+    if !opts.minimal {
+        for s in catalog.settings.iter().filter(|s| s.emit_default) {
+            if let Some(d) = &s.default {
+                m.set(
+                    &s.key,
+                    to_plist(d, s.ty, s.columns.as_deref()),
+                    Layer::Default,
+                );
+            }
+        }
+    }
+    for base in &exam.bases {
+        match base {
+            ValidBase::Plist { display, dict } => {
+                for (k, v) in dict {
+                    m.set(
+                        k,
+                        v.clone(),
+                        Layer::Base {
+                            file: display.clone(),
+                        },
+                    );
+                }
+            }
+            ValidBase::Template { source, template } => {
+                apply(&mut m, &mut diags, source, "seb", &template.seb);
+                apply(
+                    &mut m,
+                    &mut diags,
+                    source,
+                    "proctoring",
+                    &template.proctoring,
+                );
+            }
+        }
+    }
+    apply(&mut m, &mut diags, &exam.source, "seb", &exam.exam.seb);
+    apply(
+        &mut m,
+        &mut diags,
+        &exam.source,
+        "proctoring",
+        &exam.exam.proctoring,
+    );
+    reconcile_services(&mut m, &mut diags, exam);
+    if diags.iter().any(Diagnostic::is_error) {
+        (None, diags)
+    } else {
+        (Some(m), diags)
+    }
+}
+
+fn apply(
+    m: &mut Merged,
+    diags: &mut Vec<Diagnostic>,
+    src: &LoadedExam,
+    section: &str,
+    settings: &IndexMap<String, J>,
+) {
+    let catalog = Catalog::get();
+    let base_dir = src.path.parent().unwrap_or(Path::new(""));
+    for (key, value) in settings {
+        let pointer = format!("/{section}/{}", escape_segment(key));
+        let pos = src.map.value(&pointer);
+        let layer = Layer::File {
+            file: src.display.clone(),
+            line: pos.line,
+            col: pos.col,
+            pointer: pointer.clone(),
+        };
+        let Some(setting) = catalog.setting(key) else {
+            continue;
+        }; // validate rejected unknown keys
+        if let Some(target) = &setting.hashed_into {
+            match serde_json::from_value::<SecretRef>(value.clone())
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.resolve(base_dir))
+            {
+                Ok(secret) => m.set(target, P::String(sha256_hex(secret.expose())), layer),
+                Err(msg) => diags.push(
+                    Diagnostic::error("secret-unavailable", format!("cannot read `{key}`: {msg}"))
+                        .at(&src.display, pos)
+                        .pointer(&pointer)
+                        .hint("set the variable or create the file before running sebc"),
+                ),
+            }
+            continue;
+        }
+        if let Some(expands) = &setting.expands_to {
+            let choice = value.as_i64().map(|i| i.to_string()).unwrap_or_default();
+            if let Some(J::Object(keys)) = expands.get(&choice) {
+                for (k, v) in keys {
+                    m.set(k, generic(v), layer.clone());
+                }
+            }
+            continue;
+        }
+        m.set(
+            key,
+            to_plist(value, setting.ty, setting.columns.as_deref()),
+            layer,
+        );
+    }
+}
+
+/// Converts a validated JSON value to the plist type the catalog gives it.
+fn to_plist(v: &J, ty: SettingType, columns: Option<&[Column]>) -> P {
+    match (ty, v) {
+        (SettingType::Boolean, J::Bool(b)) => P::Boolean(*b),
+        (SettingType::Integer, J::Number(n)) => P::Integer(
+            n.as_i64()
+                .unwrap_or_else(|| n.as_f64().unwrap_or(0.0) as i64)
+                .into(),
+        ),
+        (SettingType::Real, J::Number(n)) => P::Real(n.as_f64().unwrap_or(0.0)),
+        (SettingType::String, J::String(s)) => P::String(s.clone()),
+        (SettingType::Data, J::String(s)) => P::Data(base64_decode(s).unwrap_or_default()),
+        (SettingType::ArrayOfDicts, J::Array(rows)) => P::Array(
+            rows.iter()
+                .map(|row| to_plist(row, SettingType::Dict, columns))
+                .collect(),
+        ),
+        (SettingType::Dict, J::Object(obj)) if columns.is_some() => {
+            let mut d = plist::Dictionary::new();
+            for col in columns.unwrap_or_default() {
+                match obj.get(&col.key) {
+                    Some(value) => d.insert(
+                        col.key.clone(),
+                        to_plist(value, col.ty, col.columns.as_deref()),
+                    ),
+                    // Fill what the author left out, so every client sees the same row.
+                    None => match &col.default {
+                        Some(default) => d.insert(
+                            col.key.clone(),
+                            to_plist(default, col.ty, col.columns.as_deref()),
+                        ),
+                        None => None,
+                    },
+                };
+            }
+            P::Dictionary(d)
+        }
+        _ => generic(v),
+    }
+}
+
+/// JSON to plist by the value's own shape (for keys of unknown type and table cells).
+fn generic(v: &J) -> P {
+    match v {
+        J::Null => P::String(String::new()),
+        J::Bool(b) => P::Boolean(*b),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => P::Integer(i.into()),
+            None => P::Real(n.as_f64().unwrap_or(0.0)),
+        },
+        J::String(s) => P::String(s.clone()),
+        J::Array(items) => P::Array(items.iter().map(generic).collect()),
+        J::Object(obj) => P::Dictionary(obj.iter().map(|(k, v)| (k.clone(), generic(v))).collect()),
+    }
+}
+
+/// The service settings imply Proctoring-tab switches; an explicit contradiction is an error.
+fn reconcile_services(m: &mut Merged, diags: &mut Vec<Diagnostic>, exam: &ValidExam) {
+    let mut implied: Vec<(&str, &str)> = Vec::new();
+    if let Some(service) = exam.exam.service.as_ref().filter(|s| s.enable_proctoring) {
+        implied.push(match service.server_type {
+            ProctoringServerType::JitsiMeet => ("jitsiMeetEnable", "/service/enableProctoring"),
+            ProctoringServerType::Zoom => ("zoomEnable", "/service/enableProctoring"),
+        });
+    }
+    if exam
+        .exam
+        .screen_proctoring
+        .as_ref()
+        .is_some_and(|s| s.enable_screen_proctoring)
+    {
+        implied.push((
+            "enableScreenProctoring",
+            "/screenProctoring/enableScreenProctoring",
+        ));
+    }
+    for (key, pointer) in implied {
+        if let (
+            Some(P::Boolean(false)),
+            Some(Layer::File {
+                file,
+                line,
+                col,
+                pointer: set_at,
+            }),
+        ) = (m.settings.get(key), m.origins.get(key))
+        {
+            let src = &exam.source;
+            diags.push(
+                Diagnostic::error(
+                    "proctoring-conflict",
+                    format!("`{key}` is false at {file}:{line}:{col}, but {pointer} turns the service on"),
+                )
+                .at(&src.display, src.map.value(pointer))
+                .pointer(pointer)
+                .hint(format!("remove `{key}` from {set_at} (sebc sets it from the service) or disable the service")),
+            );
+            continue;
+        }
+        m.set(
+            key,
+            P::Boolean(true),
+            Layer::Service {
+                pointer: pointer.to_string(),
+            },
+        );
+    }
+}
+
+/// True when `key` is a table whose catalog type is an array of dictionaries.
+pub fn is_table(key: &str) -> bool {
+    Catalog::get()
+        .setting(key)
+        .is_some_and(|s: &Setting| s.ty == SettingType::ArrayOfDicts)
+}

@@ -1,0 +1,256 @@
+//! The canonical XML writer (spec `seb-file-format.md` §5): first bytes `<?xml`, no BOM, keys in SEB's key
+//! order, exact types. Two byte formats: indented (SEB for macOS's layout) and compact (SEB Server's).
+
+use super::key_order;
+use base64::Engine;
+use plist::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum PlistStyle {
+    /// Readable: tab indentation, `<true/>`, `<string></string>`, one element per line (SEB for macOS).
+    #[default]
+    Indented,
+    /// SEB Server's exact export bytes: no whitespace, `<true />`, `<string />`, `<array></array>`.
+    Compact,
+}
+
+const MAC_HEADER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n<plist version=\"1.0\">\n";
+const SERVER_HEADER: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?><!DOCTYPE plist PUBLIC \"-//Apple Computer//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\"><plist version=\"1.0\">";
+
+/// Writes a settings dictionary as an XML plist. Keys are written in SEB's key order whatever the
+/// dictionary's order. `is_table`, for the compact style, tells which top-level keys are tables
+/// (SEB Server writes an empty table as `<array />` and an empty string list as `<array></array>`).
+pub fn write_xml(
+    root: &plist::Dictionary,
+    style: PlistStyle,
+    is_table: &dyn Fn(&str) -> bool,
+) -> Vec<u8> {
+    let mut w = Writer {
+        out: String::with_capacity(64 * 1024),
+        style,
+        is_table,
+    };
+    match style {
+        PlistStyle::Indented => {
+            w.out.push_str(MAC_HEADER);
+            w.dict(root, 0, true);
+            w.out.push_str("</plist>\n");
+        }
+        PlistStyle::Compact => {
+            w.out.push_str(SERVER_HEADER);
+            w.dict(root, 0, true);
+            w.out.push_str("</plist>");
+        }
+    }
+    w.out.into_bytes()
+}
+
+struct Writer<'a> {
+    out: String,
+    style: PlistStyle,
+    is_table: &'a dyn Fn(&str) -> bool,
+}
+
+impl Writer<'_> {
+    fn indent(&mut self, depth: usize) {
+        if self.style == PlistStyle::Indented {
+            for _ in 0..depth {
+                self.out.push('\t');
+            }
+        }
+    }
+    fn newline(&mut self) {
+        if self.style == PlistStyle::Indented {
+            self.out.push('\n');
+        }
+    }
+    fn line(&mut self, depth: usize, text: &str) {
+        self.indent(depth);
+        self.out.push_str(text);
+        self.newline();
+    }
+
+    fn dict(&mut self, d: &plist::Dictionary, depth: usize, top: bool) {
+        if d.is_empty() && self.style == PlistStyle::Indented && !top {
+            return self.line(depth, "<dict/>");
+        }
+        self.line(depth, "<dict>");
+        let mut entries: Vec<(&String, &Value)> = d.iter().collect();
+        entries.sort_by(|a, b| key_order(a.0, b.0));
+        for (k, v) in entries {
+            self.indent(depth + 1);
+            self.out.push_str("<key>");
+            escape_into(&mut self.out, k);
+            self.out.push_str("</key>");
+            self.newline();
+            let table = top && (self.is_table)(k);
+            self.value(v, depth + 1, table);
+        }
+        self.line(depth, "</dict>");
+    }
+
+    fn value(&mut self, v: &Value, depth: usize, is_table: bool) {
+        let compact = self.style == PlistStyle::Compact;
+        match v {
+            Value::Boolean(b) => {
+                let text = match (b, compact) {
+                    (true, false) => "<true/>",
+                    (false, false) => "<false/>",
+                    (true, true) => "<true />",
+                    (false, true) => "<false />",
+                };
+                self.line(depth, text);
+            }
+            Value::Integer(i) => {
+                let text = match (i.as_signed(), i.as_unsigned()) {
+                    (Some(s), _) => s.to_string(),
+                    (None, Some(u)) => u.to_string(),
+                    (None, None) => "0".to_string(),
+                };
+                self.line(depth, &format!("<integer>{text}</integer>"));
+            }
+            Value::Real(r) => {
+                let text = if compact {
+                    decimal_format(*r)
+                } else {
+                    shortest_real(*r)
+                };
+                self.line(depth, &format!("<real>{text}</real>"));
+            }
+            Value::String(s) if s.is_empty() => {
+                self.line(
+                    depth,
+                    if compact {
+                        "<string />"
+                    } else {
+                        "<string></string>"
+                    },
+                );
+            }
+            Value::String(s) => {
+                self.indent(depth);
+                self.out.push_str("<string>");
+                escape_into(&mut self.out, s);
+                self.out.push_str("</string>");
+                self.newline();
+            }
+            Value::Data(bytes) => {
+                let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+                self.line(depth, &format!("<data>{b64}</data>"));
+            }
+            Value::Date(d) => {
+                self.line(depth, &format!("<date>{}</date>", d.to_xml_format()));
+            }
+            Value::Array(items) if items.is_empty() => {
+                let text = match (compact, is_table) {
+                    (false, _) => "<array/>",
+                    (true, true) => "<array />",
+                    (true, false) => "<array></array>",
+                };
+                self.line(depth, text);
+            }
+            Value::Array(items) => {
+                self.line(depth, "<array>");
+                for item in items {
+                    self.value(item, depth + 1, false);
+                }
+                self.line(depth, "</array>");
+            }
+            Value::Dictionary(d) => self.dict(d, depth, false),
+            // UIDs only occur in binary keyed archives, never in SEB settings.
+            _ => self.line(depth, "<string></string>"),
+        }
+    }
+}
+
+/// XML text escaping as SEB's writers do it (`&`, `<`, `>`; quotes need no escaping in element text).
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Shortest text that reads back as the same f64, without exponent (`1`, `0.1`, `1.5`).
+fn shortest_real(r: f64) -> String {
+    if r == 0.0 {
+        return "0".to_string();
+    }
+    format!("{r}")
+}
+
+/// Java's `DecimalFormat("0.##############")`: at most 14 decimals, no trailing zeros, no exponent.
+fn decimal_format(r: f64) -> String {
+    let s = format!("{r:.14}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dict(entries: Vec<(&str, Value)>) -> plist::Dictionary {
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
+    }
+
+    #[test]
+    fn compact_style_is_seb_servers_byte_format() {
+        let d = dict(vec![
+            ("URLFilterRules", Value::Array(vec![])),
+            ("allowQuit", Value::Boolean(true)),
+            ("sebAllowedVersions", Value::Array(vec![])),
+            ("blacklistURLFilter", Value::String(String::new())),
+            ("defaultPageZoomLevel", Value::Real(1.0)),
+            ("allowedDisplaysMaxNumber", Value::Integer(1.into())),
+        ]);
+        let xml = String::from_utf8(write_xml(&d, PlistStyle::Compact, &|k| {
+            k == "URLFilterRules"
+        }))
+        .unwrap();
+        assert_eq!(
+            xml,
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><!DOCTYPE plist PUBLIC \"-//Apple Computer//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\"><plist version=\"1.0\"><dict><key>allowedDisplaysMaxNumber</key><integer>1</integer><key>allowQuit</key><true /><key>blacklistURLFilter</key><string /><key>defaultPageZoomLevel</key><real>1</real><key>sebAllowedVersions</key><array></array><key>URLFilterRules</key><array /></dict></plist>"
+        );
+    }
+
+    #[test]
+    fn indented_style_escapes_and_nests() {
+        let inner = dict(vec![
+            ("expression", Value::String("a&b<c>\"".into())),
+            ("active", Value::Boolean(false)),
+        ]);
+        let d = dict(vec![
+            ("rules", Value::Array(vec![Value::Dictionary(inner)])),
+            ("salt", Value::Data(vec![0, 1, 2])),
+            ("zoom", Value::Real(0.1)),
+        ]);
+        let xml = String::from_utf8(write_xml(&d, PlistStyle::Indented, &|_| false)).unwrap();
+        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist"));
+        assert!(xml.ends_with("</dict>\n</plist>\n"));
+        assert!(xml.contains("\t<key>rules</key>\n\t<array>\n\t\t<dict>\n\t\t\t<key>active</key>\n\t\t\t<false/>\n\t\t\t<key>expression</key>\n\t\t\t<string>a&amp;b&lt;c&gt;\"</string>\n"));
+        assert!(xml.contains("<data>AAEC</data>"));
+        assert!(xml.contains("<real>0.1</real>"));
+    }
+
+    #[test]
+    fn reals() {
+        assert_eq!(decimal_format(1.0), "1");
+        assert_eq!(decimal_format(1.5), "1.5");
+        assert_eq!(decimal_format(0.1), "0.1");
+        assert_eq!(decimal_format(-0.0), "0");
+        assert_eq!(shortest_real(1.0), "1");
+        assert_eq!(shortest_real(1e-7), "0.0000001");
+    }
+}
