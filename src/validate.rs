@@ -356,6 +356,29 @@ fn unknown_key(src: &LoadedExam, parent: &str, key: &str) -> Diagnostic {
                 }
             }
         },
+        _ if parent.starts_with("/seb/") || parent.starts_with("/proctoring/") => {
+            // A column of a table row (`/seb/URLFilterRules/0`) or of a composite table (`/seb/proxies`).
+            let mut segs = parent.split('/').skip(2);
+            let table = segs.next().unwrap_or("");
+            let row = segs.next().and_then(|r| r.parse::<usize>().ok());
+            let columns: Vec<&str> = catalog
+                .setting(table)
+                .and_then(|s| s.columns.as_ref())
+                .map(|c| c.iter().map(|c| c.key.as_str()).collect())
+                .unwrap_or_default();
+            let place = match row {
+                Some(r) => format!("row {} of `{table}`", r + 1),
+                None => format!("`{table}`"),
+            };
+            let d = Diagnostic::error(
+                "unknown-column",
+                format!("unknown column `{key}` in {place}"),
+            );
+            match did_you_mean(key, columns.iter().copied()) {
+                Some(k) => d.hint(format!("did you mean `{k}`?")),
+                None => d.hint(format!("columns: {}", columns.join(", "))),
+            }
+        }
         _ => {
             let known = known_keys(parent);
             let d = Diagnostic::error(

@@ -105,6 +105,9 @@ impl Parser {
         loop {
             self.ws();
             let key_pos = self.pos();
+            if self.peek() == Some('}') && !entries.is_empty() {
+                return Err(self.err("trailing comma before `}` (JSON does not allow it)"));
+            }
             if self.peek() != Some('"') {
                 return Err(self.err("expected a string key"));
             }
@@ -132,6 +135,9 @@ impl Parser {
         }
         loop {
             self.ws();
+            if self.peek() == Some(']') && !items.is_empty() {
+                return Err(self.err("trailing comma before `]` (JSON does not allow it)"));
+            }
             items.push(self.value(depth + 1)?);
             self.ws();
             match self.bump() {

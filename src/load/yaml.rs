@@ -26,7 +26,18 @@ pub fn parse(text: &str) -> Result<Node, (String, Pos)> {
 /// serde-saphyr's messages may carry a quoted snippet; sebc prints its own, so keep the first line
 /// and drop a trailing "at line X column Y" that repeats the position.
 fn first_line(msg: &str) -> String {
-    let line = msg.lines().next().unwrap_or("invalid YAML").trim();
+    let mut line = msg.lines().next().unwrap_or("invalid YAML").trim();
+    line = line.strip_prefix("error: ").unwrap_or(line);
+    // "line 7 column 3: message" repeats the position sebc prints itself.
+    if line.starts_with("line ")
+        && let Some((_, rest)) = line.split_once(": ")
+    {
+        line = rest;
+    }
+    let line = line
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(line);
     let line = line.split(" at line ").next().unwrap_or(line);
     format!("invalid YAML: {}", line.trim_end_matches(['.', ',']))
 }
