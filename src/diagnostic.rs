@@ -30,6 +30,9 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The value at this location is a secret: renderers must not quote it.
+    #[serde(skip)]
+    pub secret: bool,
 }
 
 impl Diagnostic {
@@ -43,6 +46,7 @@ impl Diagnostic {
             pointer: String::new(),
             message: message.into(),
             hint: None,
+            secret: false,
         }
     }
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
@@ -63,6 +67,11 @@ impl Diagnostic {
     }
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+    /// Marks the location as holding a secret, so its source line is quoted with the value masked.
+    pub fn secret(mut self) -> Self {
+        self.secret = true;
         self
     }
     pub fn is_error(&self) -> bool {
@@ -110,12 +119,17 @@ fn render_human(d: &Diagnostic, source: Option<&str>) -> String {
     let text = source.and_then(|s| s.lines().nth(d.line as usize - 1));
     if let Some(text) = text {
         let text = text.trim_end_matches('\r');
-        let shown: String = text
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .collect();
         let caret_col = (d.col.max(1) - 1) as usize;
         let width = token_width(text, caret_col);
+        let shown: String = text
+            .chars()
+            .enumerate()
+            .map(|(i, c)| match c {
+                _ if d.secret && i >= caret_col && i < caret_col + width => '*',
+                '\t' => ' ',
+                c => c,
+            })
+            .collect();
         let _ = writeln!(out, "{gutter} |");
         let _ = writeln!(out, "{} | {}", d.line, shown);
         let _ = write!(

@@ -267,6 +267,11 @@ fn schema_diagnostics(src: &LoadedExam, e: &jsonschema::ValidationError) -> Vec<
         }
         _ => Diagnostic::error("schema", format!("{}", e.masked())),
     };
+    let d = if is_secret_location(&pointer) {
+        d.secret()
+    } else {
+        d
+    };
     vec![d.at(file, at).pointer(pointer)]
 }
 
@@ -535,6 +540,7 @@ fn literal_secret_warning(
                 "literal-secret",
                 format!("{} is written in the file", subject(pointer)),
             )
+            .secret()
             .at(&src.display, src.map.value(pointer))
             .pointer(pointer)
             .hint("secrets in git leak; use { env: NAME } or { file: PATH }"),

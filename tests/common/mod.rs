@@ -1,0 +1,98 @@
+//! Helpers shared by the integration tests: running the real `sebc` binary with the fixture secrets
+//! in its environment, listing fixtures, and locating the external test vectors.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Secrets the fixtures reference, by environment variable. Distinctive values, so a leak scan finds them.
+pub const SECRETS: &[(&str, &str)] = &[
+    ("SEBC_FIXTURE_QUIT_PASSWORD", "quit-Fx7Qz19-secret"),
+    ("SEBC_FIXTURE_ADMIN_PASSWORD", "admin-Kp2Wm84-secret"),
+    ("SEBC_FIXTURE_JITSI_SECRET", "jitsi-Hs9Lr27-secret"),
+    (
+        "SEBC_FIXTURE_ZOOM_CLIENT_SECRET",
+        "zoomclient-Vd3Ny65-secret",
+    ),
+    ("SEBC_FIXTURE_ZOOM_SDK_SECRET", "zoomsdk-Tb8Jc41-secret"),
+    ("SEBC_FIXTURE_SPS_SECRET", "sps-Qe5Gu93-secret"),
+    ("SEBC_FIXTURE_SPS_PASSWORD", "spspw-Ra6Xk22-secret"),
+    ("SEBC_FIXTURE_EXAM_PASSWORD", "exam-Wn4Pf58-secret"),
+];
+
+/// The secret stored in `fixtures/secrets/quit-password.txt`.
+pub const FILE_SECRET: &str = "quit-fixture-secret";
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `sebc` binary, run from the repository root with the fixture secrets set.
+pub fn sebc() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sebc"));
+    c.current_dir(root());
+    for (k, v) in SECRETS {
+        c.env(k, v);
+    }
+    c
+}
+
+pub fn run(args: &[&str]) -> Output {
+    sebc().args(args).output().expect("sebc runs")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Exam files directly in `dir` (relative to the repository root), sorted.
+pub fn exam_files(dir: &str) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join(dir))
+        .expect("fixture dir exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "yml" | "toml" | "json")
+                )
+        })
+        .map(|p| {
+            p.strip_prefix(root())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The external SEB test vectors (`../shared/seb-vectors`, or `SEB_VECTORS_DIR`), if present.
+pub fn vectors_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("SEB_VECTORS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/seb-vectors"));
+    if dir.join("README.md").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED: SEB test vectors not found at {} (set SEB_VECTORS_DIR to run these checks)",
+            dir.display()
+        );
+        None
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    sebc::secret::sha256_hex(bytes)
+}
+
+pub fn read(p: impl AsRef<Path>) -> Vec<u8> {
+    std::fs::read(p.as_ref()).unwrap_or_else(|e| panic!("read {}: {e}", p.as_ref().display()))
+}

@@ -1,0 +1,149 @@
+//! Every fixture through the real binary: valid exams compile (snapshots of what they write),
+//! invalid exams fail with exit code 1 and the diagnostics in the snapshots, in all three formats.
+
+mod common;
+use common::*;
+
+fn name_of(file: &str) -> String {
+    std::path::Path::new(file)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .replace('.', "_")
+}
+
+#[test]
+fn valid_fixtures_compile_and_minimal_outputs_match_snapshots() {
+    let files = exam_files("fixtures/valid");
+    assert!(files.len() >= 6, "at least six valid fixtures");
+    for file in files {
+        let out = tempfile::tempdir().unwrap();
+        let o = run(&[
+            "compile",
+            &file,
+            "-o",
+            out.path().to_str().unwrap(),
+            "--minimal",
+            "--format",
+            "plist",
+        ]);
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        let written: Vec<_> = std::fs::read_dir(out.path()).unwrap().collect();
+        assert_eq!(written.len(), 1, "{file} writes one file");
+        let path = written[0].as_ref().unwrap().path();
+        let xml = String::from_utf8(read(&path)).unwrap();
+        assert!(stdout(&o).starts_with(&format!(
+            "{}\t",
+            path.file_stem().unwrap().to_string_lossy()
+        )));
+        insta::assert_snapshot!(format!("minimal_{}", name_of(&file)), xml);
+    }
+}
+
+#[test]
+fn invalid_fixtures_fail_with_exit_1_and_diagnostics_match_snapshots() {
+    let files = exam_files("fixtures/invalid");
+    assert!(files.len() >= 12, "at least twelve invalid fixtures");
+    for file in files {
+        let o = run(&["validate", &file]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{file} must fail:\n{}",
+            stderr(&o)
+        );
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{file}: {err}");
+        assert!(
+            err.contains(&format!("--> {file}")) || err.contains("--> fixtures/"),
+            "{file} names a file: {err}"
+        );
+        insta::assert_snapshot!(format!("diagnostics_{}", name_of(&file)), err);
+
+        // The same problems as JSON lines and GitHub annotations.
+        let json = stderr(&run(&["validate", &file, "--message-format", "json"]));
+        let lines: Vec<serde_json::Value> = json
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert!(!lines.is_empty());
+        for d in &lines {
+            for field in [
+                "code", "severity", "file", "line", "col", "pointer", "message",
+            ] {
+                assert!(d.get(field).is_some(), "{file}: {field} missing in {d}");
+            }
+            assert!(
+                d["line"].as_u64().unwrap() >= 1,
+                "{file}: every diagnostic has a line: {d}"
+            );
+        }
+        let gh = stderr(&run(&["validate", &file, "--message-format", "github"]));
+        assert_eq!(
+            gh.lines().count(),
+            lines.len(),
+            "{file}: one annotation per diagnostic"
+        );
+        assert!(
+            gh.lines()
+                .all(|l| l.starts_with("::error file=") || l.starts_with("::warning file="))
+        );
+    }
+}
+
+#[test]
+fn all_problems_of_all_files_are_reported_in_one_run() {
+    let files = exam_files("fixtures/invalid");
+    let mut args = vec!["validate", "--message-format", "json"];
+    args.extend(files.iter().map(String::as_str));
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(1));
+    let reported: std::collections::BTreeSet<String> = stderr(&o)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["file"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    for f in &files {
+        let cycle_in_support = f.ends_with("extends-cycle.yaml");
+        assert!(
+            reported.contains(f) || cycle_in_support,
+            "{f} has no diagnostic in a multi-file run"
+        );
+    }
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let exam = dir.path().join("w.yaml");
+    std::fs::write(
+        &exam,
+        "exam: { id: w }\nseb:\n  startURL: https://x.example\n  quitPassword: literal-pw\n",
+    )
+    .unwrap();
+    let o = run(&["validate", exam.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning[literal-secret]"));
+    assert!(
+        !stderr(&o).contains("literal-pw"),
+        "the literal secret is not echoed"
+    );
+    let o = run(&["validate", exam.to_str().unwrap(), "--deny-warnings"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&["compile"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["validate", "x.yaml", "--message-format", "xml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+}
