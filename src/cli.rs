@@ -10,7 +10,7 @@ use crate::plist::PlistStyle;
 use crate::schema;
 use crate::secret::Secret;
 use clap::{Args, Parser, Subcommand};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -65,6 +65,9 @@ struct CompileArgs {
     /// Write only the settings the exam and its bases set, not every SEB default.
     #[arg(long)]
     minimal: bool,
+    /// Write unencrypted .seb files as raw XML (what Moodle accepts) instead of gzip("plnd" + gzip(XML)).
+    #[arg(long)]
+    raw_xml: bool,
     #[command(flatten)]
     password: PasswordArgs,
     #[command(flatten)]
@@ -165,11 +168,7 @@ fn report(diags: &mut [Diagnostic], format: MessageFormat) -> (usize, usize) {
             .or_insert_with(|| std::fs::read_to_string(&d.file).ok())
             .as_deref();
         let text = render(d, format, src);
-        let _ = if format == MessageFormat::Human {
-            writeln!(out, "{text}")
-        } else {
-            writeln!(out, "{text}")
-        };
+        let _ = writeln!(out, "{text}");
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     (errors, diags.len() - errors)
@@ -209,6 +208,7 @@ fn run_compile(a: CompileArgs) -> ExitCode {
         style: a.plist_style,
         merge: MergeOptions { minimal: a.minimal },
         password,
+        raw_xml: a.raw_xml,
     };
     let mut all = Vec::new();
     let mut ids: HashMap<String, String> = HashMap::new();
@@ -361,9 +361,4 @@ fn run_schema(a: SchemaArgs) -> ExitCode {
     };
     print!("{}", schema::to_pretty(&value));
     ExitCode::SUCCESS
-}
-
-#[allow(dead_code)]
-fn unique<T: std::hash::Hash + Eq>(items: impl IntoIterator<Item = T>) -> usize {
-    items.into_iter().collect::<HashSet<_>>().len()
 }

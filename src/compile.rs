@@ -56,6 +56,8 @@ pub struct CompileOptions {
     pub merge: MergeOptions,
     /// Overrides the exam file's `output.encryption` password (`--password-env`/`--password-file`).
     pub password: Option<Secret>,
+    /// Write unencrypted `.seb` files as raw XML (Moodle accepts only that) instead of `plnd`.
+    pub raw_xml: bool,
 }
 
 /// One compiled exam.
@@ -95,7 +97,8 @@ pub fn compile(
             let admin;
             let protection = match (&opts.password, &exam.exam.output.encryption) {
                 (Some(pw), _) => Protection::Password(pw.expose()),
-                (None, Encryption::None) => Protection::RawXml,
+                (None, Encryption::None) if opts.raw_xml => Protection::RawXml,
+                (None, Encryption::None) => Protection::Plain,
                 (None, Encryption::Password(p)) => match p.password.resolve(base_dir) {
                     Ok(secret) => {
                         resolved = secret;

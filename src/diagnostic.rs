@@ -282,11 +282,11 @@ mod tests {
         let s = render(
             &d,
             MessageFormat::Human,
-            Some("seb:\n  allowQuit:  \"yes\"\n"),
+            Some("seb:\n  allowQuit: \"yes\"\n"),
         );
         assert_eq!(
             s,
-            "error[wrong-type]: expected a boolean\n --> exam.yaml:2:14\n  |\n2 |   allowQuit:  \"yes\"\n  |              ^^^^^ /seb/allowQuit\n  = help: write true or false\n"
+            "error[wrong-type]: expected a boolean\n --> exam.yaml:2:14\n  |\n2 |   allowQuit: \"yes\"\n  |              ^^^^^ /seb/allowQuit\n  = help: write true or false\n"
         );
     }
 }

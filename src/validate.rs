@@ -19,6 +19,7 @@ pub struct ValidExam {
 }
 
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // a handful per exam
 pub enum ValidBase {
     /// A plist or `.seb` base: settings as read.
     Plist {
