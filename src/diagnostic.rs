@@ -120,16 +120,19 @@ fn render_human(d: &Diagnostic, source: Option<&str>) -> String {
     if let Some(text) = text {
         let text = text.trim_end_matches('\r');
         let caret_col = (d.col.max(1) - 1) as usize;
-        let width = token_width(text, caret_col);
-        let shown: String = text
+        let mut width = token_width(text, caret_col);
+        let mut shown: String = text
             .chars()
-            .enumerate()
-            .map(|(i, c)| match c {
-                _ if d.secret && i >= caret_col && i < caret_col + width => '*',
-                '\t' => ' ',
-                c => c,
-            })
+            .map(|c| if c == '\t' { ' ' } else { c })
             .collect();
+        if d.secret {
+            // Never quote a secret: everything from the value to the end of the line is masked.
+            shown = shown.chars().take(caret_col).collect::<String>() + "********";
+            width = 8;
+        } else if let Some(masked) = mask_secret_assignment(&shown) {
+            // A line that assigns a secret-looking key (a parse error near a secret, say).
+            shown = masked;
+        }
         let _ = writeln!(out, "{gutter} |");
         let _ = writeln!(out, "{} | {}", d.line, shown);
         let _ = write!(
@@ -153,6 +156,20 @@ fn finish_human(mut out: String, d: &Diagnostic, gutter: &str) -> String {
         let _ = writeln!(out, "{gutter} = help: {hint}");
     }
     out
+}
+
+/// `  appSecret: abc` → `  appSecret: ********` for keys that name secrets, passwords or tokens.
+fn mask_secret_assignment(line: &str) -> Option<String> {
+    let sep = line.find([':', '='])?;
+    let key = line[..sep].to_lowercase();
+    if !["secret", "password", "token"]
+        .iter()
+        .any(|w| key.contains(w))
+        || line[sep + 1..].trim().is_empty()
+    {
+        return None;
+    }
+    Some(format!("{} ********", &line[..=sep]))
 }
 
 /// Width of the token starting at `col` (in chars): up to the end of a word, a quoted string or the line.

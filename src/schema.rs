@@ -12,8 +12,40 @@ const BASE_URI: &str = "sebc:///schemas/";
 
 /// The exam-file schema, as committed in `schemas/exam.schema.json`.
 pub fn exam_schema() -> Value {
-    let schema = schemars::schema_for!(crate::exam::ExamFile);
-    schema.to_value()
+    // An absent section is written by leaving it out, not as `null`: no `anyOf [T, null]` wrappers,
+    // so validation errors point into the section instead of at it.
+    let mut schema = schemars::schema_for!(crate::exam::ExamFile).to_value();
+    strip_null_options(&mut schema);
+    schema
+}
+
+/// `{"anyOf": [S, {"type": "null"}], ...}` → `S` plus the other keywords (and `"type": [T, "null"]` → `T`).
+fn strip_null_options(v: &mut Value) {
+    match v {
+        Value::Object(obj) => {
+            let null = json!({ "type": "null" });
+            if let Some(Value::Array(branches)) = obj.get("anyOf")
+                && branches.len() == 2
+                && branches[1] == null
+                && let Some(Value::Object(inner)) = branches.first().cloned()
+            {
+                obj.remove("anyOf");
+                for (k, val) in inner {
+                    obj.entry(k).or_insert(val);
+                }
+            }
+            if let Some(Value::Array(types)) = obj.get("type")
+                && types.len() == 2
+                && types[1] == "null"
+            {
+                let t = types[0].clone();
+                obj.insert("type".into(), t);
+            }
+            obj.values_mut().for_each(strip_null_options);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_null_options),
+        _ => {}
+    }
 }
 
 /// The SEB settings schema, as committed in `schemas/seb-settings.schema.json`.

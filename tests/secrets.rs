@@ -1,0 +1,105 @@
+//! No secret reaches an output file, stdout, stderr or a snapshot: every fixture is compiled in every
+//! format and validated in every message format, and every byte produced is scanned for each fixture
+//! secret (and for the secret read from a file).
+
+mod common;
+use common::*;
+
+fn all_secrets() -> Vec<&'static str> {
+    SECRETS
+        .iter()
+        .map(|(_, v)| *v)
+        .chain(std::iter::once(FILE_SECRET))
+        .collect()
+}
+
+fn assert_clean(what: &str, bytes: &[u8]) {
+    for secret in all_secrets() {
+        let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+        assert!(!found, "secret {secret:?} leaked into {what}");
+    }
+}
+
+#[test]
+fn no_secret_in_outputs_stdout_or_stderr() {
+    let mut exams = exam_files("fixtures/valid");
+    exams.extend(exam_files("fixtures/invalid"));
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let mut runs = Vec::new();
+    for exam in &exams {
+        for args in [
+            vec!["compile", exam, "-o", o, "--format", "plist"],
+            vec!["compile", exam, "-o", o, "--format", "seb"],
+            vec!["compile", exam, "-o", o, "--format", "seb", "--raw-xml"],
+            vec![
+                "compile",
+                exam,
+                "-o",
+                o,
+                "--plist-style",
+                "compact",
+                "--format",
+                "plist",
+            ],
+            vec!["validate", exam, "--message-format", "json"],
+            vec!["validate", exam, "--message-format", "github"],
+            vec!["validate", exam, "--explain", "hashedQuitPassword"],
+        ] {
+            runs.push(run(&args));
+        }
+    }
+    for (i, r) in runs.iter().enumerate() {
+        assert_clean(&format!("stdout of run {i}"), &r.stdout);
+        assert_clean(&format!("stderr of run {i}"), &r.stderr);
+    }
+    let mut files = 0;
+    for entry in std::fs::read_dir(out.path()).unwrap() {
+        let path = entry.unwrap().path();
+        assert_clean(&path.display().to_string(), &read(&path));
+        // Unencrypted containers: scan the decompressed XML too.
+        if let Ok((xml, _)) = sebc::container::decode(&read(&path), &Default::default()) {
+            assert_clean(&format!("{} (decoded)", path.display()), &xml);
+        }
+        files += 1;
+    }
+    assert!(files >= 6, "outputs were written ({files})");
+}
+
+#[test]
+fn no_secret_in_snapshots_or_committed_files() {
+    for dir in [
+        "tests/snapshots",
+        "schemas",
+        "fixtures/valid",
+        "fixtures/invalid",
+    ] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                assert_clean(&path.display().to_string(), &read(&path));
+            }
+        }
+    }
+}
+
+#[test]
+fn wrong_type_for_a_secret_does_not_echo_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let exam = dir.path().join("e.yaml");
+    std::fs::write(
+        &exam,
+        "exam: { id: e }\nseb: { startURL: 'https://x.example' }\nservice:\n  enableProctoring: true\n  serverType: JITSI_MEET\n  serverURL: https://meet.example.org\n  appKey: k\n  appSecret: [quit-Fx7Qz19-secret]\n",
+    )
+    .unwrap();
+    for format in ["human", "json", "github"] {
+        let o = run(&[
+            "validate",
+            exam.to_str().unwrap(),
+            "--message-format",
+            format,
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        assert_clean("stderr", &o.stderr);
+    }
+}
