@@ -34,6 +34,8 @@ enum Command {
     Validate(ValidateArgs),
     /// Read any .seb or plist file and print its canonical XML (or JSON).
     Decode(DecodeArgs),
+    /// Print the Config Key of a .seb, plist or exam file.
+    ConfigKey(ConfigKeyArgs),
     /// Print the generated JSON Schemas (exam file, SEB settings).
     Schema(SchemaArgs),
 }
@@ -116,6 +118,28 @@ struct DecodeArgs {
 }
 
 #[derive(Args)]
+struct ConfigKeyArgs {
+    /// A .seb file (any container), a plist, or an exam file (the key of what `compile` writes).
+    file: PathBuf,
+    /// Also print the exact SEB-JSON string that was hashed (before the key).
+    #[arg(long)]
+    show_json: bool,
+    /// Also print the X-SafeExamBrowser-ConfigKeyHash header value for this URL (fragment removed).
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// For exam files: the key of `compile --minimal` output.
+    #[arg(long)]
+    minimal: bool,
+    #[command(flatten)]
+    password: PasswordArgs,
+    /// Environment variable holding the admin password (for `pwcc` files).
+    #[arg(long, value_name = "NAME")]
+    admin_password_env: Option<String>,
+    #[command(flatten)]
+    report: Report,
+}
+
+#[derive(Args)]
 struct SchemaArgs {
     /// Which schema to print.
     #[arg(value_enum, default_value_t = WhichSchema::Exam)]
@@ -143,6 +167,7 @@ pub fn main() -> ExitCode {
         Command::Compile(a) => run_compile(a),
         Command::Validate(a) => run_validate(a),
         Command::Decode(a) => run_decode(a),
+        Command::ConfigKey(a) => run_config_key(a),
         Command::Schema(a) => run_schema(a),
     }
 }
@@ -230,7 +255,13 @@ fn run_compile(a: CompileArgs) -> ExitCode {
                 );
             } else {
                 written += 1;
-                let _ = writeln!(stdout.lock(), "{}\t{}", c.id, c.output.display());
+                let _ = writeln!(
+                    stdout.lock(),
+                    "{}\t{}\t{}",
+                    c.id,
+                    c.output.display(),
+                    c.config_key
+                );
             }
         }
         all.append(&mut diags);
@@ -290,16 +321,23 @@ fn explain(display: &str, key: &str, merged: &crate::merge::Merged) -> String {
     }
 }
 
-fn run_decode(a: DecodeArgs) -> ExitCode {
-    let display = display_of(&a.file);
-    let password = match read_password(&a.password) {
-        Ok(p) => p,
-        Err(msg) => return usage_error(&msg),
-    };
-    let admin = match &a.admin_password_env {
+/// Reads the settings of a `.seb` or plist file; `Err` is the exit code after reporting.
+fn read_settings(
+    file: &Path,
+    password: &PasswordArgs,
+    admin_password_env: Option<&str>,
+    max_decompressed: u64,
+) -> Result<plist::Dictionary, ExitCode> {
+    let display = display_of(file);
+    let password = read_password(password).map_err(|msg| usage_error(&msg))?;
+    let admin = match admin_password_env {
         Some(name) => match std::env::var(name) {
             Ok(v) => Some(Secret::new(v.into_bytes())),
-            Err(_) => return usage_error(&format!("environment variable `{name}` is not set")),
+            Err(_) => {
+                return Err(usage_error(&format!(
+                    "environment variable `{name}` is not set"
+                )));
+            }
         },
         None => None,
     };
@@ -308,22 +346,25 @@ fn run_decode(a: DecodeArgs) -> ExitCode {
         report(&mut d, MessageFormat::Human);
         ExitCode::from(1)
     };
-    let bytes = match crate::load::read_file(&a.file, &display) {
-        Ok(b) => b,
-        Err(d) => return fail(d.message),
-    };
+    let bytes = crate::load::read_file(file, &display).map_err(|d| fail(d.message))?;
     let keys = Keys {
         password: password.as_ref().map(Secret::expose),
         admin_password: admin.as_ref().map(Secret::expose),
-        max_decompressed: Some(a.max_decompressed),
+        max_decompressed: Some(max_decompressed),
     };
-    let xml = match container::decode(&bytes, &keys) {
-        Ok((xml, _)) => xml,
-        Err(e) => return fail(e.to_string()),
-    };
-    let dict = match crate::plist::read_xml(&xml) {
+    let (xml, _) = container::decode(&bytes, &keys).map_err(|e| fail(e.to_string()))?;
+    crate::plist::read_xml(&xml).map_err(fail)
+}
+
+fn run_decode(a: DecodeArgs) -> ExitCode {
+    let dict = match read_settings(
+        &a.file,
+        &a.password,
+        a.admin_password_env.as_deref(),
+        a.max_decompressed,
+    ) {
         Ok(d) => d,
-        Err(e) => return fail(e),
+        Err(code) => return code,
     };
     let out = if a.json {
         let mut s =
@@ -336,6 +377,58 @@ fn run_decode(a: DecodeArgs) -> ExitCode {
     };
     let _ = std::io::stdout().lock().write_all(&out);
     ExitCode::SUCCESS
+}
+
+fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
+    let display = display_of(&a.file);
+    let mut diags = Vec::new();
+    let settings = if crate::load::Syntax::of(&a.file).is_some() {
+        let checked = check(&a.file, &display, MergeOptions { minimal: a.minimal });
+        diags = checked.diags;
+        match checked.merged {
+            Some(m) if !diags.iter().any(Diagnostic::is_error) => m.settings,
+            _ => {
+                report(&mut diags, a.report.message_format);
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        let dict = match read_settings(
+            &a.file,
+            &a.password,
+            a.admin_password_env.as_deref(),
+            container::DEFAULT_MAX_DECOMPRESSED,
+        ) {
+            Ok(d) => d,
+            Err(code) => return code,
+        };
+        // Someone else's file: divergences are warnings (sebc refuses to write them).
+        for d in crate::configkey::lint(&dict) {
+            diags.push(
+                Diagnostic::warning("config-key-divergence", d.message)
+                    .at(&display, Default::default())
+                    .pointer(d.pointer)
+                    .hint("SEB for Windows and macOS may compute different keys for this file"),
+            );
+        }
+        dict
+    };
+    let (errors, warnings) = report(&mut diags, a.report.message_format);
+    let json = crate::configkey::seb_json(&settings);
+    let key = crate::configkey::config_key(&settings);
+    let mut out = std::io::stdout().lock();
+    if a.show_json {
+        let _ = writeln!(out, "{json}");
+    }
+    let _ = writeln!(out, "{key}");
+    if let Some(url) = &a.url {
+        let _ = writeln!(
+            out,
+            "X-SafeExamBrowser-ConfigKeyHash: {}",
+            crate::configkey::config_key_hash(url, &key)
+        );
+    }
+    outcome(errors, warnings, a.report.deny_warnings)
 }
 
 fn run_schema(a: SchemaArgs) -> ExitCode {

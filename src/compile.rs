@@ -40,6 +40,9 @@ pub fn check(path: &Path, display: &str, opts: MergeOptions) -> Checked {
     };
     let (merged, mut more) = merge(&exam, opts);
     diags.append(&mut more);
+    if let Some(m) = &merged {
+        diags.extend(portability_errors(m));
+    }
     Checked {
         diags,
         exam: Some(exam),
@@ -64,6 +67,8 @@ pub struct CompileOptions {
 pub struct Compiled {
     pub id: String,
     pub output: PathBuf,
+    /// The Config Key of the written settings.
+    pub config_key: String,
 }
 
 pub fn compile(
@@ -156,7 +161,15 @@ pub fn compile(
         );
         return (None, diags);
     }
-    (Some(Compiled { id, output }), diags)
+    let config_key = crate::configkey::config_key(&merged.settings);
+    (
+        Some(Compiled {
+            id,
+            output,
+            config_key,
+        }),
+        diags,
+    )
 }
 
 /// The admin password for `pwcc`, from the exam's own `seb.adminPassword` (None: the empty key).
@@ -168,4 +181,49 @@ fn admin_password(exam: &ValidExam) -> Result<Option<Secret>, String> {
         serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
     r.resolve(exam.source.path.parent().unwrap_or(Path::new("")))
         .map(Some)
+}
+
+/// sebc never writes a configuration whose Config Key differs between SEB clients (spec §4.2):
+/// each divergence in the merged settings is an error at the place that set the key.
+fn portability_errors(merged: &Merged) -> Vec<Diagnostic> {
+    use crate::merge::Layer;
+    crate::configkey::lint(&merged.settings)
+        .into_iter()
+        .map(|d| {
+            let top = d
+                .pointer
+                .split('/')
+                .nth(1)
+                .unwrap_or("")
+                .replace("~1", "/")
+                .replace("~0", "~");
+            let rest = d
+                .pointer
+                .get(crate::load::escape_segment(&top).len() + 1..)
+                .unwrap_or("");
+            let diag = Diagnostic::error("config-key-divergence", d.message).hint(
+                "SEB clients would compute different Config Keys for this file; change the value",
+            );
+            match merged.origins.get(&top) {
+                Some(Layer::File {
+                    file,
+                    line,
+                    col,
+                    pointer,
+                }) => {
+                    let at = format!("{pointer}{rest}");
+                    diag.at(
+                        file,
+                        Pos {
+                            line: *line,
+                            col: *col,
+                        },
+                    )
+                    .pointer(at)
+                }
+                Some(Layer::Base { file }) => diag.at(file, Pos::default()).pointer(d.pointer),
+                _ => diag.pointer(d.pointer),
+            }
+        })
+        .collect()
 }

@@ -113,6 +113,9 @@ fn render_human(d: &Diagnostic, source: Option<&str>) -> String {
     let gutter = " ".repeat(d.line.max(1).to_string().len());
     if d.line == 0 {
         let _ = writeln!(out, "{gutter}--> {}", d.file);
+        if !d.pointer.is_empty() {
+            let _ = writeln!(out, "{gutter} = at: {}", d.pointer);
+        }
         return finish_human(out, d, &gutter);
     }
     let _ = writeln!(out, "{gutter}--> {}:{}:{}", d.file, d.line, d.col);

@@ -14,6 +14,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod compile;
+pub mod configkey;
 pub mod container;
 pub mod diagnostic;
 pub mod emit;

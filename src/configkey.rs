@@ -1,0 +1,241 @@
+//! The Config Key (spec `seb-file-format.md` §4): the SHA-256 of SEB's own JSON rendering of the
+//! settings, computed exactly as SEB clients do, and the lints for the inputs on which SEB for Windows,
+//! macOS and Moodle compute different keys (§4.2).
+
+use crate::plist::key_order;
+use base64::Engine;
+use plist::Value;
+use sha2::{Digest, Sha256};
+
+/// The SEB-JSON string that is hashed (§4.1): `originatorVersion` removed at every level, empty
+/// dictionaries dropped, keys in SEB's order, no whitespace, strings unescaped.
+pub fn seb_json(root: &plist::Dictionary) -> String {
+    let mut out = String::with_capacity(64 * 1024);
+    write_dict(&mut out, root);
+    out
+}
+
+/// The Config Key: lowercase hex SHA-256 of [`seb_json`].
+pub fn config_key(root: &plist::Dictionary) -> String {
+    hex::encode(Sha256::digest(seb_json(root).as_bytes()))
+}
+
+/// `X-SafeExamBrowser-ConfigKeyHash` for a request URL: SHA-256 of the URL without fragment + key.
+pub fn config_key_hash(url: &str, key: &str) -> String {
+    let base = url.split('#').next().unwrap_or(url);
+    hex::encode(Sha256::digest(format!("{base}{key}").as_bytes()))
+}
+
+fn skipped(key: &str, value: &Value) -> bool {
+    key == "originatorVersion" || matches!(value, Value::Dictionary(d) if d.is_empty())
+}
+
+fn write_dict(out: &mut String, d: &plist::Dictionary) {
+    let mut entries: Vec<(&String, &Value)> = d.iter().filter(|(k, v)| !skipped(k, v)).collect();
+    entries.sort_by(|a, b| key_order(a.0, b.0));
+    out.push('{');
+    for (i, (k, v)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(k);
+        out.push_str("\":");
+        write_value(out, v);
+    }
+    out.push('}');
+}
+
+fn write_value(out: &mut String, v: &Value) {
+    match v {
+        Value::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Integer(i) => match i.as_signed() {
+            Some(s) => out.push_str(&s.to_string()),
+            None => out.push_str(&i.as_unsigned().unwrap_or(0).to_string()),
+        },
+        Value::Real(r) => out.push_str(&format_g15(*r)),
+        Value::String(s) => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        Value::Data(d) => {
+            out.push('"');
+            out.push_str(&base64::engine::general_purpose::STANDARD.encode(d));
+            out.push('"');
+        }
+        // Platform-divergent (§4.2); Moodle's quoted form. `lint` reports every date.
+        Value::Date(d) => {
+            out.push('"');
+            out.push_str(&d.to_xml_format().replace('Z', "+00:00"));
+            out.push('"');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Dictionary(d) => write_dict(out, d),
+        _ => out.push_str("\"\""),
+    }
+}
+
+/// .NET's `Double.ToString()` ("G15"): `%.15g`, uppercase `E`, at least two exponent digits, `0` for ±0.
+pub fn format_g15(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return "0".to_string();
+    }
+    let sci = format!("{x:.14e}"); // d.dddddddddddddde±X, correctly rounded to 15 significant digits
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let trim = |s: &str| {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    if !(-4..15).contains(&exp) {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{}E{sign}{:02}", trim(mantissa), exp.abs())
+    } else {
+        let decimals = (14 - exp).max(0) as usize;
+        trim(&format!("{x:.decimals$}"))
+    }
+}
+
+/// An input on which SEB clients compute different Config Keys (§4.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Divergence {
+    /// JSON pointer of the value.
+    pub pointer: String,
+    pub message: String,
+}
+
+/// Finds every §4.2 divergence: dates, keys equal but for case, empty strings in arrays,
+/// empty dictionaries, integers outside 32 bits.
+pub fn lint(root: &plist::Dictionary) -> Vec<Divergence> {
+    let mut found = Vec::new();
+    lint_dict(root, "", &mut found);
+    found
+}
+
+fn lint_dict(d: &plist::Dictionary, at: &str, found: &mut Vec<Divergence>) {
+    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for (k, v) in d {
+        let pointer = format!("{at}/{}", crate::load::escape_segment(k));
+        if let Some(other) = seen.insert(k.to_lowercase(), k) {
+            found.push(Divergence {
+                pointer: pointer.clone(),
+                message: format!("keys `{other}` and `{k}` differ only in case; SEB clients order them differently"),
+            });
+        }
+        if matches!(v, Value::Dictionary(inner) if inner.is_empty()) {
+            found.push(Divergence {
+                pointer: pointer.clone(),
+                message: format!("`{k}` is an empty dictionary; SEB for macOS keeps it in the Config Key, Windows drops it"),
+            });
+        }
+        lint_value(v, &pointer, found);
+    }
+}
+
+fn lint_value(v: &Value, pointer: &str, found: &mut Vec<Divergence>) {
+    match v {
+        Value::Date(_) => found.push(Divergence {
+            pointer: pointer.to_string(),
+            message: "a <date> value: SEB for Windows, macOS and Moodle render dates differently in the Config Key".into(),
+        }),
+        Value::Integer(i) if i.as_signed().is_none_or(|s| i32::try_from(s).is_err()) => found.push(Divergence {
+            pointer: pointer.to_string(),
+            message: "an integer outside 32 bits: SEB for Windows cannot load the file".into(),
+        }),
+        Value::Array(items) => {
+            let empties = items.iter().filter(|i| matches!(i, Value::String(s) if s.is_empty())).count();
+            let last_empty = matches!(items.last(), Some(Value::String(s)) if s.is_empty());
+            if empties >= 2 || last_empty {
+                found.push(Divergence {
+                    pointer: pointer.to_string(),
+                    message: "empty strings in an array: SEB for Windows renders them differently in the Config Key".into(),
+                });
+            }
+            for (i, item) in items.iter().enumerate() {
+                let p = format!("{pointer}/{i}");
+                if matches!(item, Value::Dictionary(d) if d.is_empty()) {
+                    found.push(Divergence { pointer: p.clone(), message: "an empty dictionary inside an array: every SEB client treats it differently".into() });
+                }
+                lint_value(item, &p, found);
+            }
+        }
+        Value::Dictionary(d) => lint_dict(d, pointer, found),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reals_render_like_dotnet() {
+        let cases = [
+            (1.2345678901234567, "1.23456789012346"),
+            (0.1 + 0.2, "0.3"),
+            (1.0 / 3.0, "0.333333333333333"),
+            (1.0, "1"),
+            (0.5, "0.5"),
+            (1.5, "1.5"),
+            (0.1, "0.1"),
+            (0.25, "0.25"),
+            (2.0, "2"),
+            (-0.0, "0"),
+            (0.0, "0"),
+            (0.00001, "1E-05"),
+            (0.0001, "0.0001"),
+            (1e15, "1E+15"),
+            (123456789012345.0, "123456789012345"),
+            (-2.5, "-2.5"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(format_g15(x), want, "{x}");
+        }
+    }
+
+    #[test]
+    fn allow_quit_vector() {
+        let mut d = plist::Dictionary::new();
+        d.insert("allowQuit".into(), Value::Boolean(true));
+        d.insert(
+            "originatorVersion".into(),
+            Value::String("SEB_Win_2.1.1".into()),
+        );
+        assert_eq!(seb_json(&d), r#"{"allowQuit":true}"#);
+        assert_eq!(
+            config_key(&d),
+            "0e8ad4d5d2fdb55a4f3bceb09d3662c68e1403246d44f659844aef10036a3fdf"
+        );
+        assert_eq!(
+            config_key(&plist::Dictionary::new()),
+            "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+        );
+    }
+
+    #[test]
+    fn lints_find_each_divergence() {
+        let xml = br#"<?xml version="1.0"?><plist version="1.0"><dict>
+            <key>allowWlan</key><true/><key>allowWLAN</key><false/>
+            <key>empty</key><dict/>
+            <key>when</key><date>2020-01-01T00:00:00Z</date>
+            <key>big</key><integer>5000000000</integer>
+            <key>list</key><array><string>a</string><string></string></array>
+        </dict></plist>"#;
+        let d = crate::plist::read_xml(xml).unwrap();
+        let pointers: Vec<String> = lint(&d).into_iter().map(|d| d.pointer).collect();
+        assert_eq!(pointers, ["/allowWLAN", "/empty", "/when", "/big", "/list"]);
+    }
+}
