@@ -105,16 +105,26 @@ struct DecodeArgs {
     /// A .seb file (any container) or a plist.
     file: PathBuf,
     #[command(flatten)]
-    password: PasswordArgs,
-    /// Environment variable holding the admin password (for `pwcc` files).
-    #[arg(long, value_name = "NAME")]
-    admin_password_env: Option<String>,
+    secrets: ReadSecrets,
     /// Print the settings as JSON instead of XML.
     #[arg(long)]
     json: bool,
     /// Largest decompressed size accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = container::DEFAULT_MAX_DECOMPRESSED)]
     max_decompressed: u64,
+}
+
+/// What it takes to open someone else's `.seb` file.
+#[derive(Args)]
+struct ReadSecrets {
+    #[command(flatten)]
+    password: PasswordArgs,
+    /// Environment variable holding the admin password (for `pwcc` files).
+    #[arg(long, value_name = "NAME")]
+    admin_password_env: Option<String>,
+    /// PEM file with the identity's RSA private key (for `pkhs`/`phsk` files).
+    #[arg(long, value_name = "PEM")]
+    key: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -131,10 +141,7 @@ struct ConfigKeyArgs {
     #[arg(long)]
     minimal: bool,
     #[command(flatten)]
-    password: PasswordArgs,
-    /// Environment variable holding the admin password (for `pwcc` files).
-    #[arg(long, value_name = "NAME")]
-    admin_password_env: Option<String>,
+    secrets: ReadSecrets,
     #[command(flatten)]
     report: Report,
 }
@@ -324,13 +331,12 @@ fn explain(display: &str, key: &str, merged: &crate::merge::Merged) -> String {
 /// Reads the settings of a `.seb` or plist file; `Err` is the exit code after reporting.
 fn read_settings(
     file: &Path,
-    password: &PasswordArgs,
-    admin_password_env: Option<&str>,
+    secrets: &ReadSecrets,
     max_decompressed: u64,
 ) -> Result<plist::Dictionary, ExitCode> {
     let display = display_of(file);
-    let password = read_password(password).map_err(|msg| usage_error(&msg))?;
-    let admin = match admin_password_env {
+    let password = read_password(&secrets.password).map_err(|msg| usage_error(&msg))?;
+    let admin = match &secrets.admin_password_env {
         Some(name) => match std::env::var(name) {
             Ok(v) => Some(Secret::new(v.into_bytes())),
             Err(_) => {
@@ -346,23 +352,35 @@ fn read_settings(
         report(&mut d, MessageFormat::Human);
         ExitCode::from(1)
     };
+    let private_key = match &secrets.key {
+        Some(path) => {
+            let pem = std::fs::read_to_string(path).map_err(|e| {
+                usage_error(&format!(
+                    "cannot read {}: {}",
+                    path.display(),
+                    crate::load::io_reason(&e)
+                ))
+            })?;
+            Some(
+                crate::certificate::PrivateKey::from_pem(&pem)
+                    .map_err(|e| usage_error(&format!("{}: {e}", path.display())))?,
+            )
+        }
+        None => None,
+    };
     let bytes = crate::load::read_file(file, &display).map_err(|d| fail(d.message))?;
     let keys = Keys {
         password: password.as_ref().map(Secret::expose),
         admin_password: admin.as_ref().map(Secret::expose),
         max_decompressed: Some(max_decompressed),
+        private_key: private_key.as_ref(),
     };
     let (xml, _) = container::decode(&bytes, &keys).map_err(|e| fail(e.to_string()))?;
     crate::plist::read_xml(&xml).map_err(fail)
 }
 
 fn run_decode(a: DecodeArgs) -> ExitCode {
-    let dict = match read_settings(
-        &a.file,
-        &a.password,
-        a.admin_password_env.as_deref(),
-        a.max_decompressed,
-    ) {
+    let dict = match read_settings(&a.file, &a.secrets, a.max_decompressed) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -393,12 +411,7 @@ fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
             }
         }
     } else {
-        let dict = match read_settings(
-            &a.file,
-            &a.password,
-            a.admin_password_env.as_deref(),
-            container::DEFAULT_MAX_DECOMPRESSED,
-        ) {
+        let dict = match read_settings(&a.file, &a.secrets, container::DEFAULT_MAX_DECOMPRESSED) {
             Ok(d) => d,
             Err(code) => return code,
         };

@@ -82,9 +82,17 @@ pub enum ContainerError {
     #[error("decompressed data exceeds {0} bytes (raise the limit with --max-decompressed)")]
     TooLarge(u64),
     #[error(
-        "the file is encrypted for a certificate (`{0}`); sebc cannot read certificate-encrypted files yet"
+        "the file is encrypted for a certificate (`{0}`); give the identity's private key with --key PEM"
     )]
     Certificate(&'static str),
+    #[error("the file is encrypted for another certificate (public-key hash {0})")]
+    WrongCertificate(String),
+    #[error("RSA decryption failed (wrong key or corrupted file)")]
+    RsaDecrypt,
+    #[error("the encrypted data is truncated")]
+    Truncated,
+    #[error("certificate-encrypted blocks nest inside each other")]
+    Nested,
 }
 
 /// Passwords a reader may try.
@@ -95,6 +103,8 @@ pub struct Keys<'a> {
     /// The admin password for `pwcc` (its hash is the key).
     pub admin_password: Option<&'a [u8]>,
     pub max_decompressed: Option<u64>,
+    /// The identity's private key for `pkhs`/`phsk`.
+    pub private_key: Option<&'a crate::certificate::PrivateKey>,
 }
 
 fn is_gzip(d: &[u8]) -> bool {
@@ -142,24 +152,7 @@ pub fn decode(data: &[u8], keys: &Keys<'_>) -> Result<(Vec<u8>, Layout), Contain
             String::from_utf8_lossy(data).into_owned(),
         ));
     }
-    let (prefix, payload) = data.split_at(4);
-    let (inner, layout) = match prefix {
-        b"plnd" => (payload.to_vec(), Layout::Plnd),
-        b"pswd" => {
-            let pw = keys
-                .password
-                .ok_or(ContainerError::PasswordNeeded("pswd"))?;
-            (rncryptor::decrypt(payload, pw)?, Layout::Pswd)
-        }
-        b"pwcc" => (decrypt_pwcc(payload, keys)?, Layout::Pwcc),
-        b"pkhs" => return Err(ContainerError::Certificate("pkhs")),
-        b"phsk" => return Err(ContainerError::Certificate("phsk")),
-        other => {
-            return Err(ContainerError::UnknownPrefix(
-                String::from_utf8_lossy(other).into_owned(),
-            ));
-        }
-    };
+    let (inner, layout) = open_block(data, keys, limit, false)?;
     let xml = if is_gzip(&inner) {
         gunzip(&inner, limit)?
     } else {
@@ -171,6 +164,44 @@ pub fn decode(data: &[u8], keys: &Keys<'_>) -> Result<(Vec<u8>, Layout), Contain
         ));
     }
     Ok((xml, layout))
+}
+
+/// Opens one prefixed block (spec §1.4 steps 3–4); a `pkhs`/`phsk` block yields another block.
+fn open_block(
+    data: &[u8],
+    keys: &Keys<'_>,
+    limit: u64,
+    nested: bool,
+) -> Result<(Vec<u8>, Layout), ContainerError> {
+    let (prefix, payload) = data.split_at(4.min(data.len()));
+    let certificate = |name| keys.private_key.ok_or(ContainerError::Certificate(name));
+    let inner_block = |block: Vec<u8>| -> Result<(Vec<u8>, Layout), ContainerError> {
+        if nested {
+            return Err(ContainerError::Nested);
+        }
+        // SEB for Windows also accepts a gzipped inner block.
+        let block = if is_gzip(&block) {
+            gunzip(&block, limit)?
+        } else {
+            block
+        };
+        open_block(&block, keys, limit, true)
+    };
+    match prefix {
+        b"plnd" => Ok((payload.to_vec(), Layout::Plnd)),
+        b"pswd" => {
+            let pw = keys
+                .password
+                .ok_or(ContainerError::PasswordNeeded("pswd"))?;
+            Ok((rncryptor::decrypt(payload, pw)?, Layout::Pswd))
+        }
+        b"pwcc" => Ok((decrypt_pwcc(payload, keys)?, Layout::Pwcc)),
+        b"pkhs" => inner_block(certificate("pkhs")?.decrypt_pkhs(payload)?),
+        b"phsk" => inner_block(certificate("phsk")?.decrypt_phsk(payload)?),
+        other => Err(ContainerError::UnknownPrefix(
+            String::from_utf8_lossy(other).into_owned(),
+        )),
+    }
 }
 
 /// `pwcc` candidates (spec §2.5): the admin password's hash in lowercase, uppercase, then "".

@@ -12,6 +12,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod catalog;
+pub mod certificate;
 pub mod cli;
 pub mod compile;
 pub mod configkey;

@@ -232,3 +232,83 @@ fn decode_command_opens_vectors_and_fails_cleanly() {
     assert_eq!(none.status.code(), Some(1));
     assert!(stderr(&none).contains("encrypted with a password"));
 }
+
+/// The UnitTestCert.pfx identity as PEM, converted with the openssl command-line tool.
+fn unit_test_key(dir: &std::path::Path, out: &std::path::Path) -> Option<std::path::PathBuf> {
+    let pem = out.join("unit.pem");
+    let pfx = dir.join("upstream/seb-win-refactoring/UnitTestCert.pfx");
+    let ok = std::process::Command::new("openssl")
+        .args([
+            "pkcs12", "-legacy", "-nocerts", "-nodes", "-passin", "pass:", "-in",
+        ])
+        .arg(&pfx)
+        .arg("-out")
+        .arg(&pem)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("SKIPPED: openssl could not convert UnitTestCert.pfx to PEM");
+        return None;
+    }
+    Some(pem)
+}
+
+#[test]
+fn certificate_containers_open_with_the_identity_key() {
+    let Some(dir) = vectors_dir() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(pem) = unit_test_key(&dir, tmp.path()) else {
+        return;
+    };
+    let key =
+        sebc::certificate::PrivateKey::from_pem(&String::from_utf8(read(&pem)).unwrap()).unwrap();
+    assert_eq!(
+        hex::encode(key.key_hash()),
+        "9a6ff964feef5924c2d8027b384b1519395c53ba"
+    );
+    let source = read(dir.join("generated/vector_config.plist"));
+    for (name, password) in [
+        ("vector_pkhs_plnd.seb", None),
+        ("vector_pkhs_pswd.seb", Some(&b"test1234"[..])),
+        ("vector_phsk_plnd.seb", None),
+    ] {
+        let keys = Keys {
+            password,
+            private_key: Some(&key),
+            ..Default::default()
+        };
+        let (xml, _) = decode(&read(dir.join("generated").join(name)), &keys)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(xml, source, "{name}");
+    }
+    let no_key = decode(
+        &read(dir.join("generated/vector_phsk_plnd.seb")),
+        &Keys::default(),
+    )
+    .unwrap_err();
+    assert!(no_key.to_string().contains("`phsk`"));
+    // Another identity's key is told apart by the public-key hash.
+    let other = tmp.path().join("other.pem");
+    let made = std::process::Command::new("openssl")
+        .args(["genrsa", "-out"])
+        .arg(&other)
+        .arg("1024")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if made {
+        let other =
+            sebc::certificate::PrivateKey::from_pem(&String::from_utf8(read(&other)).unwrap())
+                .unwrap();
+        let keys = Keys {
+            private_key: Some(&other),
+            ..Default::default()
+        };
+        let err = decode(&read(dir.join("generated/vector_pkhs_plnd.seb")), &keys)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "the file is encrypted for another certificate (public-key hash 9a6ff964feef5924c2d8027b384b1519395c53ba)"
+        );
+    }
+}

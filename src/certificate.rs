@@ -1,0 +1,101 @@
+//! The public-key `.seb` variants (spec `seb-file-format.md` §3), for reading: `pkhs` (RSA PKCS#1 v1.5
+//! blocks of the inner block) and `phsk` (an RSA-encrypted 32-byte key whose Base64 is the RNCryptor
+//! password of the inner block), with the identity's RSA private key given as PEM.
+
+use crate::container::ContainerError;
+use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPublicKey};
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::{Pkcs1v15Encrypt, RsaPrivateKey};
+use sha1::{Digest, Sha1};
+
+/// An RSA identity's private key.
+pub struct PrivateKey(RsaPrivateKey);
+
+impl std::fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PrivateKey(hash {})", hex::encode(self.key_hash()))
+    }
+}
+
+impl PrivateKey {
+    /// Reads the first private key of a PEM file (`PRIVATE KEY` = PKCS#8 or `RSA PRIVATE KEY` = PKCS#1);
+    /// other blocks (certificates) are skipped.
+    pub fn from_pem(text: &str) -> Result<PrivateKey, String> {
+        for (label, pkcs8) in [("PRIVATE KEY", true), ("RSA PRIVATE KEY", false)] {
+            let begin = format!("-----BEGIN {label}-----");
+            let end = format!("-----END {label}-----");
+            if let Some(start) = text.find(&begin)
+                && let Some(stop) = text[start..].find(&end)
+            {
+                let block = &text[start..start + stop + end.len()];
+                let key = if pkcs8 {
+                    RsaPrivateKey::from_pkcs8_pem(block)
+                        .map_err(|e| format!("invalid PKCS#8 RSA private key: {e}"))?
+                } else {
+                    RsaPrivateKey::from_pkcs1_pem(block)
+                        .map_err(|e| format!("invalid PKCS#1 RSA private key: {e}"))?
+                };
+                return Ok(PrivateKey(key));
+            }
+        }
+        Err(
+            "no PEM private key found (expected a PRIVATE KEY or RSA PRIVATE KEY block)"
+                .to_string(),
+        )
+    }
+
+    /// SEB's public-key hash: SHA-1 of the DER PKCS#1 `RSAPublicKey` (not of the SubjectPublicKeyInfo).
+    pub fn key_hash(&self) -> [u8; 20] {
+        let der = self
+            .0
+            .to_public_key()
+            .to_pkcs1_der()
+            .map(|d| d.as_bytes().to_vec())
+            .unwrap_or_default();
+        Sha1::digest(&der).into()
+    }
+
+    fn check_hash(&self, payload: &[u8]) -> Result<(), ContainerError> {
+        let hash = payload.get(..20).ok_or(ContainerError::Truncated)?;
+        if hash != self.key_hash() {
+            return Err(ContainerError::WrongCertificate(hex::encode(hash)));
+        }
+        Ok(())
+    }
+
+    fn decrypt_block(&self, block: &[u8]) -> Result<Vec<u8>, ContainerError> {
+        self.0
+            .decrypt(Pkcs1v15Encrypt, block)
+            .map_err(|_| ContainerError::RsaDecrypt)
+    }
+
+    /// `pkhs`: hash ‖ k-byte RSA blocks → the inner block.
+    pub fn decrypt_pkhs(&self, payload: &[u8]) -> Result<Vec<u8>, ContainerError> {
+        self.check_hash(payload)?;
+        let k = rsa::traits::PublicKeyParts::size(&self.0);
+        let mut inner = Vec::new();
+        for block in payload[20..].chunks(k) {
+            inner.extend_from_slice(&self.decrypt_block(block)?);
+        }
+        Ok(inner)
+    }
+
+    /// `phsk`: hash ‖ le32 length ‖ RSA(key) ‖ RNCryptor blob keyed with Base64(key) → the inner block.
+    pub fn decrypt_phsk(&self, payload: &[u8]) -> Result<Vec<u8>, ContainerError> {
+        use base64::Engine;
+        self.check_hash(payload)?;
+        let len_bytes: [u8; 4] = payload
+            .get(20..24)
+            .ok_or(ContainerError::Truncated)?
+            .try_into()
+            .map_err(|_| ContainerError::Truncated)?;
+        let len = u32::from_le_bytes(len_bytes) as usize;
+        let encrypted_key = payload.get(24..24 + len).ok_or(ContainerError::Truncated)?;
+        let key = self.decrypt_block(encrypted_key)?;
+        let password = base64::engine::general_purpose::STANDARD.encode(&key);
+        Ok(crate::rncryptor::decrypt(
+            &payload[24 + len..],
+            password.as_bytes(),
+        )?)
+    }
+}
