@@ -221,9 +221,19 @@ fn portability_errors(merged: &Merged) -> Vec<Diagnostic> {
                     )
                     .pointer(at)
                 }
-                Some(Layer::Base { file }) => diag.at(file, Pos::default()).pointer(d.pointer),
+                Some(Layer::Base { file }) => {
+                    let at = locate_plist_key(file, &top).unwrap_or_default();
+                    diag.at(file, at).pointer(d.pointer)
+                }
                 _ => diag.pointer(d.pointer),
             }
         })
         .collect()
+}
+
+/// Where `<key>NAME</key>` first appears in a plain XML plist base (plists carry no other positions).
+fn locate_plist_key(file: &str, key: &str) -> Option<Pos> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let offset = text.find(&format!("<key>{key}</key>"))?;
+    Some(crate::load::pos_of_offset(&text, offset))
 }

@@ -280,3 +280,35 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn reading_someone_elses_divergent_file_warns_but_succeeds() {
+    let o = run(&[
+        "config-key",
+        "fixtures/invalid/support/legacy-with-date.plist",
+        "--message-format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let warnings: Vec<serde_json::Value> = stderr(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let pointers: Vec<&str> = warnings
+        .iter()
+        .map(|w| w["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(pointers, ["/allowWLAN", "/lastModified"]);
+    assert!(
+        warnings
+            .iter()
+            .all(|w| w["severity"] == "warning" && w["code"] == "config-key-divergence")
+    );
+    assert_eq!(stdout(&o).trim().len(), 64);
+    let denied = run(&[
+        "config-key",
+        "fixtures/invalid/support/legacy-with-date.plist",
+        "--deny-warnings",
+    ]);
+    assert_eq!(denied.status.code(), Some(1));
+}
