@@ -147,19 +147,29 @@ pub fn compile(
         OutputFormat::Seb => "seb",
     };
     let output = opts.out_dir.join(format!("{id}.{ext}"));
-    if let Err(e) = emit::write_atomic(&output, &bytes, false) {
-        diags.push(
-            Diagnostic::error(
-                "io",
-                format!(
-                    "cannot write {}: {}",
-                    output.display(),
-                    crate::load::io_reason(&e)
-                ),
-            )
-            .at(display, Pos::default()),
-        );
-        return (None, diags);
+    let config_key = crate::configkey::config_key(&merged.settings);
+    let file_name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let server = emit::server_json(&exam.exam, &config_key, &file_name);
+    let server_path = opts.out_dir.join(format!("{id}.server.json"));
+    // The server file holds tokens (0600); it is written first so the `.seb` appears only when both succeed.
+    for (path, data, private) in [(&server_path, &server, true), (&output, &bytes, false)] {
+        if let Err(e) = emit::write_atomic(path, data, private) {
+            diags.push(
+                Diagnostic::error(
+                    "io",
+                    format!(
+                        "cannot write {}: {}",
+                        path.display(),
+                        crate::load::io_reason(&e)
+                    ),
+                )
+                .at(display, Pos::default()),
+            );
+            return (None, diags);
+        }
     }
     let config_key = crate::configkey::config_key(&merged.settings);
     (

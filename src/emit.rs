@@ -51,3 +51,43 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> std::io::Result
     }
     result
 }
+
+/// `<id>.server.json`: what a proctoring operator or SEB Server needs besides the `.seb` file — the
+/// Config Key and the service settings as SEB Server's REST API takes them, never the secrets.
+pub fn server_json(exam: &crate::exam::ExamFile, config_key: &str, file_name: &str) -> Vec<u8> {
+    use serde_json::{Map, Value, json};
+    let without = |v: Value, secrets: &[&str]| -> Value {
+        match v {
+            Value::Object(obj) => Value::Object(
+                obj.into_iter()
+                    .filter(|(k, _)| !secrets.contains(&k.as_str()))
+                    .collect::<Map<_, _>>(),
+            ),
+            other => other,
+        }
+    };
+    let mut out = Map::new();
+    out.insert(
+        "exam".into(),
+        serde_json::to_value(&exam.exam).unwrap_or(Value::Null),
+    );
+    out.insert("file".into(), json!(file_name));
+    out.insert("configKey".into(), json!(config_key));
+    if let Some(service) = &exam.service {
+        let v = serde_json::to_value(service).unwrap_or(Value::Null);
+        out.insert(
+            "proctoringServiceSettings".into(),
+            without(v, &["appSecret", "clientSecret", "sdkSecret"]),
+        );
+    }
+    if let Some(sps) = &exam.screen_proctoring {
+        let v = serde_json::to_value(sps).unwrap_or(Value::Null);
+        out.insert(
+            "screenProctoringSettings".into(),
+            without(v, &["spsAPISecret", "spsAccountPassword"]),
+        );
+    }
+    let mut bytes = serde_json::to_vec_pretty(&Value::Object(out)).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}

@@ -187,7 +187,11 @@ fn a_failing_compile_writes_nothing_and_keeps_previous_outputs() {
         .filter_map(|e| e.ok())
         .map(|e| e.file_name())
         .collect();
-    assert_eq!(leftovers.len(), 1, "no temporary files left: {leftovers:?}");
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "e.seb and e.server.json, no temporary files: {leftovers:?}"
+    );
 }
 
 proptest! {

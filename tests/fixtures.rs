@@ -28,14 +28,34 @@ fn valid_fixtures_compile_and_minimal_outputs_match_snapshots() {
             "plist",
         ]);
         assert!(o.status.success(), "{file}: {}", stderr(&o));
-        let written: Vec<_> = std::fs::read_dir(out.path()).unwrap().collect();
-        assert_eq!(written.len(), 1, "{file} writes one file");
-        let path = written[0].as_ref().unwrap().path();
-        let xml = String::from_utf8(read(&path)).unwrap();
-        assert!(stdout(&o).starts_with(&format!(
-            "{}\t",
-            path.file_stem().unwrap().to_string_lossy()
-        )));
+        let mut written: Vec<String> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        written.sort();
+        let id = stdout(&o).split('\t').next().unwrap().to_string();
+        assert_eq!(
+            written,
+            [format!("{id}.plist"), format!("{id}.server.json")],
+            "{file}"
+        );
+        let xml = String::from_utf8(read(out.path().join(format!("{id}.plist")))).unwrap();
+        let server: serde_json::Value =
+            serde_json::from_slice(&read(out.path().join(format!("{id}.server.json")))).unwrap();
+        assert_eq!(
+            server["configKey"].as_str().unwrap(),
+            stdout(&o).trim_end().split('\t').nth(2).unwrap()
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(out.path().join(format!("{id}.server.json")))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "server files hold tokens");
+        }
+        insta::assert_json_snapshot!(format!("server_{}", name_of(&file)), server);
         insta::assert_snapshot!(format!("minimal_{}", name_of(&file)), xml);
     }
 }

@@ -18,12 +18,8 @@ fn compile_to(file: &str, extra: &[&str]) -> Vec<u8> {
     args.extend_from_slice(extra);
     let o = run(&args);
     assert!(o.status.success(), "{file}: {}", stderr(&o));
-    let entry = std::fs::read_dir(out.path())
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap();
-    read(entry.path())
+    let id = stdout(&o).split('\t').next().unwrap().to_string();
+    read(out.path().join(format!("{id}.plist")))
 }
 
 #[test]
