@@ -1,0 +1,129 @@
+//! Criterion benchmarks of each stage and format: load+validate of one exam, merge, plist emit,
+//! `.seb` plnd/pswd encode and decode against the PBKDF2 floor, Config Key of a 1 MB plist.
+//! Run with `cargo bench --bench pipeline`.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use sebc::container::{Keys, Protection, decode, encode};
+use sebc::merge::{MergeOptions, merge};
+use sebc::plist::{PlistStyle, write_xml};
+use std::hint::black_box;
+use std::path::Path;
+
+const EXAM: &str = "fixtures/valid/same-in-three-syntaxes/phys-120.yaml";
+
+fn loaded() -> sebc::load::ExamTree {
+    sebc::load::load_tree(Path::new(EXAM), EXAM).expect("fixture loads")
+}
+
+/// A plist of about 1 MB: the full default settings plus a long URL filter table.
+fn big_plist() -> plist::Dictionary {
+    let tree = loaded();
+    let (exam, _) = sebc::validate::validate(tree);
+    let (merged, _) = merge(&exam.expect("valid"), MergeOptions::default());
+    let mut dict = merged.expect("merged").settings;
+    let rules: Vec<plist::Value> = (0..6000)
+        .map(|i| {
+            let mut rule = plist::Dictionary::new();
+            rule.insert("action".into(), plist::Value::Integer(1.into()));
+            rule.insert("active".into(), plist::Value::Boolean(true));
+            rule.insert(
+                "expression".into(),
+                plist::Value::String(format!("host-{i}.exam.example.org/path/to/resource/*")),
+            );
+            rule.insert("regex".into(), plist::Value::Boolean(false));
+            plist::Value::Dictionary(rule)
+        })
+        .collect();
+    dict.insert("URLFilterRules".into(), plist::Value::Array(rules));
+    dict
+}
+
+fn stages(c: &mut Criterion) {
+    let mut g = c.benchmark_group("stages");
+    g.bench_function("load+validate one exam", |b| {
+        b.iter(|| sebc::validate::validate(black_box(loaded())))
+    });
+    let (exam, _) = sebc::validate::validate(loaded());
+    let exam = exam.expect("valid");
+    g.bench_function("merge (full defaults)", |b| {
+        b.iter(|| merge(black_box(&exam), MergeOptions::default()))
+    });
+    let (merged, _) = merge(&exam, MergeOptions::default());
+    let merged = merged.expect("merged");
+    g.bench_function("plist emit (indented)", |b| {
+        b.iter(|| {
+            write_xml(
+                black_box(&merged.settings),
+                PlistStyle::Indented,
+                &sebc::merge::is_table,
+            )
+        })
+    });
+    g.finish();
+}
+
+fn containers(c: &mut Criterion) {
+    let xml = write_xml(&big_plist(), PlistStyle::Indented, &|_| false);
+    let small = {
+        let (exam, _) = sebc::validate::validate(loaded());
+        let (m, _) = merge(&exam.expect("valid"), MergeOptions::default());
+        write_xml(&m.expect("merged").settings, PlistStyle::Indented, &|_| {
+            false
+        })
+    };
+    let mut g = c.benchmark_group("container");
+    g.sample_size(20);
+    g.bench_function("PBKDF2 floor (2 x 10,000 rounds)", |b| {
+        b.iter(|| {
+            black_box(sebc::rncryptor::derive_key(b"password", b"saltsalt"));
+            black_box(sebc::rncryptor::derive_key(b"password", b"tlastlas"));
+        })
+    });
+    g.throughput(Throughput::Bytes(small.len() as u64));
+    g.bench_function("plnd encode (35 KB exam)", |b| {
+        b.iter(|| encode(black_box(&small), Protection::Plain))
+    });
+    g.bench_function("pswd encode (35 KB exam)", |b| {
+        b.iter(|| encode(black_box(&small), Protection::Password(b"pw")))
+    });
+    let pswd = encode(&small, Protection::Password(b"pw")).expect("encode");
+    let keys = Keys {
+        password: Some(b"pw"),
+        ..Default::default()
+    };
+    g.bench_function("pswd decode (35 KB exam)", |b| {
+        b.iter(|| decode(black_box(&pswd), &keys))
+    });
+    let plnd = encode(&small, Protection::Plain).expect("encode");
+    g.bench_function("plnd decode (35 KB exam)", |b| {
+        b.iter(|| decode(black_box(&plnd), &Keys::default()))
+    });
+    g.throughput(Throughput::Bytes(xml.len() as u64));
+    g.bench_function("pswd encode (1 MB plist)", |b| {
+        b.iter(|| encode(black_box(&xml), Protection::Password(b"pw")))
+    });
+    g.finish();
+}
+
+fn config_key(c: &mut Criterion) {
+    let dict = big_plist();
+    let xml = write_xml(&dict, PlistStyle::Indented, &|_| false);
+    let mut g = c.benchmark_group("config-key");
+    g.throughput(Throughput::Bytes(xml.len() as u64));
+    g.bench_function(
+        format!("key of a {} KB plist (parsed)", xml.len() / 1024),
+        |b| b.iter(|| sebc::configkey::config_key(black_box(&dict))),
+    );
+    g.bench_function(
+        format!("read + key of a {} KB plist", xml.len() / 1024),
+        |b| {
+            b.iter(|| {
+                sebc::configkey::config_key(&sebc::plist::read_xml(black_box(&xml)).expect("plist"))
+            })
+        },
+    );
+    g.finish();
+}
+
+criterion_group!(benches, stages, containers, config_key);
+criterion_main!(benches);
