@@ -108,6 +108,10 @@ fn invalid_fixtures_fail_with_exit_1_and_diagnostics_match_snapshots() {
             gh.lines()
                 .all(|l| l.starts_with("::error file=") || l.starts_with("::warning file="))
         );
+        insta::assert_snapshot!(
+            format!("machine_{}", name_of(&file)),
+            format!("{json}\n{gh}")
+        );
     }
 }
 

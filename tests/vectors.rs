@@ -312,3 +312,23 @@ fn certificate_containers_open_with_the_identity_key() {
         );
     }
 }
+
+#[test]
+fn decode_json_gives_the_settings_as_json() {
+    let Some(dir) = vectors_dir() else { return };
+    let f = dir.join("generated/vector_plnd.seb");
+    let o = run(&["decode", f.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["allowQuit"], false);
+    assert_eq!(v["defaultPageZoomLevel"], 1.0);
+    assert_eq!(
+        v["examKeySalt"],
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+    );
+    assert_eq!(
+        v["URLFilterRules"][0]["expression"],
+        "exam.example.org/exam\\d+"
+    );
+    assert_eq!(v["browserWindowTitleSuffix"], "Prüfung \"A\"");
+}
