@@ -36,6 +36,9 @@ enum Command {
     Decode(DecodeArgs),
     /// Print the Config Key of a .seb, plist or exam file.
     ConfigKey(ConfigKeyArgs),
+    /// Sign a Jitsi or Zoom token from explicit claims, or explain a token.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Print the generated JSON Schemas (exam file, SEB settings).
     Schema(SchemaArgs),
 }
@@ -70,6 +73,13 @@ struct CompileArgs {
     /// Write unencrypted .seb files as raw XML (what Moodle accepts) instead of gzip("plnd" + gzip(XML)).
     #[arg(long)]
     raw_xml: bool,
+    /// Also write one configuration per collecting room (`<id>-room-N`) with the room's join settings
+    /// and token embedded, so SEB joins proctoring without SEB Server.
+    #[arg(long)]
+    per_room: bool,
+    /// The current time for token lifetimes: epoch seconds or RFC 3339 (default: SOURCE_DATE_EPOCH, else the clock).
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
     #[command(flatten)]
     password: PasswordArgs,
     #[command(flatten)]
@@ -84,6 +94,9 @@ struct ValidateArgs {
     /// Tell which layer (default, base, exam file, service) set this SEB key, and its value.
     #[arg(long, value_name = "KEY")]
     explain: Option<String>,
+    /// The current time for token lifetimes: epoch seconds or RFC 3339.
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
     #[arg(long)]
     minimal: bool,
     #[command(flatten)]
@@ -146,6 +159,97 @@ struct ConfigKeyArgs {
     report: Report,
 }
 
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// A Jitsi Meet JWT (HS256) with SEB Server's claims.
+    Jitsi(JitsiArgs),
+    /// A Zoom Meeting SDK JWT (HS256).
+    Zoom(ZoomArgs),
+    /// Run the checks Jitsi's Prosody runs on a token and print the reason it would give.
+    Verify(VerifyArgs),
+}
+
+/// The signing secret, never from argv.
+#[derive(Args)]
+struct SecretArgs {
+    /// Environment variable holding the secret.
+    #[arg(long, value_name = "NAME", conflicts_with = "secret_file")]
+    secret_env: Option<String>,
+    /// File holding the secret (one trailing newline is ignored).
+    #[arg(long, value_name = "PATH")]
+    secret_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct JitsiArgs {
+    /// The Jitsi server's URL; `sub` is its bare host.
+    #[arg(long, value_name = "URL")]
+    server_url: String,
+    /// The app key (`iss`; Prosody's app_id).
+    #[arg(long, value_name = "KEY")]
+    app_key: String,
+    #[command(flatten)]
+    secret: SecretArgs,
+    #[arg(long, value_name = "ROOM")]
+    room: String,
+    /// `context.user.name`.
+    #[arg(long, value_name = "NAME")]
+    name: String,
+    /// A proctor's token (moderator; `aud` seb-server).
+    #[arg(long)]
+    moderator: bool,
+    /// Overrides `aud` (default: seb-server with --moderator, else seb-client).
+    #[arg(long, value_name = "AUD")]
+    aud: Option<String>,
+    /// Expiry, epoch seconds (default: now + 24 h; required with --profile seb-server).
+    #[arg(long, value_name = "EPOCH_SECONDS", allow_negative_numbers = true)]
+    exp: Option<i64>,
+    #[arg(long, value_enum, default_value_t = crate::proctoring::tokens::Profile::Default)]
+    profile: crate::proctoring::tokens::Profile,
+    /// The current time (epoch seconds or RFC 3339) for the default expiry.
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+}
+
+#[derive(Args)]
+struct ZoomArgs {
+    /// The Meeting SDK key (or Client ID).
+    #[arg(long, value_name = "KEY")]
+    sdk_key: String,
+    #[command(flatten)]
+    secret: SecretArgs,
+    /// The meeting number.
+    #[arg(long, value_name = "NUMBER")]
+    meeting: u64,
+    /// 1 host (proctor), 0 participant (SEB).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=1))]
+    role: u8,
+    /// Issued at, epoch seconds (default: now).
+    #[arg(long, value_name = "EPOCH_SECONDS")]
+    iat: Option<i64>,
+    /// Expiry, epoch seconds (default: iat + 24 h - 10 s, as SEB Server); Zoom accepts 30 min to 48 h.
+    #[arg(long, value_name = "EPOCH_SECONDS")]
+    exp: Option<i64>,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// The token (`-` reads it from standard input).
+    token: String,
+    /// The app secret, to check the signature.
+    #[command(flatten)]
+    secret: SecretArgs,
+    /// Accepted issuers (Prosody's default is the app id); `*` accepts any.
+    #[arg(long = "iss", value_name = "ISS")]
+    issuers: Vec<String>,
+    /// Accepted audiences (Prosody's default is `*`).
+    #[arg(long = "aud", value_name = "AUD")]
+    audiences: Vec<String>,
+    /// The current time (epoch seconds or RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+}
+
 #[derive(Args)]
 struct SchemaArgs {
     /// Which schema to print.
@@ -175,6 +279,7 @@ pub fn main() -> ExitCode {
         Command::Validate(a) => run_validate(a),
         Command::Decode(a) => run_decode(a),
         Command::ConfigKey(a) => run_config_key(a),
+        Command::Token(t) => run_token(t),
         Command::Schema(a) => run_schema(a),
     }
 }
@@ -229,9 +334,33 @@ fn read_password(args: &PasswordArgs) -> Result<Option<Secret>, String> {
     Ok(None)
 }
 
+/// The current time: `--now` (epoch seconds or RFC 3339), else `SOURCE_DATE_EPOCH`, else the clock.
+fn now(arg: Option<&str>) -> Result<i64, String> {
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<i64>()
+            .ok()
+            .or_else(|| crate::validate::rfc3339_seconds(s.trim()))
+    };
+    if let Some(s) = arg {
+        return parse(s)
+            .ok_or_else(|| format!("--now {s:?} is neither epoch seconds nor an RFC 3339 time"));
+    }
+    if let Ok(s) = std::env::var("SOURCE_DATE_EPOCH") {
+        return parse(&s).ok_or_else(|| format!("SOURCE_DATE_EPOCH {s:?} is not epoch seconds"));
+    }
+    Ok(std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64))
+}
+
 fn run_compile(a: CompileArgs) -> ExitCode {
     let password = match read_password(&a.password) {
         Ok(p) => p,
+        Err(msg) => return usage_error(&msg),
+    };
+    let now = match now(a.now.as_deref()) {
+        Ok(n) => n,
         Err(msg) => return usage_error(&msg),
     };
     let opts = CompileOptions {
@@ -241,6 +370,8 @@ fn run_compile(a: CompileArgs) -> ExitCode {
         merge: MergeOptions { minimal: a.minimal },
         password,
         raw_xml: a.raw_xml,
+        per_room: a.per_room,
+        now,
     };
     let mut all = Vec::new();
     let mut ids: HashMap<String, String> = HashMap::new();
@@ -248,27 +379,19 @@ fn run_compile(a: CompileArgs) -> ExitCode {
     let stdout = std::io::stdout();
     for path in &a.exams {
         let display = display_of(path);
-        let (compiled, mut diags) = compile(path, &display, &opts);
+        let mut claim = |id: &str| match ids.get(id) {
+            Some(first) => Err(first.clone()),
+            None => {
+                ids.insert(id.to_string(), display.clone());
+                Ok(())
+            }
+        };
+        let (compiled, mut diags) = compile(path, &display, &opts, &mut claim);
         if let Some(c) = compiled {
-            if let Some(first) = ids.insert(c.id.clone(), display.clone()) {
-                diags.push(
-                    Diagnostic::error(
-                        "duplicate-exam-id",
-                        format!("exam id `{}` is also used by {first}", c.id),
-                    )
-                    .at(&display, Default::default())
-                    .pointer("/exam/id")
-                    .hint("each exam needs its own id: it names the output files"),
-                );
-            } else {
+            let mut out = stdout.lock();
+            for f in &c.files {
                 written += 1;
-                let _ = writeln!(
-                    stdout.lock(),
-                    "{}\t{}\t{}",
-                    c.id,
-                    c.output.display(),
-                    c.config_key
-                );
+                let _ = writeln!(out, "{}\t{}\t{}", c.id, f.path.display(), f.config_key);
             }
         }
         all.append(&mut diags);
@@ -276,7 +399,7 @@ fn run_compile(a: CompileArgs) -> ExitCode {
     let (errors, warnings) = report(&mut all, a.report.message_format);
     if a.report.message_format == MessageFormat::Human {
         eprintln!(
-            "{} exam(s), {written} file(s) written, {errors} error(s), {warnings} warning(s)",
+            "{} exam(s), {written} configuration(s) written, {errors} error(s), {warnings} warning(s)",
             a.exams.len()
         );
     }
@@ -284,10 +407,14 @@ fn run_compile(a: CompileArgs) -> ExitCode {
 }
 
 fn run_validate(a: ValidateArgs) -> ExitCode {
+    let now = match now(a.now.as_deref()) {
+        Ok(n) => n,
+        Err(msg) => return usage_error(&msg),
+    };
     let mut all = Vec::new();
     for path in &a.exams {
         let display = display_of(path);
-        let mut checked = check(path, &display, MergeOptions { minimal: a.minimal });
+        let mut checked = check(path, &display, MergeOptions { minimal: a.minimal }, now);
         if let (Some(key), Some(merged)) = (&a.explain, &checked.merged) {
             println!("{}", explain(&display, key, merged));
         }
@@ -401,7 +528,11 @@ fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
     let display = display_of(&a.file);
     let mut diags = Vec::new();
     let settings = if crate::load::Syntax::of(&a.file).is_some() {
-        let checked = check(&a.file, &display, MergeOptions { minimal: a.minimal });
+        let now = match now(None) {
+            Ok(n) => n,
+            Err(msg) => return usage_error(&msg),
+        };
+        let checked = check(&a.file, &display, MergeOptions { minimal: a.minimal }, now);
         diags = checked.diags;
         match checked.merged {
             Some(m) if !diags.iter().any(Diagnostic::is_error) => m.settings,
@@ -442,6 +573,149 @@ fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
         );
     }
     outcome(errors, warnings, a.report.deny_warnings)
+}
+
+fn read_secret(a: &SecretArgs) -> Result<Option<Secret>, String> {
+    read_password(&PasswordArgs {
+        password_env: a.secret_env.clone(),
+        password_file: a.secret_file.clone(),
+    })
+}
+
+fn run_token(t: TokenCommand) -> ExitCode {
+    use crate::proctoring::tokens;
+    let require_secret = |a: &SecretArgs| match read_secret(a) {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(usage_error(
+            "give the secret with --secret-env NAME or --secret-file PATH",
+        )),
+        Err(msg) => Err(usage_error(&msg)),
+    };
+    match t {
+        TokenCommand::Jitsi(a) => {
+            let secret = match require_secret(&a.secret) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let Some(sub) = tokens::host_of(&a.server_url) else {
+                return usage_error(&format!(
+                    "--server-url {:?} is not an absolute URL",
+                    a.server_url
+                ));
+            };
+            let exp = match (a.exp, a.profile) {
+                (Some(e), _) => e,
+                (None, tokens::Profile::SebServer) => {
+                    return usage_error("--profile seb-server needs an explicit --exp");
+                }
+                (None, tokens::Profile::Default) => match now(a.now.as_deref()) {
+                    Ok(n) => n + crate::proctoring::TOKEN_DEFAULT_LIFETIME,
+                    Err(msg) => return usage_error(&msg),
+                },
+            };
+            if !crate::proctoring::rooms::is_safe_room_name(&a.room) {
+                eprintln!(
+                    "warning: room {:?} is not of the form [a-z0-9][a-z0-9_-]{{0,63}}; Jitsi clients lowercase and percent-encode it",
+                    a.room
+                );
+            }
+            let default_aud = if a.moderator {
+                tokens::AUD_PROCTOR
+            } else {
+                tokens::AUD_CLIENT
+            };
+            let claims = tokens::JitsiClaims {
+                name: &a.name,
+                moderator: a.moderator,
+                aud: a.aud.as_deref().unwrap_or(default_aud),
+                iss: a.app_key.trim(),
+                sub: &sub,
+                room: &a.room,
+                exp,
+            };
+            println!(
+                "{}",
+                tokens::jitsi_token(&claims, a.profile, secret.expose())
+            );
+            ExitCode::SUCCESS
+        }
+        TokenCommand::Zoom(a) => {
+            let secret = match require_secret(&a.secret) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let iat = match a.iat.map_or_else(|| now(None), Ok) {
+                Ok(i) => i,
+                Err(msg) => return usage_error(&msg),
+            };
+            let exp = a
+                .exp
+                .unwrap_or(iat + crate::proctoring::TOKEN_DEFAULT_LIFETIME - 10);
+            let claims = tokens::ZoomClaims {
+                sdk_key: a.sdk_key.trim(),
+                mn: a.meeting,
+                role: a.role,
+                iat,
+                exp,
+            };
+            match tokens::zoom_token(&claims, secret.expose()) {
+                Ok(t) => {
+                    println!("{t}");
+                    ExitCode::SUCCESS
+                }
+                Err(msg) => {
+                    eprintln!("error[zoom-token]: {msg}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        TokenCommand::Verify(a) => {
+            let token = if a.token == "-" {
+                let mut s = String::new();
+                let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s);
+                s
+            } else {
+                a.token.clone()
+            };
+            let secret = match read_secret(&a.secret) {
+                Ok(s) => s,
+                Err(msg) => return usage_error(&msg),
+            };
+            let now = match now(a.now.as_deref()) {
+                Ok(n) => n,
+                Err(msg) => return usage_error(&msg),
+            };
+            let acc = tokens::Acceptance {
+                secret: secret.as_ref().map(Secret::expose),
+                issuers: a.issuers,
+                audiences: a.audiences,
+                now,
+            };
+            match tokens::verify(&token, &acc) {
+                Ok(v) => {
+                    println!(
+                        "OK: Prosody accepts this token{}",
+                        if v.signature_checked {
+                            ""
+                        } else {
+                            " (signature not checked)"
+                        }
+                    );
+                    println!("header: {}", v.header);
+                    println!("payload: {}", v.payload);
+                    for w in &v.warnings {
+                        eprintln!("warning: {w}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(reason) => {
+                    println!("not-allowed: {reason}");
+                    eprintln!("error[token-rejected]: Prosody refuses this token: {reason}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
 }
 
 fn run_schema(a: SchemaArgs) -> ExitCode {

@@ -12,42 +12,49 @@ use crate::secret::Secret;
 use crate::validate::{ValidExam, validate};
 use std::path::{Path, PathBuf};
 
-/// The result of load + validate + merge.
+/// The result of load + validate + merge, and the proctoring plan.
 pub struct Checked {
     pub diags: Vec<Diagnostic>,
     pub exam: Option<ValidExam>,
     pub merged: Option<Merged>,
+    pub plan: Option<crate::proctoring::Plan>,
 }
 
-pub fn check(path: &Path, display: &str, opts: MergeOptions) -> Checked {
+/// Load, validate, merge and plan rooms (everything but writing). `now` bounds token lifetimes.
+pub fn check(path: &Path, display: &str, opts: MergeOptions, now: i64) -> Checked {
+    let mut checked = Checked {
+        diags: Vec::new(),
+        exam: None,
+        merged: None,
+        plan: None,
+    };
     let tree = match load_tree(path, display) {
         Ok(t) => t,
         Err(diags) => {
-            return Checked {
-                diags,
-                exam: None,
-                merged: None,
-            };
+            checked.diags = diags;
+            return checked;
         }
     };
-    let (exam, mut diags) = validate(tree);
-    let Some(exam) = exam else {
-        return Checked {
-            diags,
-            exam: None,
-            merged: None,
-        };
-    };
+    let (exam, diags) = validate(tree);
+    checked.diags = diags;
+    let Some(exam) = exam else { return checked };
     let (merged, mut more) = merge(&exam, opts);
-    diags.append(&mut more);
+    checked.diags.append(&mut more);
     if let Some(m) = &merged {
-        diags.extend(portability_errors(m));
+        checked.diags.extend(portability_errors(m));
     }
-    Checked {
-        diags,
-        exam: Some(exam),
-        merged,
+    if !checked.diags.iter().any(Diagnostic::is_error) {
+        match crate::proctoring::build(&exam, now) {
+            Ok((plan, mut warnings)) => {
+                checked.diags.append(&mut warnings);
+                checked.plan = plan;
+            }
+            Err(mut errors) => checked.diags.append(&mut errors),
+        }
     }
+    checked.exam = Some(exam);
+    checked.merged = merged;
+    checked
 }
 
 #[derive(Default)]
@@ -61,125 +68,188 @@ pub struct CompileOptions {
     pub password: Option<Secret>,
     /// Write unencrypted `.seb` files as raw XML (Moodle accepts only that) instead of `plnd`.
     pub raw_xml: bool,
+    /// Also write one configuration per collecting room with the room's join settings embedded.
+    pub per_room: bool,
+    /// The current time (seconds since the epoch): token lifetimes.
+    pub now: i64,
 }
 
-/// One compiled exam.
-pub struct Compiled {
-    pub id: String,
-    pub output: PathBuf,
-    /// The Config Key of the written settings.
+/// One written configuration file.
+pub struct Written {
+    pub path: PathBuf,
+    /// The Config Key of the settings in it.
     pub config_key: String,
 }
 
+/// One compiled exam: the main configuration first, then per-room ones.
+pub struct Compiled {
+    pub id: String,
+    pub files: Vec<Written>,
+}
+
+/// The secrets a `.seb` output is encrypted with, resolved once per exam.
+enum OutputKey {
+    None { raw_xml: bool },
+    Password(Secret),
+    ConfiguringClient(Option<Secret>),
+}
+
+impl OutputKey {
+    fn protection(&self) -> Protection<'_> {
+        match self {
+            OutputKey::None { raw_xml: true } => Protection::RawXml,
+            OutputKey::None { raw_xml: false } => Protection::Plain,
+            OutputKey::Password(s) => Protection::Password(s.expose()),
+            OutputKey::ConfiguringClient(admin) => {
+                Protection::ConfiguringClient(admin.as_ref().map(Secret::expose))
+            }
+        }
+    }
+}
+
+fn output_key(exam: &ValidExam, opts: &CompileOptions) -> Result<OutputKey, Diagnostic> {
+    let base_dir = exam.source.path.parent().unwrap_or(Path::new(""));
+    let at = |pointer: &str, msg: String| {
+        Diagnostic::error("secret-unavailable", msg)
+            .at(&exam.source.display, exam.source.map.value(pointer))
+            .pointer(pointer)
+    };
+    if let Some(pw) = &opts.password {
+        return Ok(OutputKey::Password(Secret::new(pw.expose().to_vec())));
+    }
+    match &exam.exam.output.encryption {
+        Encryption::None => Ok(OutputKey::None {
+            raw_xml: opts.raw_xml,
+        }),
+        Encryption::Password(p) => p
+            .password
+            .resolve(base_dir)
+            .map(OutputKey::Password)
+            .map_err(|msg| {
+                at(
+                    "/output/encryption/password",
+                    format!("cannot read the encryption password: {msg}"),
+                )
+            }),
+        Encryption::ConfiguringClient => admin_password(exam)
+            .map(OutputKey::ConfiguringClient)
+            .map_err(|msg| at("/seb/adminPassword", msg)),
+    }
+}
+
+/// Compiles one exam. `claim_id` is asked before anything is written; it refuses an id another exam of
+/// the same run already uses (its error names that exam), so outputs are never overwritten within a run.
 pub fn compile(
     path: &Path,
     display: &str,
     opts: &CompileOptions,
+    claim_id: &mut dyn FnMut(&str) -> Result<(), String>,
 ) -> (Option<Compiled>, Vec<Diagnostic>) {
     let Checked {
         mut diags,
         exam,
         merged,
-    } = check(path, display, opts.merge);
+        plan,
+    } = check(path, display, opts.merge, opts.now);
     let (Some(exam), Some(merged)) = (exam, merged) else {
         return (None, diags);
     };
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);
     }
-    let format = opts.format.unwrap_or(exam.exam.output.format);
-    let id = exam.exam.exam.id.clone();
-    let err_at = |pointer: &str, code: &'static str, msg: String| {
-        Diagnostic::error(code, msg)
-            .at(&exam.source.display, exam.source.map.value(pointer))
-            .pointer(pointer)
-    };
-    let bytes = match format {
-        OutputFormat::Plist => emit::plist_bytes(&merged, opts.style),
-        OutputFormat::Seb => {
-            let base_dir = exam.source.path.parent().unwrap_or(Path::new(""));
-            let resolved;
-            let admin;
-            let protection = match (&opts.password, &exam.exam.output.encryption) {
-                (Some(pw), _) => Protection::Password(pw.expose()),
-                (None, Encryption::None) if opts.raw_xml => Protection::RawXml,
-                (None, Encryption::None) => Protection::Plain,
-                (None, Encryption::Password(p)) => match p.password.resolve(base_dir) {
-                    Ok(secret) => {
-                        resolved = secret;
-                        Protection::Password(resolved.expose())
-                    }
-                    Err(msg) => {
-                        diags.push(err_at(
-                            "/output/encryption/password",
-                            "secret-unavailable",
-                            format!("cannot read the encryption password: {msg}"),
-                        ));
-                        return (None, diags);
-                    }
-                },
-                (None, Encryption::ConfiguringClient) => {
-                    admin = admin_password(&exam);
-                    match &admin {
-                        Ok(a) => Protection::ConfiguringClient(a.as_ref().map(Secret::expose)),
-                        Err(msg) => {
-                            diags.push(err_at(
-                                "/seb/adminPassword",
-                                "secret-unavailable",
-                                msg.clone(),
-                            ));
-                            return (None, diags);
-                        }
-                    }
-                }
-            };
-            match emit::seb_bytes(&merged, opts.style, protection) {
-                Ok(b) => b,
-                Err(msg) => {
-                    diags.push(Diagnostic::error("encrypt", msg).at(display, Pos::default()));
-                    return (None, diags);
-                }
-            }
+    let key = match output_key(&exam, opts) {
+        Ok(k) => k,
+        Err(d) => {
+            diags.push(d);
+            return (None, diags);
         }
     };
+    let format = opts.format.unwrap_or(exam.exam.output.format);
     let ext = match format {
         OutputFormat::Plist => "plist",
         OutputFormat::Seb => "seb",
     };
-    let output = opts.out_dir.join(format!("{id}.{ext}"));
-    let config_key = crate::configkey::config_key(&merged.settings);
-    let file_name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let server = emit::server_json(&exam.exam, &config_key, &file_name);
-    let server_path = opts.out_dir.join(format!("{id}.server.json"));
-    // The server file holds tokens (0600); it is written first so the `.seb` appears only when both succeed.
-    for (path, data, private) in [(&server_path, &server, true), (&output, &bytes, false)] {
-        if let Err(e) = emit::write_atomic(path, data, private) {
-            diags.push(
-                Diagnostic::error(
-                    "io",
-                    format!(
-                        "cannot write {}: {}",
-                        path.display(),
-                        crate::load::io_reason(&e)
-                    ),
-                )
-                .at(display, Pos::default()),
+    let id = exam.exam.exam.id.clone();
+    // Every file is rendered before anything is written.
+    let mut configs = vec![(format!("{id}.{ext}"), merged.settings.clone(), false)];
+    if let (true, Some(plan)) = (opts.per_room, &plan) {
+        for room in plan
+            .rooms
+            .iter()
+            .filter(|r| r.room.room_type == crate::exam::RoomType::Proctoring)
+        {
+            let mut settings = merged.settings.clone();
+            for (k, v) in room.settings() {
+                settings.insert(k.to_string(), plist::Value::String(v));
+            }
+            // Holds the room's token: private.
+            configs.push((
+                format!("{id}-room-{}.{ext}", room.room.number),
+                settings,
+                true,
+            ));
+        }
+    }
+    let mut outputs = Vec::new();
+    let mut files = Vec::new();
+    for (name, settings, private) in configs {
+        let bytes = match emit::render(&settings, format, opts.style, key.protection()) {
+            Ok(b) => b,
+            Err(msg) => {
+                diags.push(Diagnostic::error("encrypt", msg).at(display, Pos::default()));
+                return (None, diags);
+            }
+        };
+        let path = opts.out_dir.join(&name);
+        files.push(Written {
+            path: path.clone(),
+            config_key: crate::configkey::config_key(&settings),
+        });
+        outputs.push((path, bytes, private));
+    }
+    let room_files: Vec<String> = files.iter().skip(1).map(|w| file_name(&w.path)).collect();
+    let server = emit::server_json(
+        &exam.exam,
+        &files[0].config_key,
+        &file_name(&files[0].path),
+        plan.as_ref(),
+        &room_files,
+    );
+    if let Err(other) = claim_id(&id) {
+        diags.push(
+            Diagnostic::error(
+                "duplicate-exam-id",
+                format!("exam id `{id}` is also used by {other}"),
+            )
+            .at(display, exam.source.map.value("/exam/id"))
+            .pointer("/exam/id")
+            .hint("each exam needs its own id: it names the output files"),
+        );
+        return (None, diags);
+    }
+    // The server file holds tokens (0600); it is written first, so configurations appear only when it exists.
+    outputs.insert(
+        0,
+        (opts.out_dir.join(format!("{id}.server.json")), server, true),
+    );
+    for (path, data, private) in &outputs {
+        if let Err(e) = emit::write_atomic(path, data, *private) {
+            let msg = format!(
+                "cannot write {}: {}",
+                path.display(),
+                crate::load::io_reason(&e)
             );
+            diags.push(Diagnostic::error("io", msg).at(display, Pos::default()));
             return (None, diags);
         }
     }
-    let config_key = crate::configkey::config_key(&merged.settings);
-    (
-        Some(Compiled {
-            id,
-            output,
-            config_key,
-        }),
-        diags,
-    )
+    (Some(Compiled { id, files }), diags)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The admin password for `pwcc`, from the exam's own `seb.adminPassword` (None: the empty key).

@@ -2,23 +2,25 @@
 //! and atomic output files (temporary file + rename: an error never leaves a half-written output).
 
 use crate::container::{self, Protection};
-use crate::merge::{Merged, is_table};
+use crate::exam::OutputFormat;
+use crate::merge::is_table;
 use crate::plist::{PlistStyle, write_xml};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The plist XML of the merged settings.
-pub fn plist_bytes(merged: &Merged, style: PlistStyle) -> Vec<u8> {
-    write_xml(&merged.settings, style, &is_table)
-}
-
-/// The `.seb` file of the merged settings.
-pub fn seb_bytes(
-    merged: &Merged,
+/// The bytes of one configuration file: the canonical plist XML of `settings`, inside a `.seb`
+/// container when the format asks for one.
+pub fn render(
+    settings: &plist::Dictionary,
+    format: OutputFormat,
     style: PlistStyle,
     protection: Protection<'_>,
 ) -> Result<Vec<u8>, String> {
-    container::encode(&plist_bytes(merged, style), protection)
+    let xml = write_xml(settings, style, &is_table);
+    match format {
+        OutputFormat::Plist => Ok(xml),
+        OutputFormat::Seb => container::encode(&xml, protection),
+    }
 }
 
 /// Writes `bytes` to `path` atomically. `private` files (holding tokens) get mode 0600.
@@ -53,8 +55,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> std::io::Result
 }
 
 /// `<id>.server.json`: what a proctoring operator or SEB Server needs besides the `.seb` file — the
-/// Config Key and the service settings as SEB Server's REST API takes them, never the secrets.
-pub fn server_json(exam: &crate::exam::ExamFile, config_key: &str, file_name: &str) -> Vec<u8> {
+/// Config Key, the service settings as SEB Server's REST API takes them (never the secrets), and the room
+/// plan with each room's proctor token and SEB join attributes.
+pub fn server_json(
+    exam: &crate::exam::ExamFile,
+    config_key: &str,
+    file_name: &str,
+    plan: Option<&crate::proctoring::Plan>,
+    room_files: &[String],
+) -> Vec<u8> {
     use serde_json::{Map, Value, json};
     let without = |v: Value, secrets: &[&str]| -> Value {
         match v {
@@ -77,7 +86,7 @@ pub fn server_json(exam: &crate::exam::ExamFile, config_key: &str, file_name: &s
         let v = serde_json::to_value(service).unwrap_or(Value::Null);
         out.insert(
             "proctoringServiceSettings".into(),
-            without(v, &["appSecret", "clientSecret", "sdkSecret"]),
+            without(v, &["appSecret", "clientSecret", "sdkSecret", "rooms"]),
         );
     }
     if let Some(sps) = &exam.screen_proctoring {
@@ -86,6 +95,41 @@ pub fn server_json(exam: &crate::exam::ExamFile, config_key: &str, file_name: &s
             "screenProctoringSettings".into(),
             without(v, &["spsAPISecret", "spsAccountPassword"]),
         );
+    }
+    if let Some(plan) = plan {
+        out.insert("tokensExpire".into(), json!(plan.expires));
+        let mut collecting = room_files.iter();
+        let rooms: Vec<Value> = plan
+            .rooms
+            .iter()
+            .map(|r| {
+                let mut room = Map::new();
+                room.insert(
+                    "type".into(),
+                    serde_json::to_value(r.room.room_type).unwrap_or(Value::Null),
+                );
+                if r.room.number > 0 {
+                    room.insert("number".into(), json!(r.room.number));
+                }
+                room.insert("name".into(), json!(r.room.name));
+                room.insert("subject".into(), json!(r.room.subject));
+                room.insert("size".into(), json!(r.room.size));
+                room.insert("proctorToken".into(), json!(r.proctor_token));
+                let seb: Map<String, Value> = r
+                    .seb
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), json!(v)))
+                    .collect();
+                room.insert("seb".into(), Value::Object(seb));
+                if r.room.room_type == crate::exam::RoomType::Proctoring
+                    && let Some(f) = collecting.next()
+                {
+                    room.insert("file".into(), json!(f));
+                }
+                Value::Object(room)
+            })
+            .collect();
+        out.insert("rooms".into(), Value::Array(rooms));
     }
     let mut bytes = serde_json::to_vec_pretty(&Value::Object(out)).unwrap_or_default();
     bytes.push(b'\n');

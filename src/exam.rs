@@ -133,6 +133,48 @@ pub struct ServiceSettings {
     pub sdk_secret: Option<SecretRef>,
     #[serde(default)]
     pub use_zoom_app_client_for_collecting_room: bool,
+    /// sebc's addition to SEB Server's settings: rooms given explicitly, in order (collecting rooms
+    /// "Room 1", "Room 2", ..., and the town hall). Jitsi room names are derived when not given; Zoom rooms
+    /// need their meeting numbers here, since sebc does not call Zoom's API.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rooms: Vec<RoomSpec>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RoomType {
+    /// A collecting room (SEB Server's `roomType` `proctoring`).
+    #[default]
+    Proctoring,
+    /// The town-hall room every client joins while it is open.
+    Townhall,
+}
+
+/// One room of the proctoring plan, given explicitly.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RoomSpec {
+    #[serde(rename = "type", default)]
+    pub room_type: RoomType,
+    /// Jitsi room name (`[a-z0-9][a-z0-9_-]*`, at most 64 characters); derived when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,63}$"))]
+    pub name: Option<String>,
+    /// Shown in the meeting; defaults to SEB Server's subjects ("Room 1", "Proctoring Room 1", "Townhall Room").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 200))]
+    pub subject: Option<String>,
+    /// Zoom meeting number (digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub meeting_number: Option<u64>,
+    /// Zoom join URL of the meeting (`zoomServerURL` for SEB).
+    #[serde(rename = "joinURL", default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "uri"))]
+    pub join_url: Option<String>,
+    /// Zoom's encrypted meeting password (the `pwd` of the join URL; `zoomMeetingKey` for SEB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_key: Option<String>,
 }
 
 fn default_server_type() -> ProctoringServerType {

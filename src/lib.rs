@@ -23,6 +23,7 @@ pub mod exam;
 pub mod load;
 pub mod merge;
 pub mod plist;
+pub mod proctoring;
 pub mod rncryptor;
 pub mod schema;
 pub mod secret;

@@ -237,56 +237,163 @@ fn generic(v: &J) -> P {
     }
 }
 
-/// The service settings imply Proctoring-tab switches; an explicit contradiction is an error.
+/// The service settings imply Proctoring-tab switches; an explicit contradiction is an error, and so are
+/// two live services at once; Proctoring-tab settings of a service that is off are dead (a warning).
 fn reconcile_services(m: &mut Merged, diags: &mut Vec<Diagnostic>, exam: &ValidExam) {
-    let mut implied: Vec<(&str, &str)> = Vec::new();
-    if let Some(service) = exam.exam.service.as_ref().filter(|s| s.enable_proctoring) {
-        implied.push(match service.server_type {
-            ProctoringServerType::JitsiMeet => ("jitsiMeetEnable", "/service/enableProctoring"),
-            ProctoringServerType::Zoom => ("zoomEnable", "/service/enableProctoring"),
-        });
-    }
-    if exam
+    let src = &exam.source;
+    let live = exam
+        .exam
+        .service
+        .as_ref()
+        .filter(|s| s.enable_proctoring)
+        .map(|s| s.server_type);
+    let screen = exam
         .exam
         .screen_proctoring
         .as_ref()
-        .is_some_and(|s| s.enable_screen_proctoring)
-    {
-        implied.push((
+        .is_some_and(|s| s.enable_screen_proctoring);
+    let switches = [
+        (
+            "jitsiMeetEnable",
+            live == Some(ProctoringServerType::JitsiMeet),
+            "/service/enableProctoring",
+            "the Jitsi Meet service",
+        ),
+        (
+            "zoomEnable",
+            live == Some(ProctoringServerType::Zoom),
+            "/service/enableProctoring",
+            "the Zoom service",
+        ),
+        (
             "enableScreenProctoring",
+            screen,
             "/screenProctoring/enableScreenProctoring",
-        ));
-    }
-    for (key, pointer) in implied {
-        if let (
-            Some(P::Boolean(false)),
-            Some(Layer::File {
-                file,
-                line,
-                col,
-                pointer: set_at,
-            }),
-        ) = (m.settings.get(key), m.origins.get(key))
-        {
-            let src = &exam.source;
-            diags.push(
+            "screen proctoring",
+        ),
+    ];
+    for (key, on, pointer, what) in switches {
+        let explicit = match (m.settings.get(key), m.origins.get(key)) {
+            (Some(P::Boolean(b)), Some(layer @ (Layer::File { .. } | Layer::Base { .. }))) => {
+                Some((*b, layer.clone()))
+            }
+            _ => None,
+        };
+        match (on, explicit) {
+            (true, Some((false, layer))) => diags.push(
                 Diagnostic::error(
                     "proctoring-conflict",
-                    format!("`{key}` is false at {file}:{line}:{col}, but {pointer} turns the service on"),
+                    format!(
+                        "`{key}` is set to false {}, but {pointer} turns {what} on",
+                        place(&layer)
+                    ),
                 )
                 .at(&src.display, src.map.value(pointer))
                 .pointer(pointer)
-                .hint(format!("remove `{key}` from {set_at} (sebc sets it from the service) or disable the service")),
-            );
+                .hint(format!(
+                    "remove `{key}` (sebc sets it from the service) or disable {what}"
+                )),
+            ),
+            (true, _) => m.set(
+                key,
+                P::Boolean(true),
+                Layer::Service {
+                    pointer: pointer.to_string(),
+                },
+            ),
+            (false, Some((true, layer))) => {
+                let (at_file, at) = layer_position(&layer, src);
+                let d = if key == "enableScreenProctoring" {
+                    Diagnostic::error("proctoring-conflict", format!("`{key}` is true, but the exam has no enabled `screenProctoring` service"))
+                        .hint("configure screenProctoring (enableScreenProctoring: true, spsServiceURL, ...) or remove the switch")
+                } else {
+                    Diagnostic::warning("dead-setting", format!("`{key}` is true, but the exam's `service` does not enable {what}"))
+                        .hint("SEB only joins rooms that a service assigns; enable it in `service` or remove the switch")
+                };
+                let pointer = match &layer {
+                    Layer::File { pointer, .. } => pointer.clone(),
+                    _ => format!("/{key}"),
+                };
+                diags.push(d.at(&at_file, at).pointer(pointer));
+            }
+            _ => {}
+        }
+    }
+    if matches!(m.settings.get("jitsiMeetEnable"), Some(P::Boolean(true)))
+        && matches!(m.settings.get("zoomEnable"), Some(P::Boolean(true)))
+    {
+        let (file, at) = m
+            .origins
+            .get("zoomEnable")
+            .map(|l| layer_position(l, src))
+            .unwrap_or_default();
+        diags.push(
+            Diagnostic::error("proctoring-conflict", "both `jitsiMeetEnable` and `zoomEnable` are true")
+                .at(&file, at)
+                .hint("SEB joins one live proctoring service; the exam's `service.serverType` decides which"),
+        );
+    }
+    for (prefix, switch) in [("jitsiMeet", "jitsiMeetEnable"), ("zoom", "zoomEnable")] {
+        if matches!(m.settings.get(switch), Some(P::Boolean(true))) {
             continue;
         }
-        m.set(
-            key,
-            P::Boolean(true),
-            Layer::Service {
-                pointer: pointer.to_string(),
+        for (key, layer) in &m.origins {
+            if let Layer::File {
+                file,
+                line,
+                col,
+                pointer,
+            } = layer
+                && key.starts_with(prefix)
+                && key != switch
+            {
+                diags.push(
+                    Diagnostic::warning(
+                        "dead-setting",
+                        format!("`{key}` has no effect: `{switch}` is off"),
+                    )
+                    .at(
+                        file,
+                        crate::diagnostic::Pos {
+                            line: *line,
+                            col: *col,
+                        },
+                    )
+                    .pointer(pointer)
+                    .hint(format!(
+                        "enable the service in `service`, or remove the {prefix}* settings"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// "at file:line:col" or "by base file", for messages that name two places.
+fn place(layer: &Layer) -> String {
+    match layer {
+        Layer::File {
+            file, line, col, ..
+        } => format!("at {file}:{line}:{col}"),
+        Layer::Base { file } => format!("by base {file}"),
+        other => format!("by {other}"),
+    }
+}
+
+/// Where a layer set a key, for diagnostics (the exam file itself for defaults and services).
+fn layer_position(layer: &Layer, src: &LoadedExam) -> (String, crate::diagnostic::Pos) {
+    match layer {
+        Layer::File {
+            file, line, col, ..
+        } => (
+            file.clone(),
+            crate::diagnostic::Pos {
+                line: *line,
+                col: *col,
             },
-        );
+        ),
+        Layer::Base { file } => (file.clone(), Default::default()),
+        _ => (src.display.clone(), Default::default()),
     }
 }
 

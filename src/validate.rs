@@ -442,6 +442,7 @@ fn resolve_ref<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
 
 /// Rules the schema cannot express.
 fn semantic_checks(src: &LoadedExam, diags: &mut Vec<Diagnostic>) {
+    crate::proctoring::check(src, diags);
     let v = &src.value;
     let file = src.display.as_str();
     let catalog = Catalog::get();

@@ -140,6 +140,26 @@ fn all_problems_of_all_files_are_reported_in_one_run() {
 }
 
 #[test]
+fn warning_fixtures_pass_but_fail_with_deny_warnings() {
+    let files = exam_files("fixtures/warnings");
+    assert!(!files.is_empty());
+    for file in files {
+        let o = run(&["validate", &file]);
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("warning[") && !err.contains("error["),
+            "{file}: {err}"
+        );
+        insta::assert_snapshot!(format!("warnings_{}", name_of(&file)), err);
+        assert_eq!(
+            run(&["validate", &file, "--deny-warnings"]).status.code(),
+            Some(1)
+        );
+    }
+}
+
+#[test]
 fn deny_warnings_turns_warnings_into_failure() {
     let dir = tempfile::tempdir().unwrap();
     let exam = dir.path().join("w.yaml");

@@ -24,13 +24,14 @@ fn assert_clean(what: &str, bytes: &[u8]) {
 fn no_secret_in_outputs_stdout_or_stderr() {
     let mut exams = exam_files("fixtures/valid");
     exams.extend(exam_files("fixtures/invalid"));
+    exams.extend(exam_files("fixtures/warnings"));
     let out = tempfile::tempdir().unwrap();
     let o = out.path().to_str().unwrap();
     let mut runs = Vec::new();
     for exam in &exams {
         for args in [
             vec!["compile", exam, "-o", o, "--format", "plist"],
-            vec!["compile", exam, "-o", o, "--format", "seb"],
+            vec!["compile", exam, "-o", o, "--format", "seb", "--per-room"],
             vec!["compile", exam, "-o", o, "--format", "seb", "--raw-xml"],
             vec![
                 "compile",

@@ -20,6 +20,9 @@ pub const SECRETS: &[(&str, &str)] = &[
     ("SEBC_FIXTURE_EXAM_PASSWORD", "exam-Wn4Pf58-secret"),
 ];
 
+/// The time the tests run at, seconds since the epoch (2026-11-30T00:00:00Z).
+pub const NOW: i64 = 1_795_996_800;
+
 /// The secret stored in `fixtures/secrets/quit-password.txt`.
 pub const FILE_SECRET: &str = "quit-fixture-secret";
 
@@ -31,6 +34,8 @@ pub fn root() -> PathBuf {
 pub fn sebc() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_sebc"));
     c.current_dir(root());
+    // A fixed clock (2026-11-30T00:00:00Z, before the fixtures' exams) makes token lifetimes reproducible.
+    c.env("SOURCE_DATE_EPOCH", NOW.to_string());
     for (k, v) in SECRETS {
         c.env(k, v);
     }
