@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 /// The result of load + validate + merge, and the proctoring plan.
 pub struct Checked {
+    /// A template found in a directory: nothing to compile.
+    pub skipped: bool,
     pub diags: Vec<Diagnostic>,
     pub exam: Option<ValidExam>,
     pub merged: Option<Merged>,
@@ -21,20 +23,25 @@ pub struct Checked {
 }
 
 /// Load, validate, merge and plan rooms (everything but writing). `now` bounds token lifetimes.
-pub fn check(path: &Path, display: &str, opts: MergeOptions, now: i64) -> Checked {
+pub fn check(input: &Input, opts: MergeOptions, now: i64) -> Checked {
     let mut checked = Checked {
+        skipped: false,
         diags: Vec::new(),
         exam: None,
         merged: None,
         plan: None,
     };
-    let tree = match load_tree(path, display) {
+    let tree = match load_tree(&input.path, &input.display) {
         Ok(t) => t,
         Err(diags) => {
             checked.diags = diags;
             return checked;
         }
     };
+    if input.discovered && tree.main.value.get("exam").is_none() {
+        checked.skipped = true;
+        return checked;
+    }
     let (exam, diags) = validate(tree);
     checked.diags = diags;
     let Some(exam) = exam else { return checked };
@@ -72,19 +79,37 @@ pub struct CompileOptions {
     pub per_room: bool,
     /// The current time (seconds since the epoch): token lifetimes.
     pub now: i64,
+    /// Compare with the files in `out_dir` instead of writing (`--check`).
+    pub check_only: bool,
 }
 
-/// One written configuration file.
+/// One exam file to compile.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: PathBuf,
+    /// The path as the user gave it (diagnostics, outputs).
+    pub display: String,
+    /// Found by walking a directory: a template there (no `exam` section) is skipped, not an error.
+    pub discovered: bool,
+}
+
+/// One configuration file of an exam.
 pub struct Written {
     pub path: PathBuf,
     /// The Config Key of the settings in it.
     pub config_key: String,
 }
 
-/// One compiled exam: the main configuration first, then per-room ones.
-pub struct Compiled {
+/// An exam rendered in memory, ready to be written (or compared with what is on disk).
+pub struct Built {
     pub id: String,
+    /// The configurations: the exam's, then one per room with `--per-room`.
     pub files: Vec<Written>,
+    /// Where the exam's id is, for a duplicate-id error.
+    id_at: (String, Pos),
+    /// Every output file: path, bytes, private (0600). The server file comes first.
+    outputs: Vec<(PathBuf, Vec<u8>, bool)>,
+    key: OutputKey,
 }
 
 /// The secrets a `.seb` output is encrypted with, resolved once per exam.
@@ -95,6 +120,21 @@ enum OutputKey {
 }
 
 impl OutputKey {
+    /// The keys that open what this key encrypts (for `--check`).
+    fn reader_keys(&self) -> crate::container::Keys<'_> {
+        match self {
+            OutputKey::None { .. } => crate::container::Keys::default(),
+            OutputKey::Password(s) => crate::container::Keys {
+                password: Some(s.expose()),
+                ..Default::default()
+            },
+            OutputKey::ConfiguringClient(admin) => crate::container::Keys {
+                admin_password: admin.as_ref().map(Secret::expose),
+                ..Default::default()
+            },
+        }
+    }
+
     fn protection(&self) -> Protection<'_> {
         match self {
             OutputKey::None { raw_xml: true } => Protection::RawXml,
@@ -137,20 +177,16 @@ fn output_key(exam: &ValidExam, opts: &CompileOptions) -> Result<OutputKey, Diag
     }
 }
 
-/// Compiles one exam. `claim_id` is asked before anything is written; it refuses an id another exam of
-/// the same run already uses (its error names that exam), so outputs are never overwritten within a run.
-pub fn compile(
-    path: &Path,
-    display: &str,
-    opts: &CompileOptions,
-    claim_id: &mut dyn FnMut(&str) -> Result<(), String>,
-) -> (Option<Compiled>, Vec<Diagnostic>) {
+/// Runs the pipeline for one exam and renders every output file in memory; writes nothing.
+pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagnostic>) {
+    let display = input.display.as_str();
     let Checked {
         mut diags,
         exam,
         merged,
         plan,
-    } = check(path, display, opts.merge, opts.now);
+        ..
+    } = check(input, opts.merge, opts.now);
     let (Some(exam), Some(merged)) = (exam, merged) else {
         return (None, diags);
     };
@@ -170,7 +206,6 @@ pub fn compile(
         OutputFormat::Seb => "seb",
     };
     let id = exam.exam.exam.id.clone();
-    // Every file is rendered before anything is written.
     let mut configs = vec![(format!("{id}.{ext}"), merged.settings.clone(), false)];
     if let (true, Some(plan)) = (opts.per_room, &plan) {
         for room in plan
@@ -215,24 +250,50 @@ pub fn compile(
         plan.as_ref(),
         &room_files,
     );
-    if let Err(other) = claim_id(&id) {
-        diags.push(
-            Diagnostic::error(
-                "duplicate-exam-id",
-                format!("exam id `{id}` is also used by {other}"),
-            )
-            .at(display, exam.source.map.value("/exam/id"))
-            .pointer("/exam/id")
-            .hint("each exam needs its own id: it names the output files"),
-        );
-        return (None, diags);
-    }
     // The server file holds tokens (0600); it is written first, so configurations appear only when it exists.
     outputs.insert(
         0,
         (opts.out_dir.join(format!("{id}.server.json")), server, true),
     );
-    for (path, data, private) in &outputs {
+    let id_at = (
+        exam.source.display.clone(),
+        exam.source.map.value("/exam/id"),
+    );
+    (
+        Some(Built {
+            id,
+            files,
+            id_at,
+            outputs,
+            key,
+        }),
+        diags,
+    )
+}
+
+/// Writes a built exam's files atomically, or with `check_only` compares them with what is on disk.
+pub fn deliver(built: &Built, opts: &CompileOptions, display: &str) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    if opts.check_only {
+        let keys = built.key.reader_keys();
+        for (path, data, _) in &built.outputs {
+            let problem = match emit::freshness(path, data, &keys) {
+                emit::Freshness::UpToDate => continue,
+                emit::Freshness::Missing => format!("{} is missing", path.display()),
+                emit::Freshness::Stale(why) => format!("{} is out of date: {why}", path.display()),
+            };
+            diags.push(
+                Diagnostic::error("stale-output", problem)
+                    .at(display, Pos::default())
+                    .hint(format!(
+                        "run `sebc compile {display} -o {}` and commit the result",
+                        opts.out_dir.display()
+                    )),
+            );
+        }
+        return diags;
+    }
+    for (path, data, private) in &built.outputs {
         if let Err(e) = emit::write_atomic(path, data, *private) {
             let msg = format!(
                 "cannot write {}: {}",
@@ -240,10 +301,91 @@ pub fn compile(
                 crate::load::io_reason(&e)
             );
             diags.push(Diagnostic::error("io", msg).at(display, Pos::default()));
-            return (None, diags);
+            break;
         }
     }
-    (Some(Compiled { id, files }), diags)
+    diags
+}
+
+/// The result of one input of [`compile_all`].
+pub struct Outcome {
+    pub input: Input,
+    /// The configuration files written (or checked); empty when the exam failed or was a skipped template.
+    pub files: Vec<Written>,
+    pub id: Option<String>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Exams built in memory at once: bounds memory whatever the number of exams.
+const CHUNK: usize = 256;
+
+/// Compiles many exams in parallel (rayon, all cores); one failing exam never stops the others. Results come
+/// back in input order, and exam ids are claimed in input order, so a duplicate id is always reported on the
+/// later file and never overwrites the earlier one's outputs. `progress` is called once per exam.
+pub fn compile_all(
+    inputs: Vec<Input>,
+    opts: &CompileOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Outcome> {
+    use rayon::prelude::*;
+    let mut claimed: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut outcomes = Vec::with_capacity(inputs.len());
+    for chunk in inputs.chunks(CHUNK) {
+        let built: Vec<(Option<Built>, Vec<Diagnostic>)> = chunk
+            .par_iter()
+            .map(|input| {
+                let r = build(input, opts);
+                progress();
+                r
+            })
+            .collect();
+        let mut deliverable = Vec::new();
+        for (input, (built, mut diags)) in chunk.iter().zip(built) {
+            let built = built.and_then(|b| match claimed.get(&b.id) {
+                Some(first) => {
+                    diags.push(
+                        Diagnostic::error(
+                            "duplicate-exam-id",
+                            format!("exam id `{}` is also used by {first}", b.id),
+                        )
+                        .at(&b.id_at.0, b.id_at.1)
+                        .pointer("/exam/id")
+                        .hint("each exam needs its own id: it names the output files"),
+                    );
+                    None
+                }
+                None => {
+                    claimed.insert(b.id.clone(), input.display.clone());
+                    Some(b)
+                }
+            });
+            deliverable.push((input.clone(), built, diags));
+        }
+        let delivered: Vec<Outcome> = deliverable
+            .into_par_iter()
+            .map(|(input, built, mut diags)| match built {
+                Some(b) => {
+                    let mut more = deliver(&b, opts, &input.display);
+                    let ok = !more.iter().any(Diagnostic::is_error);
+                    diags.append(&mut more);
+                    Outcome {
+                        input,
+                        id: Some(b.id),
+                        files: if ok { b.files } else { Vec::new() },
+                        diags,
+                    }
+                }
+                None => Outcome {
+                    input,
+                    id: None,
+                    files: Vec::new(),
+                    diags,
+                },
+            })
+            .collect();
+        outcomes.extend(delivered);
+    }
+    outcomes
 }
 
 fn file_name(p: &Path) -> String {

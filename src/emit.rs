@@ -135,3 +135,67 @@ pub fn server_json(
     bytes.push(b'\n');
     bytes
 }
+
+/// How a committed output compares with what the sources compile to (`sebc compile --check`).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Freshness {
+    UpToDate,
+    Missing,
+    Stale(String),
+}
+
+/// Compares by meaning, not bytes: the settings (and so the Config Key) of configurations, whatever
+/// their container, salts and IVs; the server file without its tokens, which change with the time.
+pub fn freshness(path: &Path, expected: &[u8], keys: &container::Keys<'_>) -> Freshness {
+    let Ok(actual) = std::fs::read(path) else {
+        return Freshness::Missing;
+    };
+    if path.extension().is_some_and(|e| e == "json") {
+        let parse = |b: &[u8]| {
+            serde_json::from_slice::<serde_json::Value>(b).map(|mut v| {
+                strip_tokens(&mut v);
+                v
+            })
+        };
+        return match (parse(&actual), parse(expected)) {
+            (Ok(a), Ok(e)) if a == e => Freshness::UpToDate,
+            (Ok(_), Ok(_)) => Freshness::Stale("the server settings or room plan differ".into()),
+            _ => Freshness::Stale("not a valid server file".into()),
+        };
+    }
+    let settings = |b: &[u8]| -> Result<plist::Dictionary, String> {
+        let (xml, _) = container::decode(b, keys).map_err(|e| e.to_string())?;
+        crate::plist::read_xml(&xml)
+    };
+    match (settings(&actual), settings(expected)) {
+        (Ok(a), Ok(e)) if a == e => Freshness::UpToDate,
+        (Ok(a), Ok(e)) => {
+            let changed: Vec<&String> = e
+                .keys()
+                .filter(|k| a.get(k.as_str()) != e.get(k.as_str()))
+                .chain(a.keys().filter(|k| !e.contains_key(k.as_str())))
+                .take(5)
+                .collect();
+            let keys: Vec<String> = changed.iter().map(|k| format!("`{k}`")).collect();
+            Freshness::Stale(format!(
+                "Config Key {} instead of {}; settings that differ: {}",
+                crate::configkey::config_key(&a),
+                crate::configkey::config_key(&e),
+                keys.join(", ")
+            ))
+        }
+        (Err(msg), _) => Freshness::Stale(format!("cannot read it: {msg}")),
+        (_, Err(msg)) => Freshness::Stale(msg),
+    }
+}
+
+fn strip_tokens(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(obj) => {
+            obj.retain(|k, _| !k.to_lowercase().contains("token") && k != "tokensExpire");
+            obj.values_mut().for_each(strip_tokens);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_tokens),
+        _ => {}
+    }
+}

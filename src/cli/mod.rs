@@ -1,0 +1,201 @@
+//! The command line: argument parsing (clap), diagnostics on stderr, results on stdout, exit codes
+//! (0 success, 1 errors in the inputs, 2 usage errors).
+
+mod build;
+mod read;
+mod token;
+
+use build::{CompileArgs, ValidateArgs, run_compile, run_validate};
+use read::{ConfigKeyArgs, DecodeArgs, run_config_key, run_decode};
+use token::{TokenCommand, run_token};
+
+use crate::compile::{CompileOptions, Input, check};
+use crate::container::{self, Keys};
+use crate::diagnostic::{Diagnostic, MessageFormat, render, sort};
+use crate::exam::OutputFormat;
+use crate::merge::MergeOptions;
+use crate::plist::PlistStyle;
+use crate::schema;
+use crate::secret::Secret;
+use clap::{Args, Parser, Subcommand};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "sebc",
+    version,
+    about = "Compile and validate Safe Exam Browser exam configurations"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile exam files into SEB configuration files.
+    Compile(CompileArgs),
+    /// Load, validate and merge exam files without writing anything.
+    Validate(ValidateArgs),
+    /// Read any .seb or plist file and print its canonical XML (or JSON).
+    Decode(DecodeArgs),
+    /// Print the Config Key of a .seb, plist or exam file.
+    ConfigKey(ConfigKeyArgs),
+    /// Sign a Jitsi or Zoom token from explicit claims, or explain a token.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Print the generated JSON Schemas (exam file, SEB settings).
+    Schema(SchemaArgs),
+}
+
+#[derive(Args)]
+struct Report {
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Args)]
+struct PasswordArgs {
+    /// Environment variable holding the password (never pass secrets as arguments).
+    #[arg(long, value_name = "NAME", conflicts_with = "password_file")]
+    password_env: Option<String>,
+    /// File holding the password (one trailing newline is ignored).
+    #[arg(long, value_name = "PATH")]
+    password_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct SchemaArgs {
+    /// Which schema to print.
+    #[arg(value_enum, default_value_t = WhichSchema::Exam)]
+    which: WhichSchema,
+    /// Write both schemas into this directory instead of printing.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum WhichSchema {
+    Exam,
+    Settings,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Compile(a) => run_compile(a),
+        Command::Validate(a) => run_validate(a),
+        Command::Decode(a) => run_decode(a),
+        Command::ConfigKey(a) => run_config_key(a),
+        Command::Token(t) => run_token(t),
+        Command::Schema(a) => run_schema(a),
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+fn display_of(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+/// Prints diagnostics to stderr, quoting source lines for the human format. Returns (errors, warnings).
+fn report(diags: &mut [Diagnostic], format: MessageFormat) -> (usize, usize) {
+    sort(diags);
+    let mut sources: HashMap<String, Option<String>> = HashMap::new();
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
+    for d in diags.iter() {
+        let src = sources
+            .entry(d.file.clone())
+            .or_insert_with(|| std::fs::read_to_string(&d.file).ok())
+            .as_deref();
+        let text = render(d, format, src);
+        let _ = writeln!(out, "{text}");
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    (errors, diags.len() - errors)
+}
+
+fn outcome(errors: usize, warnings: usize, deny_warnings: bool) -> ExitCode {
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn read_password(args: &PasswordArgs) -> Result<Option<Secret>, String> {
+    if let Some(name) = &args.password_env {
+        return std::env::var(name)
+            .map(|v| Some(Secret::new(v.into_bytes())))
+            .map_err(|_| format!("environment variable `{name}` is not set"));
+    }
+    if let Some(path) = &args.password_file {
+        let r = crate::secret::SecretRef::File(crate::secret::FileRef {
+            file: path.to_string_lossy().into_owned(),
+        });
+        return r.resolve(Path::new("")).map(Some);
+    }
+    Ok(None)
+}
+
+/// The current time: `--now` (epoch seconds or RFC 3339), else `SOURCE_DATE_EPOCH`, else the clock.
+fn now(arg: Option<&str>) -> Result<i64, String> {
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<i64>()
+            .ok()
+            .or_else(|| crate::validate::rfc3339_seconds(s.trim()))
+    };
+    if let Some(s) = arg {
+        return parse(s)
+            .ok_or_else(|| format!("--now {s:?} is neither epoch seconds nor an RFC 3339 time"));
+    }
+    if let Ok(s) = std::env::var("SOURCE_DATE_EPOCH") {
+        return parse(&s).ok_or_else(|| format!("SOURCE_DATE_EPOCH {s:?} is not epoch seconds"));
+    }
+    Ok(std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64))
+}
+
+fn run_schema(a: SchemaArgs) -> ExitCode {
+    if let Some(dir) = a.out_dir {
+        for (name, value) in [
+            (schema::EXAM_SCHEMA_FILE, schema::exam_schema()),
+            (schema::SETTINGS_SCHEMA_FILE, schema::settings_schema()),
+        ] {
+            if let Err(e) = crate::emit::write_atomic(
+                &dir.join(name),
+                schema::to_pretty(&value).as_bytes(),
+                false,
+            ) {
+                eprintln!("error: cannot write {}: {e}", dir.join(name).display());
+                return ExitCode::from(1);
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    let value = match a.which {
+        WhichSchema::Exam => schema::exam_schema(),
+        WhichSchema::Settings => schema::settings_schema(),
+    };
+    print!("{}", schema::to_pretty(&value));
+    ExitCode::SUCCESS
+}

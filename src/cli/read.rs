@@ -1,0 +1,174 @@
+//! `sebc decode` and `sebc config-key`: reading someone else's `.seb` or plist file.
+
+use super::*;
+
+#[derive(Args)]
+pub(super) struct DecodeArgs {
+    /// A .seb file (any container) or a plist.
+    file: PathBuf,
+    #[command(flatten)]
+    secrets: ReadSecrets,
+    /// Print the settings as JSON instead of XML.
+    #[arg(long)]
+    json: bool,
+    /// Largest decompressed size accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = container::DEFAULT_MAX_DECOMPRESSED)]
+    max_decompressed: u64,
+}
+
+/// What it takes to open someone else's `.seb` file.
+#[derive(Args)]
+pub(super) struct ReadSecrets {
+    #[command(flatten)]
+    password: PasswordArgs,
+    /// Environment variable holding the admin password (for `pwcc` files).
+    #[arg(long, value_name = "NAME")]
+    admin_password_env: Option<String>,
+    /// PEM file with the identity's RSA private key (for `pkhs`/`phsk` files).
+    #[arg(long, value_name = "PEM")]
+    key: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub(super) struct ConfigKeyArgs {
+    /// A .seb file (any container), a plist, or an exam file (the key of what `compile` writes).
+    file: PathBuf,
+    /// Also print the exact SEB-JSON string that was hashed (before the key).
+    #[arg(long)]
+    show_json: bool,
+    /// Also print the X-SafeExamBrowser-ConfigKeyHash header value for this URL (fragment removed).
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// For exam files: the key of `compile --minimal` output.
+    #[arg(long)]
+    minimal: bool,
+    #[command(flatten)]
+    secrets: ReadSecrets,
+    #[command(flatten)]
+    report: Report,
+}
+
+/// Reads the settings of a `.seb` or plist file; `Err` is the exit code after reporting.
+fn read_settings(
+    file: &Path,
+    secrets: &ReadSecrets,
+    max_decompressed: u64,
+) -> Result<plist::Dictionary, ExitCode> {
+    let display = display_of(file);
+    let password = read_password(&secrets.password).map_err(|msg| usage_error(&msg))?;
+    let admin = match &secrets.admin_password_env {
+        Some(name) => match std::env::var(name) {
+            Ok(v) => Some(Secret::new(v.into_bytes())),
+            Err(_) => {
+                return Err(usage_error(&format!(
+                    "environment variable `{name}` is not set"
+                )));
+            }
+        },
+        None => None,
+    };
+    let fail = |msg: String| {
+        let mut d = [Diagnostic::error("decode", msg).at(&display, Default::default())];
+        report(&mut d, MessageFormat::Human);
+        ExitCode::from(1)
+    };
+    let private_key = match &secrets.key {
+        Some(path) => {
+            let pem = std::fs::read_to_string(path).map_err(|e| {
+                usage_error(&format!(
+                    "cannot read {}: {}",
+                    path.display(),
+                    crate::load::io_reason(&e)
+                ))
+            })?;
+            Some(
+                crate::certificate::PrivateKey::from_pem(&pem)
+                    .map_err(|e| usage_error(&format!("{}: {e}", path.display())))?,
+            )
+        }
+        None => None,
+    };
+    let bytes = crate::load::read_file(file, &display).map_err(|d| fail(d.message))?;
+    let keys = Keys {
+        password: password.as_ref().map(Secret::expose),
+        admin_password: admin.as_ref().map(Secret::expose),
+        max_decompressed: Some(max_decompressed),
+        private_key: private_key.as_ref(),
+    };
+    let (xml, _) = container::decode(&bytes, &keys).map_err(|e| fail(e.to_string()))?;
+    crate::plist::read_xml(&xml).map_err(fail)
+}
+
+pub(super) fn run_decode(a: DecodeArgs) -> ExitCode {
+    let dict = match read_settings(&a.file, &a.secrets, a.max_decompressed) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let out = if a.json {
+        let mut s =
+            serde_json::to_string_pretty(&crate::plist::to_json(&plist::Value::Dictionary(dict)))
+                .unwrap_or_default();
+        s.push('\n');
+        s.into_bytes()
+    } else {
+        crate::plist::write_xml(&dict, PlistStyle::Indented, &|_| false)
+    };
+    let _ = std::io::stdout().lock().write_all(&out);
+    ExitCode::SUCCESS
+}
+
+pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
+    let display = display_of(&a.file);
+    let mut diags = Vec::new();
+    let settings = if crate::load::Syntax::of(&a.file).is_some() {
+        let now = match now(None) {
+            Ok(n) => n,
+            Err(msg) => return usage_error(&msg),
+        };
+        let input = Input {
+            path: a.file.clone(),
+            display: display.clone(),
+            discovered: false,
+        };
+        let checked = check(&input, MergeOptions { minimal: a.minimal }, now);
+        diags = checked.diags;
+        match checked.merged {
+            Some(m) if !diags.iter().any(Diagnostic::is_error) => m.settings,
+            _ => {
+                report(&mut diags, a.report.message_format);
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        let dict = match read_settings(&a.file, &a.secrets, container::DEFAULT_MAX_DECOMPRESSED) {
+            Ok(d) => d,
+            Err(code) => return code,
+        };
+        // Someone else's file: divergences are warnings (sebc refuses to write them).
+        for d in crate::configkey::lint(&dict) {
+            diags.push(
+                Diagnostic::warning("config-key-divergence", d.message)
+                    .at(&display, Default::default())
+                    .pointer(d.pointer)
+                    .hint("SEB for Windows and macOS may compute different keys for this file"),
+            );
+        }
+        dict
+    };
+    let (errors, warnings) = report(&mut diags, a.report.message_format);
+    let json = crate::configkey::seb_json(&settings);
+    let key = crate::configkey::config_key(&settings);
+    let mut out = std::io::stdout().lock();
+    if a.show_json {
+        let _ = writeln!(out, "{json}");
+    }
+    let _ = writeln!(out, "{key}");
+    if let Some(url) = &a.url {
+        let _ = writeln!(
+            out,
+            "X-SafeExamBrowser-ConfigKeyHash: {}",
+            crate::configkey::config_key_hash(url, &key)
+        );
+    }
+    outcome(errors, warnings, a.report.deny_warnings)
+}

@@ -1,0 +1,237 @@
+//! `sebc token jitsi|zoom|verify`: one token from explicit claims, or Prosody's verdict on a token.
+
+use super::*;
+
+#[derive(Subcommand)]
+pub(super) enum TokenCommand {
+    /// A Jitsi Meet JWT (HS256) with SEB Server's claims.
+    Jitsi(JitsiArgs),
+    /// A Zoom Meeting SDK JWT (HS256).
+    Zoom(ZoomArgs),
+    /// Run the checks Jitsi's Prosody runs on a token and print the reason it would give.
+    Verify(VerifyArgs),
+}
+
+/// The signing secret, never from argv.
+#[derive(Args)]
+pub(super) struct SecretArgs {
+    /// Environment variable holding the secret.
+    #[arg(long, value_name = "NAME", conflicts_with = "secret_file")]
+    secret_env: Option<String>,
+    /// File holding the secret (one trailing newline is ignored).
+    #[arg(long, value_name = "PATH")]
+    secret_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub(super) struct JitsiArgs {
+    /// The Jitsi server's URL; `sub` is its bare host.
+    #[arg(long, value_name = "URL")]
+    server_url: String,
+    /// The app key (`iss`; Prosody's app_id).
+    #[arg(long, value_name = "KEY")]
+    app_key: String,
+    #[command(flatten)]
+    secret: SecretArgs,
+    #[arg(long, value_name = "ROOM")]
+    room: String,
+    /// `context.user.name`.
+    #[arg(long, value_name = "NAME")]
+    name: String,
+    /// A proctor's token (moderator; `aud` seb-server).
+    #[arg(long)]
+    moderator: bool,
+    /// Overrides `aud` (default: seb-server with --moderator, else seb-client).
+    #[arg(long, value_name = "AUD")]
+    aud: Option<String>,
+    /// Expiry, epoch seconds (default: now + 24 h; required with --profile seb-server).
+    #[arg(long, value_name = "EPOCH_SECONDS", allow_negative_numbers = true)]
+    exp: Option<i64>,
+    #[arg(long, value_enum, default_value_t = crate::proctoring::tokens::Profile::Default)]
+    profile: crate::proctoring::tokens::Profile,
+    /// The current time (epoch seconds or RFC 3339) for the default expiry.
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+}
+
+#[derive(Args)]
+pub(super) struct ZoomArgs {
+    /// The Meeting SDK key (or Client ID).
+    #[arg(long, value_name = "KEY")]
+    sdk_key: String,
+    #[command(flatten)]
+    secret: SecretArgs,
+    /// The meeting number.
+    #[arg(long, value_name = "NUMBER")]
+    meeting: u64,
+    /// 1 host (proctor), 0 participant (SEB).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=1))]
+    role: u8,
+    /// Issued at, epoch seconds (default: now).
+    #[arg(long, value_name = "EPOCH_SECONDS")]
+    iat: Option<i64>,
+    /// Expiry, epoch seconds (default: iat + 24 h - 10 s, as SEB Server); Zoom accepts 30 min to 48 h.
+    #[arg(long, value_name = "EPOCH_SECONDS")]
+    exp: Option<i64>,
+}
+
+#[derive(Args)]
+pub(super) struct VerifyArgs {
+    /// The token (`-` reads it from standard input).
+    token: String,
+    /// The app secret, to check the signature.
+    #[command(flatten)]
+    secret: SecretArgs,
+    /// Accepted issuers (Prosody's default is the app id); `*` accepts any.
+    #[arg(long = "iss", value_name = "ISS")]
+    issuers: Vec<String>,
+    /// Accepted audiences (Prosody's default is `*`).
+    #[arg(long = "aud", value_name = "AUD")]
+    audiences: Vec<String>,
+    /// The current time (epoch seconds or RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+}
+
+fn read_secret(a: &SecretArgs) -> Result<Option<Secret>, String> {
+    read_password(&PasswordArgs {
+        password_env: a.secret_env.clone(),
+        password_file: a.secret_file.clone(),
+    })
+}
+
+pub(super) fn run_token(t: TokenCommand) -> ExitCode {
+    use crate::proctoring::tokens;
+    let require_secret = |a: &SecretArgs| match read_secret(a) {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(usage_error(
+            "give the secret with --secret-env NAME or --secret-file PATH",
+        )),
+        Err(msg) => Err(usage_error(&msg)),
+    };
+    match t {
+        TokenCommand::Jitsi(a) => {
+            let secret = match require_secret(&a.secret) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let Some(sub) = tokens::host_of(&a.server_url) else {
+                return usage_error(&format!(
+                    "--server-url {:?} is not an absolute URL",
+                    a.server_url
+                ));
+            };
+            let exp = match (a.exp, a.profile) {
+                (Some(e), _) => e,
+                (None, tokens::Profile::SebServer) => {
+                    return usage_error("--profile seb-server needs an explicit --exp");
+                }
+                (None, tokens::Profile::Default) => match now(a.now.as_deref()) {
+                    Ok(n) => n + crate::proctoring::TOKEN_DEFAULT_LIFETIME,
+                    Err(msg) => return usage_error(&msg),
+                },
+            };
+            if !crate::proctoring::rooms::is_safe_room_name(&a.room) {
+                eprintln!(
+                    "warning: room {:?} is not of the form [a-z0-9][a-z0-9_-]{{0,63}}; Jitsi clients lowercase and percent-encode it",
+                    a.room
+                );
+            }
+            let default_aud = if a.moderator {
+                tokens::AUD_PROCTOR
+            } else {
+                tokens::AUD_CLIENT
+            };
+            let claims = tokens::JitsiClaims {
+                name: &a.name,
+                moderator: a.moderator,
+                aud: a.aud.as_deref().unwrap_or(default_aud),
+                iss: a.app_key.trim(),
+                sub: &sub,
+                room: &a.room,
+                exp,
+            };
+            println!(
+                "{}",
+                tokens::jitsi_token(&claims, a.profile, secret.expose())
+            );
+            ExitCode::SUCCESS
+        }
+        TokenCommand::Zoom(a) => {
+            let secret = match require_secret(&a.secret) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let iat = match a.iat.map_or_else(|| now(None), Ok) {
+                Ok(i) => i,
+                Err(msg) => return usage_error(&msg),
+            };
+            let exp = a
+                .exp
+                .unwrap_or(iat + crate::proctoring::TOKEN_DEFAULT_LIFETIME - 10);
+            let claims = tokens::ZoomClaims {
+                sdk_key: a.sdk_key.trim(),
+                mn: a.meeting,
+                role: a.role,
+                iat,
+                exp,
+            };
+            match tokens::zoom_token(&claims, secret.expose()) {
+                Ok(t) => {
+                    println!("{t}");
+                    ExitCode::SUCCESS
+                }
+                Err(msg) => {
+                    eprintln!("error[zoom-token]: {msg}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        TokenCommand::Verify(a) => {
+            let token = if a.token == "-" {
+                let mut s = String::new();
+                let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s);
+                s
+            } else {
+                a.token.clone()
+            };
+            let secret = match read_secret(&a.secret) {
+                Ok(s) => s,
+                Err(msg) => return usage_error(&msg),
+            };
+            let now = match now(a.now.as_deref()) {
+                Ok(n) => n,
+                Err(msg) => return usage_error(&msg),
+            };
+            let acc = tokens::Acceptance {
+                secret: secret.as_ref().map(Secret::expose),
+                issuers: a.issuers,
+                audiences: a.audiences,
+                now,
+            };
+            match tokens::verify(&token, &acc) {
+                Ok(v) => {
+                    println!(
+                        "OK: Prosody accepts this token{}",
+                        if v.signature_checked {
+                            ""
+                        } else {
+                            " (signature not checked)"
+                        }
+                    );
+                    println!("header: {}", v.header);
+                    println!("payload: {}", v.payload);
+                    for w in &v.warnings {
+                        eprintln!("warning: {w}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(reason) => {
+                    println!("not-allowed: {reason}");
+                    eprintln!("error[token-rejected]: Prosody refuses this token: {reason}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
