@@ -206,7 +206,7 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
         OutputFormat::Seb => "seb",
     };
     let id = exam.exam.exam.id.clone();
-    let mut configs = vec![(format!("{id}.{ext}"), merged.settings.clone(), false)];
+    let mut rooms = Vec::new();
     if let (true, Some(plan)) = (opts.per_room, &plan) {
         for room in plan
             .rooms
@@ -217,18 +217,19 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
             for (k, v) in room.settings() {
                 settings.insert(k.to_string(), plist::Value::String(v));
             }
-            // Holds the room's token: private.
-            configs.push((
-                format!("{id}-room-{}.{ext}", room.room.number),
-                settings,
-                true,
-            ));
+            rooms.push((format!("{id}-room-{}.{ext}", room.room.number), settings));
         }
     }
+    // The exam's configuration, then one per room (holding the room's token: private).
+    let configs = std::iter::once((format!("{id}.{ext}"), &merged.settings, false)).chain(
+        rooms
+            .iter()
+            .map(|(name, settings)| (name.clone(), settings, true)),
+    );
     let mut outputs = Vec::new();
     let mut files = Vec::new();
     for (name, settings, private) in configs {
-        let bytes = match emit::render(&settings, format, opts.style, key.protection()) {
+        let bytes = match emit::render(settings, format, opts.style, key.protection()) {
             Ok(b) => b,
             Err(msg) => {
                 diags.push(Diagnostic::error("encrypt", msg).at(display, Pos::default()));

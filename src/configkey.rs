@@ -121,38 +121,61 @@ pub struct Divergence {
 /// empty dictionaries, integers outside 32 bits.
 pub fn lint(root: &plist::Dictionary) -> Vec<Divergence> {
     let mut found = Vec::new();
-    lint_dict(root, "", &mut found);
+    let mut path = Vec::new();
+    lint_dict(root, &mut path, &mut found);
     found
 }
 
-fn lint_dict(d: &plist::Dictionary, at: &str, found: &mut Vec<Divergence>) {
-    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
-    for (k, v) in d {
-        let pointer = format!("{at}/{}", crate::load::escape_segment(k));
-        if let Some(other) = seen.insert(k.to_lowercase(), k) {
+/// The JSON pointer of `path` (built only when something is reported).
+fn pointer(path: &[String]) -> String {
+    path.iter()
+        .map(|s| format!("/{}", crate::load::escape_segment(s)))
+        .collect()
+}
+
+fn lint_dict(d: &plist::Dictionary, path: &mut Vec<String>, found: &mut Vec<Divergence>) {
+    // Keys equal but for case sit next to each other in SEB's key order.
+    let mut keys: Vec<&str> = d.keys().map(String::as_str).collect();
+    keys.sort_unstable_by(|a, b| key_order(a, b));
+    for pair in keys.windows(2) {
+        if pair[0].eq_ignore_ascii_case(pair[1]) {
+            path.push(pair[1].to_string());
             found.push(Divergence {
-                pointer: pointer.clone(),
-                message: format!("keys `{other}` and `{k}` differ only in case; SEB clients order them differently"),
+                pointer: pointer(path),
+                message: format!(
+                    "keys `{}` and `{}` differ only in case; SEB clients order them differently",
+                    pair[0], pair[1]
+                ),
             });
+            path.pop();
         }
+    }
+    for (k, v) in d {
+        let interesting = matches!(v, Value::Dictionary(_) | Value::Array(_) | Value::Date(_))
+            || matches!(v, Value::Integer(i) if i.as_signed().is_none_or(|s| i32::try_from(s).is_err()));
+        if !interesting {
+            continue;
+        }
+        path.push(k.clone());
         if matches!(v, Value::Dictionary(inner) if inner.is_empty()) {
             found.push(Divergence {
-                pointer: pointer.clone(),
+                pointer: pointer(path),
                 message: format!("`{k}` is an empty dictionary; SEB for macOS keeps it in the Config Key, Windows drops it"),
             });
         }
-        lint_value(v, &pointer, found);
+        lint_value(v, path, found);
+        path.pop();
     }
 }
 
-fn lint_value(v: &Value, pointer: &str, found: &mut Vec<Divergence>) {
+fn lint_value(v: &Value, path: &mut Vec<String>, found: &mut Vec<Divergence>) {
     match v {
         Value::Date(_) => found.push(Divergence {
-            pointer: pointer.to_string(),
+            pointer: pointer(path),
             message: "a <date> value: SEB for Windows, macOS and Moodle render dates differently in the Config Key".into(),
         }),
         Value::Integer(i) if i.as_signed().is_none_or(|s| i32::try_from(s).is_err()) => found.push(Divergence {
-            pointer: pointer.to_string(),
+            pointer: pointer(path),
             message: "an integer outside 32 bits: SEB for Windows cannot load the file".into(),
         }),
         Value::Array(items) => {
@@ -160,19 +183,26 @@ fn lint_value(v: &Value, pointer: &str, found: &mut Vec<Divergence>) {
             let last_empty = matches!(items.last(), Some(Value::String(s)) if s.is_empty());
             if empties >= 2 || last_empty {
                 found.push(Divergence {
-                    pointer: pointer.to_string(),
+                    pointer: pointer(path),
                     message: "empty strings in an array: SEB for Windows renders them differently in the Config Key".into(),
                 });
             }
             for (i, item) in items.iter().enumerate() {
-                let p = format!("{pointer}/{i}");
-                if matches!(item, Value::Dictionary(d) if d.is_empty()) {
-                    found.push(Divergence { pointer: p.clone(), message: "an empty dictionary inside an array: every SEB client treats it differently".into() });
+                if !matches!(item, Value::Dictionary(_) | Value::Array(_) | Value::Date(_) | Value::Integer(_)) {
+                    continue;
                 }
-                lint_value(item, &p, found);
+                path.push(i.to_string());
+                if matches!(item, Value::Dictionary(d) if d.is_empty()) {
+                    found.push(Divergence {
+                        pointer: pointer(path),
+                        message: "an empty dictionary inside an array: every SEB client treats it differently".into(),
+                    });
+                }
+                lint_value(item, path, found);
+                path.pop();
             }
         }
-        Value::Dictionary(d) => lint_dict(d, pointer, found),
+        Value::Dictionary(d) => lint_dict(d, path, found),
         _ => {}
     }
 }

@@ -22,37 +22,65 @@ pub enum Protection<'a> {
     ConfiguringClient(Option<&'a [u8]>),
 }
 
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut enc = GzBuilder::new().mtime(0).write(
-        Vec::with_capacity(data.len() / 4 + 64),
-        Compression::default(),
-    );
+/// gzip with mtime 0 (reproducible bytes).
+fn gzip(data: &[u8], level: Compression) -> Vec<u8> {
+    let mut enc = GzBuilder::new()
+        .mtime(0)
+        .write(Vec::with_capacity(data.len() / 4 + 64), level);
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(data);
     enc.finish().unwrap_or_default()
+}
+
+/// gzip of stored (uncompressed) DEFLATE blocks (RFC 1951 §3.2.4, RFC 1952), mtime 0.
+fn gzip_stored(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + data.len() / 65535 * 5 + 32);
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+    let mut chunks = data.chunks(65535).peekable();
+    if chunks.peek().is_none() {
+        out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
+    }
+    while let Some(chunk) = chunks.next() {
+        out.push(u8::from(chunks.peek().is_none()));
+        let len = chunk.len() as u16;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(chunk);
+    }
+    let mut crc = flate2::Crc::new();
+    crc.update(data);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
 }
 
 /// Writes a `.seb` file around the XML plist bytes.
 pub fn encode(xml: &[u8], protection: Protection<'_>) -> Result<Vec<u8>, String> {
     let (prefix, payload): (&[u8; 4], Vec<u8>) = match protection {
         Protection::RawXml => return Ok(xml.to_vec()),
-        Protection::Plain => (b"plnd", gzip(xml)),
+        Protection::Plain => (b"plnd", gzip(xml, Compression::fast())),
         Protection::Password(pw) => (
             b"pswd",
-            rncryptor::encrypt(&gzip(xml), pw, &Params::random()?),
+            rncryptor::encrypt(&gzip(xml, Compression::fast()), pw, &Params::random()?),
         ),
         Protection::ConfiguringClient(admin) => {
             let key = admin.map(sha256_hex).unwrap_or_default();
             (
                 b"pwcc",
-                rncryptor::encrypt(&gzip(xml), key.as_bytes(), &Params::random()?),
+                rncryptor::encrypt(
+                    &gzip(xml, Compression::fast()),
+                    key.as_bytes(),
+                    &Params::random()?,
+                ),
             )
         }
     };
     let mut block = Vec::with_capacity(4 + payload.len());
     block.extend_from_slice(prefix);
     block.extend_from_slice(&payload);
-    Ok(gzip(&block))
+    // The outer layer wraps data that is already compressed or encrypted: stored blocks are a valid
+    // gzip for every reader and cost nothing to make.
+    Ok(gzip_stored(&block))
 }
 
 /// What the reader found, for `sebc decode` to report.
@@ -257,6 +285,18 @@ mod tests {
     }
 
     #[test]
+    fn stored_gzip_is_valid_for_any_size() {
+        for len in [0, 1, 65535, 65536, 200_000] {
+            let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let mut back = Vec::new();
+            GzDecoder::new(&gzip_stored(&data)[..])
+                .read_to_end(&mut back)
+                .unwrap();
+            assert_eq!(back, data, "{len}");
+        }
+    }
+
+    #[test]
     fn gzip_header_has_mtime_zero() {
         let file = encode(XML, Protection::Plain).unwrap();
         assert_eq!(&file[..8], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0]);
@@ -285,7 +325,7 @@ mod tests {
             decode(&file[..file.len() / 2], &wrong),
             Err(ContainerError::Gzip(_))
         ));
-        let bomb = gzip(&vec![0u8; 1 << 20]);
+        let bomb = gzip(&vec![0u8; 1 << 20], Compression::best());
         let small = Keys {
             max_decompressed: Some(1000),
             ..Default::default()

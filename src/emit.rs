@@ -45,7 +45,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> std::io::Result
         }
         let mut f = opts.open(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {

@@ -70,27 +70,20 @@ impl Merged {
 }
 
 pub fn merge(exam: &ValidExam, opts: MergeOptions) -> (Option<Merged>, Vec<Diagnostic>) {
-    let catalog = Catalog::get();
     let mut m = Merged {
         settings: plist::Dictionary::new(),
         origins: BTreeMap::new(),
     };
     let mut diags = Vec::new();
     if !opts.minimal {
-        for s in catalog.settings.iter().filter(|s| s.emit_default) {
-            if let Some(d) = &s.default {
-                m.set(
-                    &s.key,
-                    to_plist(d, s.ty, s.columns.as_deref()),
-                    Layer::Default,
-                );
-            }
-        }
+        let (settings, origins) = defaults();
+        m.settings = settings.clone();
+        m.origins = origins.clone();
     }
     for base in &exam.bases {
         match base {
             ValidBase::Plist { display, dict } => {
-                for (k, v) in dict {
+                for (k, v) in dict.iter() {
                     m.set(
                         k,
                         v.clone(),
@@ -126,6 +119,23 @@ pub fn merge(exam: &ValidExam, opts: MergeOptions) -> (Option<Merged>, Vec<Diagn
     } else {
         (Some(m), diags)
     }
+}
+
+/// The catalog defaults as plist values, converted once per process and cloned for each exam.
+fn defaults() -> &'static (plist::Dictionary, BTreeMap<String, Layer>) {
+    static DEFAULTS: std::sync::OnceLock<(plist::Dictionary, BTreeMap<String, Layer>)> =
+        std::sync::OnceLock::new();
+    DEFAULTS.get_or_init(|| {
+        let mut settings = plist::Dictionary::new();
+        let mut origins = BTreeMap::new();
+        for s in Catalog::get().settings.iter().filter(|s| s.emit_default) {
+            if let Some(d) = &s.default {
+                settings.insert(s.key.clone(), to_plist(d, s.ty, s.columns.as_deref()));
+                origins.insert(s.key.clone(), Layer::Default);
+            }
+        }
+        (settings, origins)
+    })
 }
 
 fn apply(

@@ -24,11 +24,11 @@ pub enum ValidBase {
     /// A plist or `.seb` base: settings as read.
     Plist {
         display: String,
-        dict: plist::Dictionary,
+        dict: std::sync::Arc<plist::Dictionary>,
     },
     /// An exam or template file used as a base.
     Template {
-        source: LoadedExam,
+        source: std::sync::Arc<LoadedExam>,
         template: TemplateFile,
     },
 }

@@ -4,7 +4,9 @@
 use super::{LoadedExam, Syntax, load_exam, read_file};
 use crate::diagnostic::Diagnostic;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Deepest chain of `extends` accepted.
 pub const MAX_EXTENDS_DEPTH: usize = 16;
@@ -16,13 +18,35 @@ pub struct ExamTree {
     pub bases: Vec<LoadedBase>,
 }
 
-#[derive(Debug)]
+/// A base, shared (parsed once per run) by every exam that extends it.
+#[derive(Debug, Clone)]
 pub enum LoadedBase {
     Plist {
         display: String,
-        dict: plist::Dictionary,
+        dict: Arc<plist::Dictionary>,
     },
-    Template(LoadedExam),
+    Template(Arc<LoadedExam>),
+}
+
+/// Bases already parsed in this process, by canonical path: a template used by a thousand exams is
+/// read and parsed once.
+fn cache() -> &'static Mutex<HashMap<PathBuf, LoadedBase>> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, LoadedBase>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+fn cached(
+    key: &Path,
+    load: impl FnOnce() -> Result<LoadedBase, Vec<Diagnostic>>,
+) -> Result<LoadedBase, Vec<Diagnostic>> {
+    if let Some(hit) = cache().lock().ok().and_then(|c| c.get(key).cloned()) {
+        return Ok(hit);
+    }
+    let base = load()?;
+    if let Ok(mut c) = cache().lock() {
+        c.insert(key.to_path_buf(), base.clone());
+    }
+    Ok(base)
 }
 
 /// Loads an exam file and its `extends` chain. Problems in bases are reported at the `extends` entry.
@@ -117,17 +141,30 @@ fn expand(
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
         match ext.as_deref() {
-            Some("seb" | "plist" | "xml") => match read_settings_file(&path, &display) {
-                Ok(dict) => out.push(LoadedBase::Plist { display, dict }),
-                Err(msg) => diags.push(err("base-unreadable", msg)),
-            },
-            _ if Syntax::of(&path).is_some() => match load_exam(&path, &display) {
-                Ok(base) => {
+            Some("seb" | "plist" | "xml") => {
+                let loaded = cached(&key, || {
+                    let dict = read_settings_file(&path, &display)
+                        .map_err(|msg| vec![err("base-unreadable", msg)])?;
+                    Ok(LoadedBase::Plist {
+                        display: display.clone(),
+                        dict: Arc::new(dict),
+                    })
+                });
+                match loaded {
+                    Ok(base) => out.push(base),
+                    Err(mut d) => diags.append(&mut d),
+                }
+            }
+            _ if Syntax::of(&path).is_some() => match cached(&key, || {
+                load_exam(&path, &display).map(|e| LoadedBase::Template(Arc::new(e)))
+            }) {
+                Ok(LoadedBase::Template(base)) => {
                     stack.push(key);
                     expand(&base, stack, out, diags);
                     stack.pop();
                     out.push(LoadedBase::Template(base));
                 }
+                Ok(other) => out.push(other),
                 Err(mut d) => {
                     if d.iter().any(|d| d.code == "io") {
                         diags.push(err(

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Whole-process benchmark: generates N varied exams (default 1000; YAML, TOML and JSON; URL filters,
+# templates, Jitsi proctoring, encrypted and plain .seb) and times `sebc compile` on them, printing exams
+# per second and peak memory. Usage: benches/compile_many.sh [N] [extra sebc compile flags...]
+# BENCH_ENCRYPTED=0 leaves out the password-encrypted exams (a quarter of them by default).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-1000}"; shift || true
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+cargo build --release --quiet
+python3 - "$work/exams" "$n" <<'PY'
+import json, os, sys
+root, n = sys.argv[1], int(sys.argv[2])
+encrypt = os.environ.get("BENCH_ENCRYPTED", "1") != "0"  # BENCH_ENCRYPTED=0: no pswd exams
+os.makedirs(f"{root}/templates", exist_ok=True)
+with open(f"{root}/templates/base.yaml", "w") as f:
+    f.write("seb:\n  allowQuit: true\n  quitPassword: { env: BENCH_QUIT }\n  enableLogging: true\n  showTime: true\n")
+for i in range(n):
+    kind = i % 4
+    seb = {"startURL": f"https://lms.example.org/mod/quiz/view.php?id={i}", "allowSpellCheck": i % 2 == 0,
+           "audioVolumeLevel": i % 100, "URLFilterEnable": True,
+           "URLFilterRules": [{"active": True, "regex": False, "expression": f"host{j}.example.org/*", "action": 1} for j in range(i % 7 + 1)]}
+    exam = {"exam": {"id": f"exam-{i:05d}", "name": f"Exam {i}", "start": "2026-12-01T09:00:00Z", "end": "2026-12-01T11:00:00Z", "participants": 10 + i % 90},
+            "extends": ["../templates/base.yaml"], "seb": seb, "output": {"format": "seb"}}
+    if kind == 1:
+        exam["service"] = {"enableProctoring": True, "serverType": "JITSI_MEET", "serverURL": "https://meet.example.org",
+                           "appKey": "bench", "appSecret": {"env": "BENCH_JITSI"}, "collectingRoomSize": 20}
+        exam["proctoring"] = {"jitsiMeetAudioMuted": True}
+    if kind == 2 and encrypt:
+        exam["output"]["encryption"] = {"password": {"env": "BENCH_PW"}}
+    d = f"{root}/group-{i // 250}"
+    os.makedirs(d, exist_ok=True)
+    if i % 3 == 0:
+        with open(f"{d}/exam-{i:05d}.json", "w") as f:
+            json.dump(exam, f)
+    elif i % 3 == 1:
+        # YAML (JSON is YAML too, written in flow style)
+        with open(f"{d}/exam-{i:05d}.yaml", "w") as f:
+            for k, v in exam.items():
+                f.write(f"{k}: {json.dumps(v)}\n")
+    else:
+        rules = "".join(f'[[seb.URLFilterRules]]\nactive = true\nregex = false\nexpression = "{r["expression"]}"\naction = 1\n\n' for r in seb["URLFilterRules"])
+        t = f'extends = ["../templates/base.yaml"]\n\n[exam]\nid = "exam-{i:05d}"\nname = "Exam {i}"\nstart = 2026-12-01T09:00:00Z\nend = 2026-12-01T11:00:00Z\nparticipants = {10 + i % 90}\n\n'
+        t += f'[seb]\nstartURL = "{seb["startURL"]}"\nallowSpellCheck = {str(seb["allowSpellCheck"]).lower()}\naudioVolumeLevel = {seb["audioVolumeLevel"]}\nURLFilterEnable = true\n\n' + rules
+        t += '[output]\nformat = "seb"\n'
+        if kind == 2 and encrypt:
+            t += 'encryption = { password = { env = "BENCH_PW" } }\n'
+        if kind == 1:
+            t += '\n[service]\nenableProctoring = true\nserverType = "JITSI_MEET"\nserverURL = "https://meet.example.org"\nappKey = "bench"\nappSecret = { env = "BENCH_JITSI" }\ncollectingRoomSize = 20\n'
+        with open(f"{d}/exam-{i:05d}.toml", "w") as f:
+            f.write(t)
+PY
+export BENCH_QUIT=q BENCH_JITSI=j BENCH_PW=p SOURCE_DATE_EPOCH=1795996800
+cores=$(nproc)
+run() {
+  local label="$1"; shift
+  rm -rf "$work/out"
+  /usr/bin/time -f "%e %M" -o "$work/time" target/release/sebc compile "$work/exams" -o "$work/out" --quiet "$@" 2>"$work/stderr" >/dev/null || { cat "$work/stderr"; exit 1; }
+  read -r secs kb < "$work/time"
+  local files; files=$(find "$work/out" -type f | wc -l)
+  python3 -c "import sys; s,kb,n,f,c=float(sys.argv[1]),int(sys.argv[2]),int(sys.argv[3]),int(sys.argv[4]),int(sys.argv[5]); print(f'{sys.argv[6]:<28} {n} exams, {f} files in {s:.2f} s: {n/s:,.0f} exams/s ({n/s/c:,.0f} per core on {c} cores), peak RSS {kb/1024:.1f} MiB')" "$secs" "$kb" "$n" "$files" "$cores" "$label"
+}
+run "all cores" "$@"
+run "one core" -j 1 "$@"
