@@ -239,7 +239,7 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
         let path = opts.out_dir.join(&name);
         files.push(Written {
             path: path.clone(),
-            config_key: crate::configkey::config_key(&settings),
+            config_key: crate::configkey::config_key(settings),
         });
         outputs.push((path, bytes, private));
     }
