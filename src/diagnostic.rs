@@ -231,6 +231,13 @@ fn render_github(d: &Diagnostic) -> String {
     )
 }
 
+/// Sorts diagnostics by file and position and drops repeats (a template's problem is found once per
+/// exam that extends it, and reported once), so output is stable however they were collected.
+pub fn sort_dedup(diags: &mut Vec<Diagnostic>) {
+    sort(diags);
+    diags.dedup();
+}
+
 /// Sorts diagnostics by file and position so output is stable however they were collected.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {

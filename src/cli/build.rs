@@ -70,14 +70,16 @@ pub(super) struct ValidateArgs {
 }
 
 /// Exam files from the arguments: files as given, directories walked (sorted), glob patterns expanded.
-fn collect_inputs(args: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
+/// `skip` is a directory never walked into (the output directory).
+fn collect_inputs(args: &[PathBuf], skip: Option<&Path>) -> (Vec<Input>, Vec<Diagnostic>) {
+    let skip = skip.and_then(|p| std::fs::canonicalize(p).ok());
     let mut inputs = Vec::new();
     let mut diags = Vec::new();
     for arg in args {
         let display = display_of(arg);
         if arg.is_dir() {
             let mut found = Vec::new();
-            walk(arg, &mut found);
+            walk(arg, skip.as_deref(), &mut found);
             found.sort();
             inputs.extend(found.into_iter().map(|p| Input {
                 display: display_of(&p),
@@ -119,18 +121,24 @@ fn collect_inputs(args: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
     (inputs, diags)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+/// Exam files under `dir`: hidden entries, the output directory and sebc's own `*.server.json` are left out.
+fn walk(dir: &Path, skip: Option<&Path>, found: &mut Vec<PathBuf>) {
+    if skip.is_some_and(|s| std::fs::canonicalize(dir).is_ok_and(|d| d == s)) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
         let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
+        if name.to_string_lossy().starts_with('.')
+            || name.to_string_lossy().ends_with(".server.json")
+        {
             continue;
         }
         if path.is_dir() {
-            walk(&path, found);
+            walk(&path, skip, found);
         } else if crate::load::Syntax::of(&path).is_some() {
             found.push(path);
         }
@@ -180,7 +188,7 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
         now,
         check_only,
     };
-    let (inputs, mut all) = collect_inputs(&a.exams);
+    let (inputs, mut all) = collect_inputs(&a.exams, Some(&opts.out_dir));
     let bar = progress_bar(inputs.len(), a.quiet);
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(a.jobs.unwrap_or(0))
@@ -228,7 +236,7 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
         Ok(n) => n,
         Err(msg) => return usage_error(&msg),
     };
-    let (inputs, mut all) = collect_inputs(&a.exams);
+    let (inputs, mut all) = collect_inputs(&a.exams, None);
     let results: Vec<crate::compile::Checked> = {
         use rayon::prelude::*;
         inputs

@@ -11,7 +11,7 @@ use token::{TokenCommand, run_token};
 
 use crate::compile::{CompileOptions, Input, check};
 use crate::container::{self, Keys};
-use crate::diagnostic::{Diagnostic, MessageFormat, render, sort};
+use crate::diagnostic::{Diagnostic, MessageFormat, render, sort_dedup};
 use crate::exam::OutputFormat;
 use crate::merge::MergeOptions;
 use crate::plist::PlistStyle;
@@ -115,8 +115,8 @@ fn display_of(p: &Path) -> String {
 }
 
 /// Prints diagnostics to stderr, quoting source lines for the human format. Returns (errors, warnings).
-fn report(diags: &mut [Diagnostic], format: MessageFormat) -> (usize, usize) {
-    sort(diags);
+fn report(diags: &mut Vec<Diagnostic>, format: MessageFormat) -> (usize, usize) {
+    sort_dedup(diags);
     let mut sources: HashMap<String, Option<String>> = HashMap::new();
     let stderr = std::io::stderr();
     let mut out = stderr.lock();

@@ -68,7 +68,7 @@ fn read_settings(
         None => None,
     };
     let fail = |msg: String| {
-        let mut d = [Diagnostic::error("decode", msg).at(&display, Default::default())];
+        let mut d = vec![Diagnostic::error("decode", msg).at(&display, Default::default())];
         report(&mut d, MessageFormat::Human);
         ExitCode::from(1)
     };
