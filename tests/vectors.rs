@@ -332,3 +332,41 @@ fn decode_json_gives_the_settings_as_json() {
     );
     assert_eq!(v["browserWindowTitleSuffix"], "Prüfung \"A\"");
 }
+
+#[test]
+fn sebcs_plist_reader_agrees_with_the_plist_crate_on_every_vector() {
+    let Some(dir) = vectors_dir() else { return };
+    let mut checked = 0;
+    for (rel, pw) in [
+        ("upstream/moodle-quizaccess_seb/unencrypted.seb", None),
+        (
+            "upstream/moodle-quizaccess_seb/unencrypted_mac_001.seb",
+            None,
+        ),
+        (
+            "upstream/moodle-quizaccess_seb/unencrypted_win_223.seb",
+            None,
+        ),
+        ("upstream/moodle-quizaccess_seb/simpleunencrypted.seb", None),
+        ("upstream/moodle-quizaccess_seb/encrypted.seb", Some("test")),
+        ("upstream/seb-server/importTest_123.seb", Some("123")),
+        ("upstream/seb-win-refactoring/XmlTestSettings.xml", None),
+        ("upstream/seb-win-refactoring/XmlTestData.xml", None),
+        ("derived/TestDictionary1.plist", None),
+        ("derived/TestDictionary2.plist", None),
+        ("derived/TestDictionary3.plist", None),
+        ("generated/vector_config.plist", None),
+    ] {
+        let keys = Keys {
+            password: pw.map(str::as_bytes),
+            ..Default::default()
+        };
+        let (xml, _) = decode(&read(dir.join(rel)), &keys).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let ours = sebc::plist::read_value(&xml).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let theirs =
+            plist::Value::from_reader_xml(&xml[..]).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert_eq!(ours, theirs, "{rel}");
+        checked += 1;
+    }
+    assert_eq!(checked, 12);
+}

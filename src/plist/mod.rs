@@ -4,7 +4,7 @@
 mod read;
 mod write;
 
-pub use read::{MAX_PLIST_DEPTH, read_xml};
+pub use read::{MAX_PLIST_DEPTH, read_value, read_xml};
 pub use write::{PlistStyle, write_xml};
 
 use std::cmp::Ordering;

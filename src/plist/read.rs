@@ -1,77 +1,258 @@
-//! Reading XML property lists from files sebc did not write: a quick-xml pre-scan bounds nesting
-//! and refuses DTD internal subsets (entity declarations, external entities) before the `plist` crate
-//! parses the document.
+//! Reading XML property lists from files sebc did not write: one quick-xml pass straight into plist
+//! values, iterative (no recursion), with nesting bounded and DTD internal subsets refused (no entity
+//! declarations, no external entities: only XML's five predefined entities and character references).
 
+use base64::Engine;
+use plist::{Dictionary, Value};
 use quick_xml::events::Event;
 
 /// Deepest element nesting accepted in a plist.
 pub const MAX_PLIST_DEPTH: usize = 64;
 
+/// An open container while reading.
+enum Frame {
+    Dict(Dictionary, Option<String>),
+    Array(Vec<Value>),
+}
+
 /// Parses an XML plist whose root is a dictionary.
-pub fn read_xml(bytes: &[u8]) -> Result<plist::Dictionary, String> {
-    prescan(bytes)?;
-    let value = plist::Value::from_reader_xml(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not a valid XML property list: {e}"))?;
-    match value {
-        plist::Value::Dictionary(d) => Ok(d),
+pub fn read_xml(bytes: &[u8]) -> Result<Dictionary, String> {
+    match read_value(bytes)? {
+        Value::Dictionary(d) => Ok(d),
         _ => Err("the property list's root is not a dictionary".to_string()),
     }
 }
 
-fn prescan(bytes: &[u8]) -> Result<(), String> {
-    let mut reader = quick_xml::Reader::from_reader(bytes);
-    let mut buf = Vec::new();
-    let mut depth = 0usize;
-    let mut seen_root = false;
+/// Parses an XML plist (any root value).
+pub fn read_value(bytes: &[u8]) -> Result<Value, String> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| format!("the XML is not UTF-8 (byte {})", e.valid_up_to()))?;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut root: Option<Value> = None;
+    let mut in_plist = false;
+    let at = |r: &quick_xml::Reader<&[u8]>| r.buffer_position();
     loop {
-        let pos = reader.buffer_position();
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e)) => {
-                if !seen_root && e.name().0 != "plist" {
-                    return Err(format!(
-                        "not a property list (root element <{}>)",
-                        e.name().0
-                    ));
-                }
-                seen_root = true;
-                depth += 1;
-                if depth > MAX_PLIST_DEPTH {
-                    return Err(format!(
-                        "property list nested deeper than {MAX_PLIST_DEPTH} levels (byte {pos})"
-                    ));
+        let pos = at(&reader);
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("malformed XML at byte {pos}: {e}"))?;
+        let value = match event {
+            Event::Start(e) => {
+                let qname = e.name();
+                let name: &str = qname.0;
+                match name {
+                    "plist" if !in_plist && root.is_none() => {
+                        in_plist = true;
+                        continue;
+                    }
+                    _ if !in_plist => {
+                        return Err(format!("not a property list (root element <{name}>)"));
+                    }
+                    "dict" | "array" => {
+                        if stack.len() >= MAX_PLIST_DEPTH {
+                            return Err(format!(
+                                "property list nested deeper than {MAX_PLIST_DEPTH} levels (byte {pos})"
+                            ));
+                        }
+                        stack.push(if name == "dict" {
+                            Frame::Dict(Dictionary::new(), None)
+                        } else {
+                            Frame::Array(Vec::new())
+                        });
+                        continue;
+                    }
+                    "key" => {
+                        let key = text_until(&mut reader, "key")?;
+                        match stack.last_mut() {
+                            Some(Frame::Dict(_, pending @ None)) => *pending = Some(key),
+                            _ => {
+                                return Err(format!(
+                                    "<key> outside a dictionary or without a value (byte {pos})"
+                                ));
+                            }
+                        }
+                        continue;
+                    }
+                    "string" | "integer" | "real" | "data" | "date" | "true" | "false" => {
+                        let content = text_until(&mut reader, name)?;
+                        scalar(name, &content).map_err(|e| format!("{e} (byte {pos})"))?
+                    }
+                    other => {
+                        return Err(format!(
+                            "<{other}> is not a property-list element (byte {pos})"
+                        ));
+                    }
                 }
             }
-            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
-            Ok(Event::Empty(e)) if !seen_root => {
-                return Err(format!(
-                    "not a property list (root element <{}/>)",
-                    e.name().0
-                ));
+            Event::Empty(e) => {
+                let qname = e.name();
+                let name: &str = qname.0;
+                match name {
+                    _ if !in_plist => {
+                        return Err(format!("not a property list (root element <{name}/>)"));
+                    }
+                    "dict" => Value::Dictionary(Dictionary::new()),
+                    "array" => Value::Array(Vec::new()),
+                    "key" => match stack.last_mut() {
+                        Some(Frame::Dict(_, pending @ None)) => {
+                            *pending = Some(String::new());
+                            continue;
+                        }
+                        _ => return Err(format!("<key/> outside a dictionary (byte {pos})")),
+                    },
+                    "string" | "data" | "true" | "false" => {
+                        scalar(name, "").map_err(|e| format!("{e} (byte {pos})"))?
+                    }
+                    other => {
+                        return Err(format!(
+                            "<{other}/> is not a valid property-list value (byte {pos})"
+                        ));
+                    }
+                }
             }
-            Ok(Event::DocType(d)) => {
-                let text: &str = d.as_ref();
-                if text.contains('[') || text.contains("<!ENTITY") {
+            Event::End(e) => {
+                let qname = e.name();
+                let name: &str = qname.0;
+                match (name, stack.pop()) {
+                    ("plist", None) if in_plist => {
+                        in_plist = false;
+                        continue;
+                    }
+                    ("dict", Some(Frame::Dict(d, None))) => Value::Dictionary(d),
+                    ("dict", Some(Frame::Dict(_, Some(key)))) => {
+                        return Err(format!("key `{key}` has no value (byte {pos})"));
+                    }
+                    ("array", Some(Frame::Array(items))) => Value::Array(items),
+                    _ => return Err(format!("unexpected </{name}> (byte {pos})")),
+                }
+            }
+            Event::Text(t) => {
+                if t.xml10_content().trim().is_empty() {
+                    continue;
+                }
+                return Err(format!("unexpected text between elements (byte {pos})"));
+            }
+            Event::GeneralRef(_) | Event::CData(_) => {
+                return Err(format!("unexpected text between elements (byte {pos})"));
+            }
+            Event::DocType(d) => {
+                let doctype: &str = d.as_ref();
+                if doctype.contains('[') || doctype.contains("<!ENTITY") {
                     return Err(
                         "the XML declares a DTD internal subset (entity declarations are refused)"
                             .to_string(),
                     );
                 }
+                continue;
             }
-            Ok(Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => {
-                return Err(format!(
-                    "malformed XML at byte {}: {e}",
-                    reader.buffer_position()
-                ));
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) => continue,
+            Event::Eof => break,
+        };
+        match stack.last_mut() {
+            Some(Frame::Dict(d, pending)) => match pending.take() {
+                Some(key) => {
+                    d.insert(key, value);
+                }
+                None => {
+                    return Err(format!(
+                        "a value without a <key> in a dictionary (byte {pos})"
+                    ));
+                }
+            },
+            Some(Frame::Array(items)) => items.push(value),
+            None if root.is_none() && in_plist => root = Some(value),
+            None => return Err(format!("more than one root value (byte {pos})")),
+        }
+    }
+    if in_plist || !stack.is_empty() {
+        return Err("the property list is truncated".to_string());
+    }
+    root.ok_or_else(|| "not a property list (no <plist> element with a value)".to_string())
+}
+
+/// The text content of a leaf element up to its end tag, entities resolved, line ends normalised.
+fn text_until(reader: &mut quick_xml::Reader<&[u8]>, name: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut first = true;
+    loop {
+        let pos = reader.buffer_position();
+        match reader
+            .read_event()
+            .map_err(|e| format!("malformed XML at byte {pos}: {e}"))?
+        {
+            // The common case, one text event: take its content without copying it again.
+            Event::Text(t) if first => out = t.xml10_content().into_owned(),
+            Event::Text(t) => out.push_str(&t.xml10_content()),
+            Event::CData(c) => out.push_str(&c.xml10_content()),
+            Event::GeneralRef(r) => {
+                let entity: &str = r.as_ref();
+                let c = match entity {
+                    "amp" => '&',
+                    "lt" => '<',
+                    "gt" => '>',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    _ => match r.resolve_char_ref() {
+                        Ok(Some(c)) => c,
+                        _ => return Err(format!("undefined entity `&{entity};` (byte {pos})")),
+                    },
+                };
+                out.push(c);
+            }
+            Event::End(e) if e.name().0 == name => return Ok(out),
+            Event::Comment(_) | Event::PI(_) => {}
+            Event::Eof => return Err("the property list is truncated".to_string()),
+            _ => return Err(format!("unexpected markup inside <{name}> (byte {pos})")),
+        }
+        first = false;
+    }
+}
+
+fn scalar(name: &str, content: &str) -> Result<Value, String> {
+    let trimmed = content.trim();
+    Ok(match name {
+        "string" => Value::String(content.to_string()),
+        "true" | "false" if trimmed.is_empty() => Value::Boolean(name == "true"),
+        "integer" => {
+            let (negative, digits) = match trimmed.strip_prefix('-') {
+                Some(d) => (true, d),
+                None => (false, trimmed.strip_prefix('+').unwrap_or(trimmed)),
+            };
+            let parsed = match digits
+                .strip_prefix("0x")
+                .or_else(|| digits.strip_prefix("0X"))
+            {
+                Some(hex) => u64::from_str_radix(hex, 16).ok(),
+                None => digits.parse::<u64>().ok(),
+            };
+            match (parsed, negative) {
+                (Some(n), false) => Value::Integer(n.into()),
+                (Some(n), true) if n <= i64::MAX as u64 + 1 => {
+                    Value::Integer((n as i64).wrapping_neg().into())
+                }
+                _ => return Err(format!("invalid <integer> `{trimmed}`")),
             }
         }
-        buf.clear();
-    }
-    if !seen_root {
-        return Err("not a property list (no <plist> element)".to_string());
-    }
-    Ok(())
+        "real" => Value::Real(
+            trimmed
+                .parse::<f64>()
+                .map_err(|_| format!("invalid <real> `{trimmed}`"))?,
+        ),
+        "data" => {
+            let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+            Value::Data(
+                base64::engine::general_purpose::STANDARD
+                    .decode(compact)
+                    .map_err(|_| "invalid Base64 in <data>".to_string())?,
+            )
+        }
+        "date" => Value::Date(
+            plist::Date::from_xml_format(trimmed)
+                .map_err(|_| format!("invalid <date> `{trimmed}`"))?,
+        ),
+        _ => return Err(format!("<{name}> must be empty")),
+    })
 }
 
 #[cfg(test)]
@@ -79,15 +260,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_a_dict() {
-        let d = read_xml(b"<?xml version=\"1.0\"?><plist version=\"1.0\"><dict><key>a</key><true/><key>n</key><integer>3</integer></dict></plist>").unwrap();
-        assert_eq!(d.get("a"), Some(&plist::Value::Boolean(true)));
+    fn reads_every_value_kind() {
+        let xml = b"<?xml version=\"1.0\"?>\r\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\r\n<plist version=\"1.0\"><dict>\r\n<key>a</key><true/><key>b</key><false />\
+<key>n</key><integer>-3</integer><key>r</key><real>1.5</real><key>s</key><string>x &amp; &lt;y&gt; &#233;\r\nz</string>\
+<key>e</key><string/><key>d</key><data>AA\n EC</data><key>t</key><date>2019-02-20T12:30:00Z</date>\
+<key>l</key><array><integer>0x10</integer><dict/><array/></array></dict></plist>";
+        let d = read_xml(xml).unwrap();
+        assert_eq!(d["a"], Value::Boolean(true));
+        assert_eq!(d["b"], Value::Boolean(false));
+        assert_eq!(d["n"], Value::Integer((-3).into()));
+        assert_eq!(d["r"], Value::Real(1.5));
+        assert_eq!(d["s"], Value::String("x & <y> é\nz".into()));
+        assert_eq!(d["e"], Value::String(String::new()));
+        assert_eq!(d["d"], Value::Data(vec![0, 1, 2]));
+        assert!(matches!(d["t"], Value::Date(_)));
+        assert_eq!(
+            d["l"],
+            Value::Array(vec![
+                Value::Integer(16.into()),
+                Value::Dictionary(Dictionary::new()),
+                Value::Array(vec![])
+            ])
+        );
     }
 
     #[test]
     fn refuses_entities_depth_and_non_plists() {
         let bomb = b"<?xml version=\"1.0\"?><!DOCTYPE plist [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;\">]><plist><dict><key>x</key><string>&b;</string></dict></plist>";
         assert!(read_xml(bomb).unwrap_err().contains("entity"));
+        let undefined = b"<plist><dict><key>x</key><string>&b;</string></dict></plist>";
+        assert!(
+            read_xml(undefined)
+                .unwrap_err()
+                .contains("undefined entity")
+        );
         let deep = format!(
             "<plist>{}{}</plist>",
             "<array>".repeat(100),
@@ -109,5 +315,26 @@ mod tests {
                 .contains("root is not a dictionary")
         );
         assert!(read_xml(b"<plist><dict><key>a</key>").is_err());
+        assert!(
+            read_xml(b"<plist><dict><key>a</key></dict></plist>")
+                .unwrap_err()
+                .contains("has no value")
+        );
+        assert!(
+            read_xml(b"<plist><dict><true/></dict></plist>")
+                .unwrap_err()
+                .contains("without a <key>")
+        );
+        assert!(
+            read_xml(b"<plist><dict><key>a</key><foo/></dict></plist>")
+                .unwrap_err()
+                .contains("<foo/>")
+        );
+        assert!(
+            read_xml(b"<plist><dict><key>a</key><integer>x</integer></dict></plist>")
+                .unwrap_err()
+                .contains("invalid <integer>")
+        );
+        assert!(read_xml(&[0xff, 0xfe]).unwrap_err().contains("UTF-8"));
     }
 }
