@@ -122,12 +122,29 @@ fn render_human(d: &Diagnostic, source: Option<&str>) -> String {
     let text = source.and_then(|s| s.lines().nth(d.line as usize - 1));
     if let Some(text) = text {
         let text = text.trim_end_matches('\r');
-        let caret_col = (d.col.max(1) - 1) as usize;
-        let mut width = token_width(text, caret_col);
+        let mut caret_col = (d.col.max(1) - 1) as usize;
+        let mut width = token_width(text, caret_col).min(MAX_QUOTE);
         let mut shown: String = text
             .chars()
             .map(|c| if c == '\t' { ' ' } else { c })
             .collect();
+        // A very long line (minified JSON, say) is quoted around the column only.
+        let len = shown.chars().count();
+        if len > MAX_QUOTE {
+            let start = caret_col
+                .saturating_sub(MAX_QUOTE / 4)
+                .min(len.saturating_sub(MAX_QUOTE));
+            let window: String = shown.chars().skip(start).take(MAX_QUOTE).collect();
+            let (lead, tail) = (
+                if start > 0 { "…" } else { "" },
+                if start + MAX_QUOTE < len { "…" } else { "" },
+            );
+            shown = format!("{lead}{window}{tail}");
+            caret_col = caret_col - start + lead.chars().count();
+            width = width
+                .min(MAX_QUOTE + lead.chars().count() - caret_col)
+                .max(1);
+        }
         if d.secret {
             // Never quote a secret: everything from the value to the end of the line is masked.
             shown = shown.chars().take(caret_col).collect::<String>() + "********";
@@ -174,6 +191,9 @@ fn mask_secret_assignment(line: &str) -> Option<String> {
     }
     Some(format!("{} ********", &line[..=sep]))
 }
+
+/// Longest stretch of a source line quoted in a diagnostic, in characters.
+const MAX_QUOTE: usize = 120;
 
 /// Width of the token starting at `col` (in chars): up to the end of a word, a quoted string or the line.
 fn token_width(line: &str, col: usize) -> usize {

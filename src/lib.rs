@@ -8,6 +8,7 @@
 //! Format modules ([`plist`]) and shared types ([`diagnostic`], [`catalog`], [`exam`], [`secret`])
 //! serve the stages; no stage reaches back into an earlier one.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+#![forbid(unsafe_code)]
 // `Diagnostic` is the error type of every stage; it is built once per problem, so its size does not matter.
 #![allow(clippy::result_large_err)]
 

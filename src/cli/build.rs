@@ -223,7 +223,8 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
     let (errors, warnings) = report(&mut all, a.report.message_format);
     if a.report.message_format == MessageFormat::Human {
         let verb = if check_only { "checked" } else { "written" };
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "{exams} exam(s), {files} configuration(s) {verb}, {errors} error(s), {warnings} warning(s) in {:.2}s",
             started.elapsed().as_secs_f64()
         );
@@ -251,13 +252,20 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
         }
         exams += 1;
         if let (Some(key), Some(merged)) = (&a.explain, &checked.merged) {
-            println!("{}", explain(&input.display, key, merged));
+            let _ = writeln!(
+                std::io::stdout(),
+                "{}",
+                explain(&input.display, key, merged)
+            );
         }
         all.append(&mut checked.diags);
     }
     let (errors, warnings) = report(&mut all, a.report.message_format);
     if a.report.message_format == MessageFormat::Human {
-        eprintln!("{exams} exam(s) checked, {errors} error(s), {warnings} warning(s)");
+        let _ = writeln!(
+            std::io::stderr(),
+            "{exams} exam(s) checked, {errors} error(s), {warnings} warning(s)"
+        );
     }
     outcome(errors, warnings, a.report.deny_warnings)
 }

@@ -106,7 +106,7 @@ pub fn main() -> ExitCode {
 }
 
 fn usage_error(msg: &str) -> ExitCode {
-    eprintln!("error: {msg}");
+    let _ = writeln!(std::io::stderr(), "error: {msg}");
     ExitCode::from(2)
 }
 
@@ -186,7 +186,11 @@ fn run_schema(a: SchemaArgs) -> ExitCode {
                 schema::to_pretty(&value).as_bytes(),
                 false,
             ) {
-                eprintln!("error: cannot write {}: {e}", dir.join(name).display());
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: cannot write {}: {e}",
+                    dir.join(name).display()
+                );
                 return ExitCode::from(1);
             }
         }
@@ -196,6 +200,6 @@ fn run_schema(a: SchemaArgs) -> ExitCode {
         WhichSchema::Exam => schema::exam_schema(),
         WhichSchema::Settings => schema::settings_schema(),
     };
-    print!("{}", schema::to_pretty(&value));
+    let _ = write!(std::io::stdout(), "{}", schema::to_pretty(&value));
     ExitCode::SUCCESS
 }

@@ -132,7 +132,8 @@ pub(super) fn run_token(t: TokenCommand) -> ExitCode {
                 },
             };
             if !crate::proctoring::rooms::is_safe_room_name(&a.room) {
-                eprintln!(
+                let _ = writeln!(
+                    std::io::stderr(),
                     "warning: room {:?} is not of the form [a-z0-9][a-z0-9_-]{{0,63}}; Jitsi clients lowercase and percent-encode it",
                     a.room
                 );
@@ -151,7 +152,8 @@ pub(super) fn run_token(t: TokenCommand) -> ExitCode {
                 room: &a.room,
                 exp,
             };
-            println!(
+            let _ = writeln!(
+                std::io::stdout(),
                 "{}",
                 tokens::jitsi_token(&claims, a.profile, secret.expose())
             );
@@ -178,11 +180,11 @@ pub(super) fn run_token(t: TokenCommand) -> ExitCode {
             };
             match tokens::zoom_token(&claims, secret.expose()) {
                 Ok(t) => {
-                    println!("{t}");
+                    let _ = writeln!(std::io::stdout(), "{t}");
                     ExitCode::SUCCESS
                 }
                 Err(msg) => {
-                    eprintln!("error[zoom-token]: {msg}");
+                    let _ = writeln!(std::io::stderr(), "error[zoom-token]: {msg}");
                     ExitCode::from(1)
                 }
             }
@@ -211,7 +213,8 @@ pub(super) fn run_token(t: TokenCommand) -> ExitCode {
             };
             match tokens::verify(&token, &acc) {
                 Ok(v) => {
-                    println!(
+                    let _ = writeln!(
+                        std::io::stdout(),
                         "OK: Prosody accepts this token{}",
                         if v.signature_checked {
                             ""
@@ -219,16 +222,19 @@ pub(super) fn run_token(t: TokenCommand) -> ExitCode {
                             " (signature not checked)"
                         }
                     );
-                    println!("header: {}", v.header);
-                    println!("payload: {}", v.payload);
+                    let _ = writeln!(std::io::stdout(), "header: {}", v.header);
+                    let _ = writeln!(std::io::stdout(), "payload: {}", v.payload);
                     for w in &v.warnings {
-                        eprintln!("warning: {w}");
+                        let _ = writeln!(std::io::stderr(), "warning: {w}");
                     }
                     ExitCode::SUCCESS
                 }
                 Err(reason) => {
-                    println!("not-allowed: {reason}");
-                    eprintln!("error[token-rejected]: Prosody refuses this token: {reason}");
+                    let _ = writeln!(std::io::stdout(), "not-allowed: {reason}");
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "error[token-rejected]: Prosody refuses this token: {reason}"
+                    );
                     ExitCode::from(1)
                 }
             }

@@ -18,6 +18,10 @@ use std::path::{Path, PathBuf};
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 /// Deepest nesting accepted in an exam file.
 pub const MAX_DEPTH: usize = 64;
+/// Most values (keys' values and list items, at every depth) accepted in one exam file.
+pub const MAX_VALUES: usize = 100_000;
+/// Longest string accepted in an exam or plist file, in bytes.
+pub const MAX_STRING: usize = 1024 * 1024;
 
 /// An exam (or template) file, parsed, with positions for diagnostics.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! The syntax-independent tree every exam-file parser produces: values with the position of each
 //! value and each key, turned into a `serde_json::Value` plus a [`SourceMap`].
 
-use super::MAX_DEPTH;
+use super::{MAX_DEPTH, MAX_STRING, MAX_VALUES};
 use crate::diagnostic::{Diagnostic, Pos};
 use std::collections::HashMap;
 
@@ -72,6 +72,32 @@ impl Node {
     ) -> serde_json::Value {
         use serde_json::Value;
         map.values.insert(pointer.clone(), self.pos);
+        if map.values.len() == MAX_VALUES + 1 {
+            diags.push((
+                Diagnostic::error(
+                    "too-many-values",
+                    format!("more than {MAX_VALUES} values in one file"),
+                )
+                .pointer(pointer.clone()),
+                self.pos,
+            ));
+        }
+        if map.values.len() > MAX_VALUES {
+            return serde_json::Value::Null;
+        }
+        if let NodeValue::Str(s) = &self.value
+            && s.len() > MAX_STRING
+        {
+            diags.push((
+                Diagnostic::error(
+                    "string-too-long",
+                    format!("a string longer than {} KiB", MAX_STRING / 1024),
+                )
+                .pointer(pointer.clone()),
+                self.pos,
+            ));
+            return serde_json::Value::Null;
+        }
         if depth > MAX_DEPTH {
             diags.push((
                 Diagnostic::error(

@@ -8,6 +8,8 @@ use quick_xml::events::Event;
 
 /// Deepest element nesting accepted in a plist.
 pub const MAX_PLIST_DEPTH: usize = 64;
+/// Most values accepted in one plist (SEB's full settings are about 3,000).
+pub const MAX_PLIST_VALUES: usize = 1_000_000;
 
 /// An open container while reading.
 enum Frame {
@@ -31,6 +33,7 @@ pub fn read_value(bytes: &[u8]) -> Result<Value, String> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Value> = None;
     let mut in_plist = false;
+    let mut values = 0usize;
     let at = |r: &quick_xml::Reader<&[u8]>| r.buffer_position();
     loop {
         let pos = at(&reader);
@@ -149,6 +152,20 @@ pub fn read_value(bytes: &[u8]) -> Result<Value, String> {
             Event::Decl(_) | Event::Comment(_) | Event::PI(_) => continue,
             Event::Eof => break,
         };
+        values += 1;
+        if values > MAX_PLIST_VALUES {
+            return Err(format!(
+                "more than {MAX_PLIST_VALUES} values in one property list"
+            ));
+        }
+        if let Value::String(s) = &value
+            && s.len() > crate::load::MAX_STRING
+        {
+            return Err(format!(
+                "a string longer than {} KiB (byte {pos})",
+                crate::load::MAX_STRING / 1024
+            ));
+        }
         match stack.last_mut() {
             Some(Frame::Dict(d, pending)) => match pending.take() {
                 Some(key) => {
