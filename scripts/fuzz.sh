@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fuzzes sebc's readers with cargo-fuzz (libFuzzer): container, plist, exam, token.
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default: 60 s, every target)
+# Seeds come from fixtures/ and, when present, the SEB test vectors. Crashes are saved under
+# fuzz/artifacts/<target>/: turn each into a regression test (tests/fuzz_regressions.rs).
+# cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP=1 enables them on the stable toolchain.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"; shift || true
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(container plist exam token)
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
+export RUSTC_BOOTSTRAP=1
+vectors="${SEB_VECTORS_DIR:-../shared/seb-vectors}"
+seed() {  # seed TARGET FILES...
+  local dir="fuzz/corpus/$1"; shift
+  mkdir -p "$dir"
+  for f in "$@"; do [ -f "$f" ] && cp "$f" "$dir/seed-$(basename "$f")"; done
+}
+seed container fixtures/templates/*.plist $(find "$vectors" -name '*.seb' 2>/dev/null)
+seed plist fixtures/templates/*.plist fixtures/invalid/support/*.plist $(find "$vectors" -name '*.plist' -o -name '*.xml' 2>/dev/null)
+mkdir -p fuzz/corpus/exam
+for f in fixtures/*/*.yaml fixtures/*/*.yml; do [ -f "$f" ] && { printf '\0'; cat "$f"; } > "fuzz/corpus/exam/seed-$(basename "$f")"; done
+for f in fixtures/*/*.toml; do [ -f "$f" ] && { printf '\1'; cat "$f"; } > "fuzz/corpus/exam/seed-$(basename "$f")"; done
+for f in fixtures/*/*.json; do [ -f "$f" ] && { printf '\2'; cat "$f"; } > "fuzz/corpus/exam/seed-$(basename "$f")"; done
+mkdir -p fuzz/corpus/token
+printf '%s' 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb250ZXh0Ijp7InVzZXIiOnsibmFtZSI6IlRlc3QgTmFtZSJ9fSwibW9kZXJhdG9yIjp0cnVlLCJhdWQiOiJ0ZXN0LWNsaWVudCIsImlzcyI6InRlc3QtYXBwIiwic3ViIjoic2ViLWppdHNpLmV4YW1wbGUuY2giLCJyb29tIjoiU29tZVJvb20iLCJleHAiOjE2MDk0NTkyMDB9.47qoBCXG34ITeMmrwxlTmDcc6JLSVVF1HAOlcSkCvqw' > fuzz/corpus/token/seed-seb-server
+cd fuzz
+cargo fuzz build -O >/dev/null
+for t in "${targets[@]}"; do
+  echo "== fuzzing $t for ${seconds}s"
+  cargo fuzz run -O "$t" "corpus/$t" -- -max_total_time="$seconds" -max_len=262144 -rss_limit_mb=2048 2>&1 \
+    | grep -E '^#[0-9]+ *DONE|^Done|SUMMARY|panicked|ERROR|crash-' || true
+  if ls "artifacts/$t"/crash-* >/dev/null 2>&1; then echo "!! $t: crashes in fuzz/artifacts/$t"; exit 1; fi
+done
