@@ -3,8 +3,8 @@
 
 use crate::rncryptor::{self, Params};
 use crate::secret::sha256_hex;
-use flate2::{Compression, GzBuilder, read::GzDecoder};
-use std::io::{Read, Write};
+use flate2::{Compression, read::GzDecoder};
+use std::io::Read;
 
 /// Default cap on decompressed data (a gzip bomb is refused, not inflated).
 pub const DEFAULT_MAX_DECOMPRESSED: u64 = 64 * 1024 * 1024;
@@ -22,14 +22,39 @@ pub enum Protection<'a> {
     ConfiguringClient(Option<&'a [u8]>),
 }
 
-/// gzip with mtime 0 (reproducible bytes).
+/// gzip (RFC 1952) with mtime 0, for reproducible bytes. The DEFLATE state (hundreds of KiB to set up)
+/// is kept per thread and reset between files.
 fn gzip(data: &[u8], level: Compression) -> Vec<u8> {
-    let mut enc = GzBuilder::new()
-        .mtime(0)
-        .write(Vec::with_capacity(data.len() / 4 + 64), level);
-    // Writing into a Vec cannot fail.
-    let _ = enc.write_all(data);
-    enc.finish().unwrap_or_default()
+    use flate2::{Compress, FlushCompress, Status};
+    thread_local! {
+        static DEFLATE: std::cell::RefCell<Option<(u32, Compress)>> = const { std::cell::RefCell::new(None) };
+    }
+    let mut out = Vec::with_capacity(data.len() / 4 + 64);
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+    DEFLATE.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let deflate = match slot.as_mut() {
+            Some((l, d)) if *l == level.level() => {
+                d.reset();
+                d
+            }
+            _ => &mut slot.insert((level.level(), Compress::new(level, false))).1,
+        };
+        loop {
+            out.reserve(data.len() / 2 + 1024);
+            let consumed = deflate.total_in() as usize;
+            match deflate.compress_vec(&data[consumed..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => break,
+                Ok(_) => continue,
+                Err(_) => break, // cannot happen with an output buffer that keeps growing
+            }
+        }
+    });
+    let mut crc = flate2::Crc::new();
+    crc.update(data);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
 }
 
 /// gzip of stored (uncompressed) DEFLATE blocks (RFC 1951 §3.2.4, RFC 1952), mtime 0.
@@ -293,6 +318,24 @@ mod tests {
                 .read_to_end(&mut back)
                 .unwrap();
             assert_eq!(back, data, "{len}");
+        }
+    }
+
+    #[test]
+    fn gzip_round_trips_and_reuses_its_state() {
+        for len in [0usize, 10, 100_000, 700_000] {
+            let data: Vec<u8> = (0..len).map(|i| ((i * 31) % 97) as u8).collect();
+            for level in [
+                Compression::fast(),
+                Compression::default(),
+                Compression::fast(),
+            ] {
+                let mut back = Vec::new();
+                GzDecoder::new(&gzip(&data, level)[..])
+                    .read_to_end(&mut back)
+                    .unwrap();
+                assert_eq!(back, data, "{len}");
+            }
         }
     }
 

@@ -165,14 +165,17 @@ impl Writer<'_> {
 
 /// XML text escaping as SEB's writers do it (`&`, `<`, `>`; quotes need no escaping in element text).
 fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
+    let mut rest = s;
+    while let Some(i) = rest.find(['&', '<', '>']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            _ => "&gt;",
+        });
+        rest = &rest[i + 1..];
     }
+    out.push_str(rest);
 }
 
 /// Shortest text that reads back as the same f64, without exponent (`1`, `0.1`, `1.5`).
