@@ -3,9 +3,9 @@
 //! Run with `cargo bench --bench pipeline`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use sebc::container::{Keys, Protection, decode, encode};
+use seb_format::container::{Keys, Protection, decode, encode};
+use seb_format::plist::{PlistStyle, write_xml};
 use sebc::merge::{MergeOptions, merge};
-use sebc::plist::{PlistStyle, write_xml};
 use std::hint::black_box;
 use std::path::Path;
 
@@ -75,8 +75,8 @@ fn containers(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("PBKDF2 floor (2 x 10,000 rounds)", |b| {
         b.iter(|| {
-            black_box(sebc::rncryptor::derive_key(b"password", b"saltsalt"));
-            black_box(sebc::rncryptor::derive_key(b"password", b"tlastlas"));
+            black_box(seb_format::rncryptor::derive_key(b"password", b"saltsalt"));
+            black_box(seb_format::rncryptor::derive_key(b"password", b"tlastlas"));
         })
     });
     g.throughput(Throughput::Bytes(small.len() as u64));
@@ -112,13 +112,15 @@ fn config_key(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(xml.len() as u64));
     g.bench_function(
         format!("key of a {} KB plist (parsed)", xml.len() / 1024),
-        |b| b.iter(|| sebc::configkey::config_key(black_box(&dict))),
+        |b| b.iter(|| seb_format::configkey::config_key(black_box(&dict))),
     );
     g.bench_function(
         format!("read + key of a {} KB plist", xml.len() / 1024),
         |b| {
             b.iter(|| {
-                sebc::configkey::config_key(&sebc::plist::read_xml(black_box(&xml)).expect("plist"))
+                seb_format::configkey::config_key(
+                    &seb_format::plist::read_xml(black_box(&xml)).expect("plist"),
+                )
             })
         },
     );

@@ -9,9 +9,13 @@ fi
 export SEBC_REQUIRE_INTEROP=1
 vectors="${SEB_VECTORS_DIR:-../shared/seb-vectors}"
 if [ ! -f "$vectors/README.md" ]; then
+  if [ "${SEBC_REQUIRE_VECTORS:-}" = 1 ]; then
+    echo "error: SEB test vectors not found at $vectors (SEBC_REQUIRE_VECTORS=1)" >&2
+    exit 1
+  fi
   echo "NOTE: SEB test vectors not found at $vectors: the vector tests will pass without checking anything." >&2
   echo "      Set SEB_VECTORS_DIR to run them." >&2
 fi
 cargo fmt --all -- --check
-cargo clippy --all-targets --quiet -- -D warnings
-cargo test --quiet
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo test --workspace --quiet

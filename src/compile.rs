@@ -1,15 +1,15 @@
 //! Runs the pipeline for one exam file: load → validate → merge → emit. The CLI and the tests call
 //! this; it prints nothing itself.
 
-use crate::container::Protection;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::emit;
 use crate::exam::{Encryption, OutputFormat};
 use crate::load::load_tree;
 use crate::merge::{MergeOptions, Merged, merge};
-use crate::plist::PlistStyle;
 use crate::secret::Secret;
 use crate::validate::{ValidExam, validate};
+use seb_format::container::Protection;
+use seb_format::plist::PlistStyle;
 use std::path::{Path, PathBuf};
 
 /// The result of load + validate + merge, and the proctoring plan.
@@ -121,14 +121,14 @@ enum OutputKey {
 
 impl OutputKey {
     /// The keys that open what this key encrypts (for `--check`).
-    fn reader_keys(&self) -> crate::container::Keys<'_> {
+    fn reader_keys(&self) -> seb_format::container::Keys<'_> {
         match self {
-            OutputKey::None { .. } => crate::container::Keys::default(),
-            OutputKey::Password(s) => crate::container::Keys {
+            OutputKey::None { .. } => seb_format::container::Keys::default(),
+            OutputKey::Password(s) => seb_format::container::Keys {
                 password: Some(s.expose()),
                 ..Default::default()
             },
-            OutputKey::ConfiguringClient(admin) => crate::container::Keys {
+            OutputKey::ConfiguringClient(admin) => seb_format::container::Keys {
                 admin_password: admin.as_ref().map(Secret::expose),
                 ..Default::default()
             },
@@ -239,7 +239,7 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
         let path = opts.out_dir.join(&name);
         files.push(Written {
             path: path.clone(),
-            config_key: crate::configkey::config_key(settings),
+            config_key: seb_format::configkey::config_key(settings),
         });
         outputs.push((path, bytes, private));
     }
@@ -410,7 +410,7 @@ fn admin_password(exam: &ValidExam) -> Result<Option<Secret>, String> {
 /// each divergence in the merged settings is an error at the place that set the key.
 fn portability_errors(merged: &Merged) -> Vec<Diagnostic> {
     use crate::merge::Layer;
-    crate::configkey::lint(&merged.settings)
+    seb_format::configkey::lint(&merged.settings)
         .into_iter()
         .map(|d| {
             let top = d

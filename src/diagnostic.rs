@@ -80,7 +80,7 @@ impl Diagnostic {
 }
 
 /// How diagnostics are printed (`--message-format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MessageFormat {
     #[default]
     Human,

@@ -1,10 +1,10 @@
 //! Stage 4, emit: the merged settings as canonical plist bytes, the `.seb` container around them,
 //! and atomic output files (temporary file + rename: an error never leaves a half-written output).
 
-use crate::container::{self, Protection};
 use crate::exam::OutputFormat;
 use crate::merge::is_table;
-use crate::plist::{PlistStyle, write_xml};
+use seb_format::container::{self, Protection};
+use seb_format::plist::{PlistStyle, write_xml};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -164,7 +164,7 @@ pub fn freshness(path: &Path, expected: &[u8], keys: &container::Keys<'_>) -> Fr
     }
     let settings = |b: &[u8]| -> Result<plist::Dictionary, String> {
         let (xml, _) = container::decode(b, keys).map_err(|e| e.to_string())?;
-        crate::plist::read_xml(&xml)
+        seb_format::plist::read_xml_limited(&xml, &crate::load::PLIST_LIMITS)
     };
     match (settings(&actual), settings(expected)) {
         (Ok(a), Ok(e)) if a == e => Freshness::UpToDate,
@@ -178,8 +178,8 @@ pub fn freshness(path: &Path, expected: &[u8], keys: &container::Keys<'_>) -> Fr
             let keys: Vec<String> = changed.iter().map(|k| format!("`{k}`")).collect();
             Freshness::Stale(format!(
                 "Config Key {} instead of {}; settings that differ: {}",
-                crate::configkey::config_key(&a),
-                crate::configkey::config_key(&e),
+                seb_format::configkey::config_key(&a),
+                seb_format::configkey::config_key(&e),
                 keys.join(", ")
             ))
         }

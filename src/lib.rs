@@ -13,19 +13,14 @@
 #![allow(clippy::result_large_err)]
 
 pub mod catalog;
-pub mod certificate;
 pub mod cli;
 pub mod compile;
-pub mod configkey;
-pub mod container;
 pub mod diagnostic;
 pub mod emit;
 pub mod exam;
 pub mod load;
 pub mod merge;
-pub mod plist;
 pub mod proctoring;
-pub mod rncryptor;
 pub mod schema;
 pub mod secret;
 pub mod validate;

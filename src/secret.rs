@@ -97,10 +97,7 @@ impl SecretRef {
 }
 
 /// Lowercase hex SHA-256, the form SEB stores settings passwords in (`hashedQuitPassword`).
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(bytes))
-}
+pub use seb_format::password_hash as sha256_hex;
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 use proptest::prelude::*;
-use sebc::container::{Keys, Protection, decode, encode};
+use seb_format::container::{Keys, Protection, decode, encode};
 
 const XML: &[u8] = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\"><dict><key>allowQuit</key><true/></dict></plist>\n";
 
@@ -102,12 +102,12 @@ fn bad_padding_with_a_valid_hmac_is_reported() {
     blob.extend_from_slice(&[9; 8]);
     blob.extend_from_slice(&[1; 16]);
     blob.extend_from_slice(&[0xAB; 17]);
-    let key = sebc::rncryptor::derive_key(b"pw", &[9; 8]);
+    let key = seb_format::rncryptor::derive_key(b"pw", &[9; 8]);
     let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&key).unwrap();
     mac.update(&blob);
     blob.extend_from_slice(&mac.finalize().into_bytes());
     assert_eq!(
-        sebc::rncryptor::decrypt(&blob, b"pw")
+        seb_format::rncryptor::decrypt(&blob, b"pw")
             .unwrap_err()
             .to_string(),
         "corrupted file: bad AES padding"

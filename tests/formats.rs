@@ -54,7 +54,7 @@ fn outputs_start_with_xml_and_parse_back_to_the_merged_values() {
             let keys: Vec<&String> = dict.keys().collect();
             assert!(
                 keys.windows(2)
-                    .all(|w| sebc::plist::key_order(w[0], w[1]).is_lt()),
+                    .all(|w| seb_format::plist::key_order(w[0], w[1]).is_lt()),
                 "{file}: key order"
             );
             // Types follow the catalog.

@@ -112,11 +112,12 @@ fn one_failing_exam_does_not_stop_the_others_and_duplicates_are_deterministic() 
         );
         assert_eq!(stdout(&o).lines().count(), 40);
         // e07 is the first file's, not the duplicate's.
-        let keys = sebc::container::Keys {
+        let keys = seb_format::container::Keys {
             password: Some(SECRETS[7].1.as_bytes()),
             ..Default::default()
         };
-        let (xml, _) = sebc::container::decode(&read(out.path().join("e07.seb")), &keys).unwrap();
+        let (xml, _) =
+            seb_format::container::decode(&read(out.path().join("e07.seb")), &keys).unwrap();
         assert!(
             String::from_utf8(xml)
                 .unwrap()

@@ -185,13 +185,13 @@ fn per_room_configurations_embed_each_rooms_join_settings() {
         "fixtures/valid/jitsi-proctored.yaml",
         &["--per-room", "--format", "seb"],
     );
-    let main = sebc::container::decode(
+    let main = seb_format::container::decode(
         &read(dir.path().join("math-101-final.seb")),
         &Default::default(),
     )
     .unwrap()
     .0;
-    let main = sebc::plist::read_xml(&main).unwrap();
+    let main = seb_format::plist::read_xml(&main).unwrap();
     assert_eq!(
         main["jitsiMeetToken"].as_string(),
         Some(""),
@@ -216,10 +216,10 @@ fn per_room_configurations_embed_each_rooms_join_settings() {
                 "holds a token"
             );
         }
-        let xml = sebc::container::decode(&read(&file), &Default::default())
+        let xml = seb_format::container::decode(&read(&file), &Default::default())
             .unwrap()
             .0;
-        let settings = sebc::plist::read_xml(&xml).unwrap();
+        let settings = seb_format::plist::read_xml(&xml).unwrap();
         for k in [
             "jitsiMeetServerURL",
             "jitsiMeetRoom",
@@ -233,7 +233,7 @@ fn per_room_configurations_embed_each_rooms_join_settings() {
             );
         }
         assert_eq!(settings["jitsiMeetEnable"], plist::Value::Boolean(true));
-        keys.insert(sebc::configkey::config_key(&settings));
+        keys.insert(seb_format::configkey::config_key(&settings));
     }
     assert_eq!(keys.len(), 6, "each room file has its own Config Key");
 }

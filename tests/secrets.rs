@@ -59,7 +59,7 @@ fn no_secret_in_outputs_stdout_or_stderr() {
         let path = entry.unwrap().path();
         assert_clean(&path.display().to_string(), &read(&path));
         // Unencrypted containers: scan the decompressed XML too.
-        if let Ok((xml, _)) = sebc::container::decode(&read(&path), &Default::default()) {
+        if let Ok((xml, _)) = seb_format::container::decode(&read(&path), &Default::default()) {
             assert_clean(&format!("{} (decoded)", path.display()), &xml);
         }
         files += 1;

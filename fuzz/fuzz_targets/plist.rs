@@ -4,11 +4,11 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(dict) = sebc::plist::read_xml(data) {
-        let _ = sebc::configkey::config_key(&dict);
-        let _ = sebc::configkey::lint(&dict);
-        let xml = sebc::plist::write_xml(&dict, sebc::plist::PlistStyle::Indented, &|_| false);
-        let back = sebc::plist::read_xml(&xml).expect("sebc reads what it writes");
-        assert_eq!(sebc::configkey::config_key(&back), sebc::configkey::config_key(&dict));
+    if let Ok(dict) = seb_format::plist::read_xml(data) {
+        let _ = seb_format::configkey::config_key(&dict);
+        let _ = seb_format::configkey::lint(&dict);
+        let xml = seb_format::plist::write_xml(&dict, seb_format::plist::PlistStyle::Indented, &|_| false);
+        let back = seb_format::plist::read_xml(&xml).expect("sebc reads what it writes");
+        assert_eq!(seb_format::configkey::config_key(&back), seb_format::configkey::config_key(&dict));
     }
 });

@@ -22,10 +22,13 @@ pub(super) struct CompileArgs {
     #[arg(long, value_name = "DIR", conflicts_with = "out_dir")]
     check: Option<PathBuf>,
     /// Output format, overriding the exam file's `output.format`.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::choice(&[("seb", OutputFormat::Seb), ("plist", OutputFormat::Plist)]))]
     format: Option<OutputFormat>,
     /// Plist byte format: indented, or SEB Server's compact export bytes.
-    #[arg(long, value_enum, default_value_t = PlistStyle::Indented)]
+    #[arg(long, default_value = "indented", value_parser = super::choice(&[
+        ("indented", PlistStyle::Indented),
+        ("compact", PlistStyle::Compact),
+    ]))]
     plist_style: PlistStyle,
     /// Write only the settings the exam and its bases set, not every SEB default.
     #[arg(long)]
@@ -281,7 +284,7 @@ fn explain(display: &str, key: &str, merged: &crate::merge::Merged) -> String {
                 if let plist::Value::Dictionary(d) = &mut v {
                     d.insert(key.to_string(), value.clone());
                 }
-                serde_json::to_string(&crate::plist::to_json(value)).unwrap_or_default()
+                serde_json::to_string(&super::read::plist_to_json(value)).unwrap_or_default()
             };
             format!("{display}: {key} = {shown}\n  set by {layer}")
         }

@@ -10,14 +10,14 @@ use read::{ConfigKeyArgs, DecodeArgs, run_config_key, run_decode};
 use token::{TokenCommand, run_token};
 
 use crate::compile::{CompileOptions, Input, check};
-use crate::container::{self, Keys};
 use crate::diagnostic::{Diagnostic, MessageFormat, render, sort_dedup};
 use crate::exam::OutputFormat;
 use crate::merge::MergeOptions;
-use crate::plist::PlistStyle;
 use crate::schema;
 use crate::secret::Secret;
 use clap::{Args, Parser, Subcommand};
+use seb_format::container::{self, Keys};
+use seb_format::plist::PlistStyle;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -54,7 +54,11 @@ enum Command {
 #[derive(Args)]
 struct Report {
     /// How to print diagnostics.
-    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    #[arg(long, default_value = "human", value_parser = choice(&[
+        ("human", MessageFormat::Human),
+        ("json", MessageFormat::Json),
+        ("github", MessageFormat::Github),
+    ]))]
     message_format: MessageFormat,
     /// Treat warnings as errors.
     #[arg(long)]
@@ -103,6 +107,20 @@ pub fn main() -> ExitCode {
         Command::Token(t) => run_token(t),
         Command::Schema(a) => run_schema(a),
     }
+}
+
+/// A flag whose values are a library enum's, by name: the library's types stay free of clap, and
+/// `--help` and error messages still list the possible values.
+fn choice<T: Copy + Send + Sync + 'static>(
+    names: &'static [(&'static str, T)],
+) -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(names.iter().map(|(name, _)| *name)).map(move |s| {
+        names
+            .iter()
+            .find(|(name, _)| *name == s)
+            .map_or(names[0].1, |(_, value)| *value)
+    })
 }
 
 fn usage_error(msg: &str) -> ExitCode {

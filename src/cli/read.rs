@@ -67,11 +67,13 @@ fn read_settings(
         },
         None => None,
     };
-    let fail = |msg: String| {
-        let mut d = vec![Diagnostic::error("decode", msg).at(&display, Default::default())];
-        report(&mut d, MessageFormat::Human);
+    let fail_with = |msg: String, hint: Option<&str>| {
+        let mut d = Diagnostic::error("decode", msg).at(&display, Default::default());
+        d.hint = hint.map(str::to_string);
+        report(&mut vec![d], MessageFormat::Human);
         ExitCode::from(1)
     };
+    let fail = |msg: String| fail_with(msg, None);
     let private_key = match &secrets.key {
         Some(path) => {
             let pem = std::fs::read_to_string(path).map_err(|e| {
@@ -82,7 +84,7 @@ fn read_settings(
                 ))
             })?;
             Some(
-                crate::certificate::PrivateKey::from_pem(&pem)
+                seb_format::certificate::PrivateKey::from_pem(&pem)
                     .map_err(|e| usage_error(&format!("{}: {e}", path.display())))?,
             )
         }
@@ -95,8 +97,25 @@ fn read_settings(
         max_decompressed: Some(max_decompressed),
         private_key: private_key.as_ref(),
     };
-    let (xml, _) = container::decode(&bytes, &keys).map_err(|e| fail(e.to_string()))?;
-    crate::plist::read_xml(&xml).map_err(fail)
+    let (xml, _) = container::decode(&bytes, &keys)
+        .map_err(|e| fail_with(e.to_string(), container_hint(&e)))?;
+    seb_format::plist::read_xml_limited(&xml, &crate::load::PLIST_LIMITS).map_err(fail)
+}
+
+/// The option of `decode` and `config-key` that supplies what a container needs.
+fn container_hint(e: &container::ContainerError) -> Option<&'static str> {
+    use container::ContainerError as E;
+    match e {
+        E::PasswordNeeded("pwcc") => Some(
+            "give the admin password with --admin-password-env NAME (a settings password: --password-env NAME)",
+        ),
+        E::PasswordNeeded(_) => {
+            Some("give the password with --password-env NAME or --password-file PATH")
+        }
+        E::TooLarge(_) => Some("raise the limit with --max-decompressed BYTES"),
+        E::Certificate(_) => Some("give the identity's private key with --key PEM"),
+        _ => None,
+    }
 }
 
 pub(super) fn run_decode(a: DecodeArgs) -> ExitCode {
@@ -105,13 +124,12 @@ pub(super) fn run_decode(a: DecodeArgs) -> ExitCode {
         Err(code) => return code,
     };
     let out = if a.json {
-        let mut s =
-            serde_json::to_string_pretty(&crate::plist::to_json(&plist::Value::Dictionary(dict)))
-                .unwrap_or_default();
+        let mut s = serde_json::to_string_pretty(&plist_to_json(&plist::Value::Dictionary(dict)))
+            .unwrap_or_default();
         s.push('\n');
         s.into_bytes()
     } else {
-        crate::plist::write_xml(&dict, PlistStyle::Indented, &|_| false)
+        seb_format::plist::write_xml(&dict, PlistStyle::Indented, &|_| false)
     };
     let _ = std::io::stdout().lock().write_all(&out);
     ExitCode::SUCCESS
@@ -145,7 +163,7 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
             Err(code) => return code,
         };
         // Someone else's file: divergences are warnings (sebc refuses to write them).
-        for d in crate::configkey::lint(&dict) {
+        for d in seb_format::configkey::lint(&dict) {
             diags.push(
                 Diagnostic::warning("config-key-divergence", d.message)
                     .at(&display, Default::default())
@@ -156,8 +174,8 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
         dict
     };
     let (errors, warnings) = report(&mut diags, a.report.message_format);
-    let json = crate::configkey::seb_json(&settings);
-    let key = crate::configkey::config_key(&settings);
+    let json = seb_format::configkey::seb_json(&settings);
+    let key = seb_format::configkey::config_key(&settings);
     let mut out = std::io::stdout().lock();
     if a.show_json {
         let _ = writeln!(out, "{json}");
@@ -167,8 +185,38 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
         let _ = writeln!(
             out,
             "X-SafeExamBrowser-ConfigKeyHash: {}",
-            crate::configkey::config_key_hash(url, &key)
+            seb_format::configkey::config_key_hash(url, &key)
         );
     }
     outcome(errors, warnings, a.report.deny_warnings)
+}
+
+/// A plist value as JSON (for `decode --json` and `--explain`): data as Base64, dates as text.
+pub(super) fn plist_to_json(v: &plist::Value) -> serde_json::Value {
+    use base64::Engine;
+    use serde_json::Value as J;
+    match v {
+        plist::Value::Boolean(b) => J::Bool(*b),
+        plist::Value::Integer(i) => i
+            .as_signed()
+            .map(J::from)
+            .or_else(|| i.as_unsigned().map(J::from))
+            .unwrap_or(J::Null),
+        plist::Value::Real(r) => serde_json::Number::from_f64(*r).map_or(J::Null, J::Number),
+        plist::Value::String(s) => J::String(s.clone()),
+        plist::Value::Data(d) => J::String(base64::engine::general_purpose::STANDARD.encode(d)),
+        plist::Value::Date(d) => J::String(d.to_xml_format()),
+        plist::Value::Array(a) => J::Array(a.iter().map(plist_to_json).collect()),
+        plist::Value::Dictionary(d) => {
+            let mut entries: Vec<_> = d.iter().collect();
+            entries.sort_by(|a, b| seb_format::plist::key_order(a.0, b.0));
+            J::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), plist_to_json(v)))
+                    .collect(),
+            )
+        }
+        _ => J::Null,
+    }
 }

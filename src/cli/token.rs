@@ -47,7 +47,11 @@ pub(super) struct JitsiArgs {
     /// Expiry, epoch seconds (default: now + 24 h; required with --profile seb-server).
     #[arg(long, value_name = "EPOCH_SECONDS", allow_negative_numbers = true)]
     exp: Option<i64>,
-    #[arg(long, value_enum, default_value_t = crate::proctoring::tokens::Profile::Default)]
+    /// `default`: SEB Server's claims plus `context.user.moderator`; `seb-server`: SEB Server's bytes.
+    #[arg(long, default_value = "default", value_parser = super::choice(&[
+        ("default", crate::proctoring::tokens::Profile::Default),
+        ("seb-server", crate::proctoring::tokens::Profile::SebServer),
+    ]))]
     profile: crate::proctoring::tokens::Profile,
     /// The current time (epoch seconds or RFC 3339) for the default expiry.
     #[arg(long, value_name = "TIME")]

@@ -22,6 +22,12 @@ pub const MAX_DEPTH: usize = 64;
 pub const MAX_VALUES: usize = 100_000;
 /// Longest string accepted in an exam or plist file, in bytes.
 pub const MAX_STRING: usize = 1024 * 1024;
+/// What a plist base or `.seb` file may hold (the format crate's reader enforces it).
+pub const PLIST_LIMITS: seb_format::plist::Limits = seb_format::plist::Limits {
+    max_depth: MAX_DEPTH,
+    max_values: 1_000_000,
+    max_string_bytes: MAX_STRING,
+};
 
 /// An exam (or template) file, parsed, with positions for diagnostics.
 #[derive(Debug, Clone)]

@@ -190,8 +190,20 @@ fn expand(
 /// Reads a `.seb` or `.plist` file's settings (unencrypted containers; passwords come with `sebc decode`).
 pub fn read_settings_file(path: &Path, display: &str) -> Result<plist::Dictionary, String> {
     let bytes = read_file(path, display).map_err(|d| d.message)?;
-    let keys = crate::container::Keys::default();
-    let (xml, _) =
-        crate::container::decode(&bytes, &keys).map_err(|e| format!("{display}: {e}"))?;
-    crate::plist::read_xml(&xml).map_err(|e| format!("{display}: {e}"))
+    let keys = seb_format::container::Keys::default();
+    let (xml, _) = seb_format::container::decode(&bytes, &keys).map_err(|e| {
+        use seb_format::container::ContainerError as E;
+        let option = match e {
+            E::PasswordNeeded("pwcc") => "--admin-password-env NAME",
+            E::PasswordNeeded(_) => "--password-env NAME",
+            E::Certificate(_) => "--key PEM",
+            _ => return format!("{display}: {e}"),
+        };
+        format!(
+            "{display}: {e}; sebc cannot open encrypted bases yet: decrypt it once with \
+             `sebc decode {display} {option} > base.plist` and extend the plist"
+        )
+    })?;
+    seb_format::plist::read_xml_limited(&xml, &crate::load::PLIST_LIMITS)
+        .map_err(|e| format!("{display}: {e}"))
 }

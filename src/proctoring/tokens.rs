@@ -5,7 +5,7 @@ use super::jwt;
 use serde_json::{Map, Value, json};
 
 /// Payload variants of a Jitsi token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Profile {
     /// SEB Server's claims plus `context.user.moderator` (what Jitsi's token-affiliation module reads).
     #[default]

@@ -78,7 +78,8 @@ pub fn exam_files(dir: &str) -> Vec<String> {
     files
 }
 
-/// The external SEB test vectors (`../shared/seb-vectors`, or `SEB_VECTORS_DIR`), if present.
+/// The external SEB test vectors (`../shared/seb-vectors`, or `SEB_VECTORS_DIR`), if present; their
+/// absence fails the test under `SEBC_REQUIRE_VECTORS=1` (CI).
 pub fn vectors_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("SEB_VECTORS_DIR")
         .map(PathBuf::from)
@@ -86,6 +87,11 @@ pub fn vectors_dir() -> Option<PathBuf> {
     if dir.join("README.md").is_file() {
         Some(dir)
     } else {
+        assert!(
+            std::env::var_os("SEBC_REQUIRE_VECTORS").is_none_or(|v| v != "1"),
+            "SEB test vectors not found at {} (SEBC_REQUIRE_VECTORS=1)",
+            dir.display()
+        );
         eprintln!(
             "SKIPPED: SEB test vectors not found at {} (set SEB_VECTORS_DIR to run these checks)",
             dir.display()

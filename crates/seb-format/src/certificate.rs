@@ -2,11 +2,28 @@
 //! blocks of the inner block) and `phsk` (an RSA-encrypted 32-byte key whose Base64 is the RNCryptor
 //! password of the inner block), with the identity's RSA private key given as PEM.
 
-use crate::container::ContainerError;
+use crate::rncryptor::DecryptError;
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::{Pkcs1v15Encrypt, RsaPrivateKey};
 use sha1::{Digest, Sha1};
+
+/// Why an identity's key does not open a certificate-encrypted block.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// The block names another public key.
+    #[error("the file is encrypted for another certificate (public-key hash {0})")]
+    WrongCertificate(String),
+    /// RSA decryption failed.
+    #[error("RSA decryption failed (wrong key or corrupted file)")]
+    RsaDecrypt,
+    /// The block ends early.
+    #[error("the encrypted data is truncated")]
+    Truncated,
+    /// The `phsk` payload's symmetric layer failed.
+    #[error("{0}")]
+    Decrypt(#[from] DecryptError),
+}
 
 /// An RSA identity's private key.
 pub struct PrivateKey(RsaPrivateKey);
@@ -55,22 +72,22 @@ impl PrivateKey {
         Sha1::digest(&der).into()
     }
 
-    fn check_hash(&self, payload: &[u8]) -> Result<(), ContainerError> {
-        let hash = payload.get(..20).ok_or(ContainerError::Truncated)?;
+    fn check_hash(&self, payload: &[u8]) -> Result<(), KeyError> {
+        let hash = payload.get(..20).ok_or(KeyError::Truncated)?;
         if hash != self.key_hash() {
-            return Err(ContainerError::WrongCertificate(hex::encode(hash)));
+            return Err(KeyError::WrongCertificate(hex::encode(hash)));
         }
         Ok(())
     }
 
-    fn decrypt_block(&self, block: &[u8]) -> Result<Vec<u8>, ContainerError> {
+    fn decrypt_block(&self, block: &[u8]) -> Result<Vec<u8>, KeyError> {
         self.0
             .decrypt(Pkcs1v15Encrypt, block)
-            .map_err(|_| ContainerError::RsaDecrypt)
+            .map_err(|_| KeyError::RsaDecrypt)
     }
 
     /// `pkhs`: hash ‖ k-byte RSA blocks → the inner block.
-    pub fn decrypt_pkhs(&self, payload: &[u8]) -> Result<Vec<u8>, ContainerError> {
+    pub fn decrypt_pkhs(&self, payload: &[u8]) -> Result<Vec<u8>, KeyError> {
         self.check_hash(payload)?;
         let k = rsa::traits::PublicKeyParts::size(&self.0);
         let mut inner = Vec::new();
@@ -81,16 +98,16 @@ impl PrivateKey {
     }
 
     /// `phsk`: hash ‖ le32 length ‖ RSA(key) ‖ RNCryptor blob keyed with Base64(key) → the inner block.
-    pub fn decrypt_phsk(&self, payload: &[u8]) -> Result<Vec<u8>, ContainerError> {
+    pub fn decrypt_phsk(&self, payload: &[u8]) -> Result<Vec<u8>, KeyError> {
         use base64::Engine;
         self.check_hash(payload)?;
         let len_bytes: [u8; 4] = payload
             .get(20..24)
-            .ok_or(ContainerError::Truncated)?
+            .ok_or(KeyError::Truncated)?
             .try_into()
-            .map_err(|_| ContainerError::Truncated)?;
+            .map_err(|_| KeyError::Truncated)?;
         let len = u32::from_le_bytes(len_bytes) as usize;
-        let encrypted_key = payload.get(24..24 + len).ok_or(ContainerError::Truncated)?;
+        let encrypted_key = payload.get(24..24 + len).ok_or(KeyError::Truncated)?;
         let key = self.decrypt_block(encrypted_key)?;
         let password = base64::engine::general_purpose::STANDARD.encode(&key);
         Ok(crate::rncryptor::decrypt(

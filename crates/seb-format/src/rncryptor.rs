@@ -7,6 +7,7 @@ use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit, block_padding::
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
+/// PBKDF2-HMAC-SHA1 rounds of each key derivation.
 pub const ITERATIONS: u32 = 10_000;
 const HEADER_LEN: usize = 34;
 const HMAC_LEN: usize = 32;
@@ -14,8 +15,11 @@ const HMAC_LEN: usize = 32;
 /// Random salts and IV of one encryption. Tests fix them to reproduce the RNCryptor vectors.
 #[derive(Debug, Clone, Copy)]
 pub struct Params {
+    /// Salt of the AES key's derivation.
     pub encryption_salt: [u8; 8],
+    /// Salt of the HMAC key's derivation.
     pub hmac_salt: [u8; 8],
+    /// AES-CBC initialisation vector.
     pub iv: [u8; 16],
 }
 
@@ -37,18 +41,24 @@ impl Params {
     }
 }
 
+/// Why an RNCryptor blob does not decrypt.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecryptError {
+    /// Shorter than header, one block and HMAC.
     #[error("encrypted data is truncated ({0} bytes; at least 66 needed)")]
     Truncated(usize),
+    /// Neither version 2 nor 3.
     #[error("unsupported RNCryptor version {0} (SEB writes 2 or 3)")]
     Version(u8),
+    /// The HMAC does not match: wrong password or damaged data.
     #[error("wrong password or corrupted file (HMAC mismatch)")]
     Hmac,
+    /// The padding is invalid after decryption.
     #[error("corrupted file: bad AES padding")]
     Padding,
 }
 
+/// PBKDF2-HMAC-SHA1 with [`ITERATIONS`] rounds: a 32-byte key from the password and an 8-byte salt.
 pub fn derive_key(password: &[u8], salt: &[u8]) -> [u8; 32] {
     let mut key = [0u8; 32];
     pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, ITERATIONS, &mut key);

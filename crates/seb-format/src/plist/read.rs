@@ -6,10 +6,27 @@ use base64::Engine;
 use plist::{Dictionary, Value};
 use quick_xml::events::Event;
 
-/// Deepest element nesting accepted in a plist.
-pub const MAX_PLIST_DEPTH: usize = 64;
-/// Most values accepted in one plist (SEB's full settings are about 3,000).
-pub const MAX_PLIST_VALUES: usize = 1_000_000;
+/// Bounds on what one plist may hold, so that hostile input costs work in proportion to its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest element nesting (dictionaries and arrays).
+    pub max_depth: usize,
+    /// Most values (at every depth); SEB's full settings are about 3,000.
+    pub max_values: usize,
+    /// Longest string value, in bytes.
+    pub max_string_bytes: usize,
+}
+
+impl Default for Limits {
+    /// 64 levels, 1,000,000 values, strings up to 1 MiB.
+    fn default() -> Self {
+        Limits {
+            max_depth: 64,
+            max_values: 1_000_000,
+            max_string_bytes: 1024 * 1024,
+        }
+    }
+}
 
 /// An open container while reading.
 enum Frame {
@@ -17,16 +34,21 @@ enum Frame {
     Array(Vec<Value>),
 }
 
-/// Parses an XML plist whose root is a dictionary.
+/// Parses an XML plist whose root is a dictionary, within the default [`Limits`].
 pub fn read_xml(bytes: &[u8]) -> Result<Dictionary, String> {
-    match read_value(bytes)? {
+    read_xml_limited(bytes, &Limits::default())
+}
+
+/// Parses an XML plist whose root is a dictionary, within `limits`.
+pub fn read_xml_limited(bytes: &[u8], limits: &Limits) -> Result<Dictionary, String> {
+    match read_value(bytes, limits)? {
         Value::Dictionary(d) => Ok(d),
         _ => Err("the property list's root is not a dictionary".to_string()),
     }
 }
 
-/// Parses an XML plist (any root value).
-pub fn read_value(bytes: &[u8]) -> Result<Value, String> {
+/// Parses an XML plist (any root value) within `limits`.
+pub fn read_value(bytes: &[u8], limits: &Limits) -> Result<Value, String> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| format!("the XML is not UTF-8 (byte {})", e.valid_up_to()))?;
     let mut reader = quick_xml::Reader::from_str(text);
@@ -53,9 +75,10 @@ pub fn read_value(bytes: &[u8]) -> Result<Value, String> {
                         return Err(format!("not a property list (root element <{name}>)"));
                     }
                     "dict" | "array" => {
-                        if stack.len() >= MAX_PLIST_DEPTH {
+                        if stack.len() >= limits.max_depth {
                             return Err(format!(
-                                "property list nested deeper than {MAX_PLIST_DEPTH} levels (byte {pos})"
+                                "property list nested deeper than {} levels (byte {pos})",
+                                limits.max_depth
                             ));
                         }
                         stack.push(if name == "dict" {
@@ -153,17 +176,18 @@ pub fn read_value(bytes: &[u8]) -> Result<Value, String> {
             Event::Eof => break,
         };
         values += 1;
-        if values > MAX_PLIST_VALUES {
+        if values > limits.max_values {
             return Err(format!(
-                "more than {MAX_PLIST_VALUES} values in one property list"
+                "more than {} values in one property list",
+                limits.max_values
             ));
         }
         if let Value::String(s) = &value
-            && s.len() > crate::load::MAX_STRING
+            && s.len() > limits.max_string_bytes
         {
             return Err(format!(
                 "a string longer than {} KiB (byte {pos})",
-                crate::load::MAX_STRING / 1024
+                limits.max_string_bytes / 1024
             ));
         }
         match stack.last_mut() {

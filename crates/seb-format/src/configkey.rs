@@ -114,6 +114,7 @@ pub fn format_g15(x: f64) -> String {
 pub struct Divergence {
     /// JSON pointer of the value.
     pub pointer: String,
+    /// What differs between the clients.
     pub message: String,
 }
 
@@ -129,7 +130,7 @@ pub fn lint(root: &plist::Dictionary) -> Vec<Divergence> {
 /// The JSON pointer of `path` (built only when something is reported).
 fn pointer(path: &[String]) -> String {
     path.iter()
-        .map(|s| format!("/{}", crate::load::escape_segment(s)))
+        .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
         .collect()
 }
 

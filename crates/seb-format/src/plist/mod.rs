@@ -4,7 +4,7 @@
 mod read;
 mod write;
 
-pub use read::{MAX_PLIST_DEPTH, read_value, read_xml};
+pub use read::{Limits, read_value, read_xml, read_xml_limited};
 pub use write::{PlistStyle, write_xml};
 
 use std::cmp::Ordering;
@@ -30,42 +30,13 @@ pub fn sort_keys(value: &mut plist::Value) {
     }
 }
 
+/// Sorts one dictionary's keys (and, recursively, its values') in [`key_order`].
 pub fn sort_dict(d: &mut plist::Dictionary) {
     let mut entries: Vec<(String, plist::Value)> = std::mem::take(d).into_iter().collect();
     entries.sort_by(|a, b| key_order(&a.0, &b.0));
     for (k, mut v) in entries {
         sort_keys(&mut v);
         d.insert(k, v);
-    }
-}
-
-/// A plist value as JSON (for `--json` output and `--explain`): data as Base64, dates as text.
-pub fn to_json(v: &plist::Value) -> serde_json::Value {
-    use base64::Engine;
-    use serde_json::Value as J;
-    match v {
-        plist::Value::Boolean(b) => J::Bool(*b),
-        plist::Value::Integer(i) => i
-            .as_signed()
-            .map(J::from)
-            .or_else(|| i.as_unsigned().map(J::from))
-            .unwrap_or(J::Null),
-        plist::Value::Real(r) => serde_json::Number::from_f64(*r).map_or(J::Null, J::Number),
-        plist::Value::String(s) => J::String(s.clone()),
-        plist::Value::Data(d) => J::String(base64::engine::general_purpose::STANDARD.encode(d)),
-        plist::Value::Date(d) => J::String(d.to_xml_format()),
-        plist::Value::Array(a) => J::Array(a.iter().map(to_json).collect()),
-        plist::Value::Dictionary(d) => {
-            let mut entries: Vec<_> = d.iter().collect();
-            entries.sort_by(|a, b| key_order(a.0, b.0));
-            J::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.clone(), to_json(v)))
-                    .collect(),
-            )
-        }
-        _ => J::Null,
     }
 }
 

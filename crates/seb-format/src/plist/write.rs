@@ -5,7 +5,8 @@ use super::key_order;
 use base64::Engine;
 use plist::Value;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// The byte layout of a written plist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PlistStyle {
     /// Readable: tab indentation, `<true/>`, `<string></string>`, one element per line (SEB for macOS).
     #[default]

@@ -2,7 +2,6 @@
 //! (inner gzip of the XML, prefix, outer gzip) and the robust reader of §1.4 with bounded decompression.
 
 use crate::rncryptor::{self, Params};
-use crate::secret::sha256_hex;
 use flate2::{Compression, read::GzDecoder};
 use std::io::Read;
 
@@ -89,7 +88,7 @@ pub fn encode(xml: &[u8], protection: Protection<'_>) -> Result<Vec<u8>, String>
             rncryptor::encrypt(&gzip(xml, Compression::fast()), pw, &Params::random()?),
         ),
         Protection::ConfiguringClient(admin) => {
-            let key = admin.map(sha256_hex).unwrap_or_default();
+            let key = admin.map(crate::password_hash).unwrap_or_default();
             (
                 b"pwcc",
                 rncryptor::encrypt(
@@ -111,39 +110,47 @@ pub fn encode(xml: &[u8], protection: Protection<'_>) -> Result<Vec<u8>, String>
 /// What the reader found, for `sebc decode` to report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
+    /// Raw XML.
     Xml,
+    /// Gzipped XML.
     GzipXml,
+    /// `plnd`: unencrypted.
     Plnd,
+    /// `pswd`: encrypted with the exam password.
     Pswd,
+    /// `pwcc`: encrypted for configuring a client (admin password hash, or "").
     Pwcc,
 }
 
+/// Why a `.seb` file cannot be read. Messages say what is wrong, not which option of which program
+/// supplies a missing key: callers add that.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ContainerError {
+    /// No bytes at all.
     #[error("the file is empty")]
     Empty,
+    /// Neither a known prefix nor XML.
     #[error("not a .seb file: unknown prefix {0:?} and no XML header")]
     UnknownPrefix(String),
-    #[error(
-        "the file is encrypted with a password (`{0}`); give it with --password-env or --password-file"
-    )]
+    /// A `pswd` or `pwcc` file and no password (or, for `pwcc`, none of the candidates fit).
+    #[error("the file is encrypted with a password (`{0}`)")]
     PasswordNeeded(&'static str),
+    /// The password is wrong or the data is damaged.
     #[error("{0}")]
     Decrypt(#[from] rncryptor::DecryptError),
+    /// A gzip layer is damaged.
     #[error("bad gzip data: {0}")]
     Gzip(String),
-    #[error("decompressed data exceeds {0} bytes (raise the limit with --max-decompressed)")]
+    /// Decompression would pass [`Keys::max_decompressed`].
+    #[error("decompressed data exceeds {0} bytes")]
     TooLarge(u64),
-    #[error(
-        "the file is encrypted for a certificate (`{0}`); give the identity's private key with --key PEM"
-    )]
+    /// A `pkhs`/`phsk` file and no private key.
+    #[error("the file is encrypted for a certificate (`{0}`)")]
     Certificate(&'static str),
-    #[error("the file is encrypted for another certificate (public-key hash {0})")]
-    WrongCertificate(String),
-    #[error("RSA decryption failed (wrong key or corrupted file)")]
-    RsaDecrypt,
-    #[error("the encrypted data is truncated")]
-    Truncated,
+    /// The identity's key does not open a `pkhs`/`phsk` block.
+    #[error(transparent)]
+    Key(#[from] crate::certificate::KeyError),
+    /// A certificate block inside a certificate block.
     #[error("certificate-encrypted blocks nest inside each other")]
     Nested,
 }
@@ -155,6 +162,7 @@ pub struct Keys<'a> {
     pub password: Option<&'a [u8]>,
     /// The admin password for `pwcc` (its hash is the key).
     pub admin_password: Option<&'a [u8]>,
+    /// Cap on decompressed bytes (default [`DEFAULT_MAX_DECOMPRESSED`]).
     pub max_decompressed: Option<u64>,
     /// The identity's private key for `pkhs`/`phsk`.
     pub private_key: Option<&'a crate::certificate::PrivateKey>,
@@ -261,7 +269,7 @@ fn open_block(
 fn decrypt_pwcc(payload: &[u8], keys: &Keys<'_>) -> Result<Vec<u8>, ContainerError> {
     let mut candidates: Vec<Vec<u8>> = Vec::new();
     if let Some(admin) = keys.admin_password {
-        let hash = sha256_hex(admin);
+        let hash = crate::password_hash(admin);
         candidates.push(hash.to_uppercase().into_bytes());
         candidates.insert(0, hash.into_bytes());
     }
