@@ -12,14 +12,16 @@ use std::path::Path;
 const EXAM: &str = "fixtures/valid/same-in-three-syntaxes/phys-120.yaml";
 
 fn loaded() -> sebc::load::ExamTree {
-    sebc::load::load_tree(Path::new(EXAM), EXAM).expect("fixture loads")
+    sebc::load::load_tree(Path::new(EXAM), EXAM, &mut Default::default()).expect("fixture loads")
 }
 
 /// A plist of about 1 MB: the full default settings plus a long URL filter table.
 fn big_plist() -> plist::Dictionary {
     let tree = loaded();
     let (exam, _) = sebc::validate::validate(tree);
-    let (merged, _) = merge(&exam.expect("valid"), MergeOptions::default());
+    let exam = exam.expect("valid");
+    let secrets = sebc::resolve::resolve(&exam).expect("secrets");
+    let (merged, _) = merge(&exam, &secrets, MergeOptions::default());
     let mut dict = merged.expect("merged").settings;
     let rules: Vec<plist::Value> = (0..6000)
         .map(|i| {
@@ -45,10 +47,11 @@ fn stages(c: &mut Criterion) {
     });
     let (exam, _) = sebc::validate::validate(loaded());
     let exam = exam.expect("valid");
+    let secrets = sebc::resolve::resolve(&exam).expect("secrets");
     g.bench_function("merge (full defaults)", |b| {
-        b.iter(|| merge(black_box(&exam), MergeOptions::default()))
+        b.iter(|| merge(black_box(&exam), &secrets, MergeOptions::default()))
     });
-    let (merged, _) = merge(&exam, MergeOptions::default());
+    let (merged, _) = merge(&exam, &secrets, MergeOptions::default());
     let merged = merged.expect("merged");
     g.bench_function("plist emit (indented)", |b| {
         b.iter(|| {
@@ -66,7 +69,9 @@ fn containers(c: &mut Criterion) {
     let xml = write_xml(&big_plist(), PlistStyle::Indented, &|_| false);
     let small = {
         let (exam, _) = sebc::validate::validate(loaded());
-        let (m, _) = merge(&exam.expect("valid"), MergeOptions::default());
+        let exam = exam.expect("valid");
+        let secrets = sebc::resolve::resolve(&exam).expect("secrets");
+        let (m, _) = merge(&exam, &secrets, MergeOptions::default());
         write_xml(&m.expect("merged").settings, PlistStyle::Indented, &|_| {
             false
         })

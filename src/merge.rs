@@ -5,14 +5,14 @@ use crate::catalog::{Catalog, Column, Setting, SettingType};
 use crate::diagnostic::Diagnostic;
 use crate::exam::ProctoringServerType;
 use crate::load::{LoadedExam, escape_segment};
-use crate::secret::{SecretRef, sha256_hex};
+use crate::resolve::ResolvedSecrets;
+use crate::secret::sha256_hex;
 use crate::validate::{ValidBase, ValidExam, base64_decode};
 use indexmap::IndexMap;
 use plist::Value as P;
 use serde::Serialize;
 use serde_json::Value as J;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,7 +69,12 @@ impl Merged {
     }
 }
 
-pub fn merge(exam: &ValidExam, opts: MergeOptions) -> (Option<Merged>, Vec<Diagnostic>) {
+/// Merges the layers of one exam; `secrets` gives the bytes of the passwords SEB stores hashed.
+pub fn merge(
+    exam: &ValidExam,
+    secrets: &ResolvedSecrets,
+    opts: MergeOptions,
+) -> (Option<Merged>, Vec<Diagnostic>) {
     let mut m = Merged {
         settings: plist::Dictionary::new(),
         origins: BTreeMap::new(),
@@ -94,21 +99,15 @@ pub fn merge(exam: &ValidExam, opts: MergeOptions) -> (Option<Merged>, Vec<Diagn
                 }
             }
             ValidBase::Template { source, template } => {
-                apply(&mut m, &mut diags, source, "seb", &template.seb);
-                apply(
-                    &mut m,
-                    &mut diags,
-                    source,
-                    "proctoring",
-                    &template.proctoring,
-                );
+                apply(&mut m, secrets, source, "seb", &template.seb);
+                apply(&mut m, secrets, source, "proctoring", &template.proctoring);
             }
         }
     }
-    apply(&mut m, &mut diags, &exam.source, "seb", &exam.exam.seb);
+    apply(&mut m, secrets, &exam.source, "seb", &exam.exam.seb);
     apply(
         &mut m,
-        &mut diags,
+        secrets,
         &exam.source,
         "proctoring",
         &exam.exam.proctoring,
@@ -140,13 +139,12 @@ fn defaults() -> &'static (plist::Dictionary, BTreeMap<String, Layer>) {
 
 fn apply(
     m: &mut Merged,
-    diags: &mut Vec<Diagnostic>,
+    secrets: &ResolvedSecrets,
     src: &LoadedExam,
     section: &str,
     settings: &IndexMap<String, J>,
 ) {
     let catalog = Catalog::get();
-    let base_dir = src.path.parent().unwrap_or(Path::new(""));
     for (key, value) in settings {
         let pointer = format!("/{section}/{}", escape_segment(key));
         let pos = src.map.value(&pointer);
@@ -160,17 +158,9 @@ fn apply(
             continue;
         }; // validate rejected unknown keys
         if let Some(target) = &setting.hashed_into {
-            match serde_json::from_value::<SecretRef>(value.clone())
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.resolve(base_dir))
-            {
-                Ok(secret) => m.set(target, P::String(sha256_hex(secret.expose())), layer),
-                Err(msg) => diags.push(
-                    Diagnostic::error("secret-unavailable", format!("cannot read `{key}`: {msg}"))
-                        .at(&src.display, pos)
-                        .pointer(&pointer)
-                        .hint("set the variable or create the file before running sebc"),
-                ),
+            // Resolved before merging; a reference that did not resolve stopped the exam there.
+            if let Some(password) = secrets.get(&src.display, &pointer) {
+                m.set(target, P::String(sha256_hex(password)), layer);
             }
             continue;
         }

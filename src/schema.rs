@@ -19,6 +19,82 @@ pub fn exam_schema() -> Value {
     schema
 }
 
+/// Where an exam file holds secrets, as sorted JSON pointers, derived from the types: every property
+/// the exam schema types as `SecretRef` (through `$ref`, `anyOf`, `oneOf`, `allOf`), and every catalog
+/// setting SEB stores hashed (`/seb/quitPassword` → `hashedQuitPassword`). Validation (literal-secret
+/// warnings, masking), secret resolution and the server file's redaction all use this one list.
+pub fn secret_pointers() -> &'static [String] {
+    static POINTERS: OnceLock<Vec<String>> = OnceLock::new();
+    POINTERS.get_or_init(|| {
+        let schema = exam_schema();
+        let mut out = Vec::new();
+        collect_secret_pointers(&schema, &schema, &mut String::new(), &mut out, 0);
+        for s in Catalog::get().settings.iter() {
+            if s.hashed_into.is_some() {
+                out.push(format!("/seb/{}", crate::load::escape_segment(&s.key)));
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    })
+}
+
+/// True when `pointer` is a secret or lies inside one (`/service/appSecret/env`).
+pub fn is_secret_pointer(pointer: &str) -> bool {
+    secret_pointers().iter().any(|p| {
+        pointer
+            .strip_prefix(p.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+fn collect_secret_pointers(
+    root: &Value,
+    node: &Value,
+    pointer: &mut String,
+    out: &mut Vec<String>,
+    depth: usize,
+) {
+    const SECRET_REF: &str = "#/$defs/SecretRef";
+    if depth > 32 {
+        return;
+    }
+    if let Some(target) = node.get("$ref").and_then(Value::as_str) {
+        if target == SECRET_REF {
+            out.push(pointer.clone());
+            return;
+        }
+        if let Some(def) = target.strip_prefix("#/$defs/")
+            && let Some(def) = root.get("$defs").and_then(|d| d.get(def))
+        {
+            collect_secret_pointers(root, def, pointer, out, depth + 1);
+        }
+    }
+    for keyword in ["anyOf", "oneOf", "allOf"] {
+        for branch in node
+            .get(keyword)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            collect_secret_pointers(root, branch, pointer, out, depth + 1);
+        }
+    }
+    for (name, property) in node
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let len = pointer.len();
+        pointer.push('/');
+        pointer.push_str(&crate::load::escape_segment(name));
+        collect_secret_pointers(root, property, pointer, out, depth + 1);
+        pointer.truncate(len);
+    }
+}
+
 /// `{"anyOf": [S, {"type": "null"}], ...}` → `S` plus the other keywords (and `"type": [T, "null"]` → `T`).
 fn strip_null_options(v: &mut Value) {
     match v {
@@ -223,4 +299,29 @@ pub fn to_pretty(v: &Value) -> String {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_pointers_come_from_the_types() {
+        assert_eq!(
+            secret_pointers(),
+            [
+                "/output/encryption/password",
+                "/screenProctoring/spsAPISecret",
+                "/screenProctoring/spsAccountPassword",
+                "/seb/adminPassword",
+                "/seb/quitPassword",
+                "/service/appSecret",
+                "/service/clientSecret",
+                "/service/sdkSecret",
+            ]
+        );
+        assert!(is_secret_pointer("/service/appSecret/env"));
+        assert!(!is_secret_pointer("/service/appSecretary"));
+        assert!(!is_secret_pointer("/service/appKey"));
+    }
 }

@@ -1,6 +1,6 @@
-//! Secret references (`{ env: NAME }`, `{ file: PATH }`, or a literal with a warning) and the one
-//! type that holds a resolved secret. `Secret` has no `Debug`/`Display` of its bytes and zeroes on drop,
-//! so a secret cannot end up in a log line, error message or snapshot by accident.
+//! Secret references (`{ env: NAME }`, `{ file: PATH }`, or a literal with a warning), the one
+//! resolver that turns a reference into bytes (exam files and the CLI's `--*-env`/`--*-file` alike),
+//! and the type that holds them: a `secrecy` box that zeroes on drop and never prints its bytes.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -30,38 +30,27 @@ pub struct FileRef {
     pub file: String,
 }
 
-/// A resolved secret. Its bytes are only reachable through [`Secret::expose`].
-pub struct Secret(Vec<u8>);
+/// A resolved secret: zeroized on drop, `Debug` redacted, its bytes reachable only through
+/// [`ExposeSecret::expose_secret`], so every place that touches one is greppable.
+pub type Secret = secrecy::SecretSlice<u8>;
+pub use secrecy::ExposeSecret;
 
-impl Secret {
-    pub fn new(bytes: Vec<u8>) -> Self {
-        Secret(bytes)
-    }
-    pub fn expose(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.0);
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(..)")
-    }
-}
+/// Largest secret file read (`{ file: PATH }`, `--password-file`): passwords and keys are small.
+pub const MAX_SECRET_FILE_BYTES: u64 = 1024 * 1024;
 
 impl SecretRef {
-    /// Describes the reference without revealing a literal (for messages).
-    pub fn describe(&self) -> String {
-        match self {
-            SecretRef::Env(e) => format!("environment variable `{}`", e.env),
-            SecretRef::File(f) => format!("file `{}`", f.file),
-            SecretRef::Literal(_) => "literal value".to_string(),
-        }
+    /// `{ env: NAME }`.
+    pub fn env(name: &str) -> SecretRef {
+        SecretRef::Env(EnvRef {
+            env: name.to_string(),
+        })
+    }
+
+    /// `{ file: PATH }`.
+    pub fn file(path: &Path) -> SecretRef {
+        SecretRef::File(FileRef {
+            file: path.to_string_lossy().into_owned(),
+        })
     }
 
     /// Resolves the secret. `base_dir` is the directory of the exam file for relative paths.
@@ -71,27 +60,22 @@ impl SecretRef {
             SecretRef::Env(e) => match std::env::var_os(&e.env) {
                 Some(v) => v
                     .into_string()
-                    .map(|s| Secret::new(s.into_bytes()))
+                    .map(|s| Secret::from(s.into_bytes()))
                     .map_err(|_| format!("environment variable `{}` is not valid UTF-8", e.env)),
                 None => Err(format!("environment variable `{}` is not set", e.env)),
             },
             SecretRef::File(f) => {
                 let path = base_dir.join(&f.file);
-                let mut bytes = std::fs::read(&path).map_err(|err| {
-                    format!(
-                        "cannot read secret file `{}`: {}",
-                        f.file,
-                        crate::load::io_reason(&err)
-                    )
-                })?;
+                let mut bytes = crate::source::read_bounded(&path, MAX_SECRET_FILE_BYTES)
+                    .map_err(|err| format!("cannot read secret file `{}`: {err}", f.file))?;
                 if bytes.ends_with(b"\r\n") {
                     bytes.truncate(bytes.len() - 2);
                 } else if bytes.ends_with(b"\n") {
                     bytes.truncate(bytes.len() - 1);
                 }
-                Ok(Secret::new(bytes))
+                Ok(Secret::from(bytes))
             }
-            SecretRef::Literal(s) => Ok(Secret::new(s.clone().into_bytes())),
+            SecretRef::Literal(s) => Ok(Secret::from(s.clone().into_bytes())),
         }
     }
 }
@@ -121,9 +105,10 @@ mod tests {
 
     #[test]
     fn debug_does_not_show_bytes() {
-        assert_eq!(
-            format!("{:?}", Secret::new(b"hunter2".to_vec())),
-            "Secret(..)"
+        let shown = format!("{:?}", Secret::from(b"hunter2".to_vec()));
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("104"),
+            "{shown}"
         );
     }
 
@@ -132,7 +117,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("pw"), "s3cret\n").unwrap();
         let r = SecretRef::File(FileRef { file: "pw".into() });
-        assert_eq!(r.resolve(dir.path()).unwrap().expose(), b"s3cret");
+        assert_eq!(r.resolve(dir.path()).unwrap().expose_secret(), b"s3cret");
         let missing = SecretRef::Env(EnvRef {
             env: "SEBC_TEST_SURELY_UNSET".into(),
         });

@@ -104,3 +104,75 @@ fn wrong_type_for_a_secret_does_not_echo_it() {
         assert_clean("stderr", &o.stderr);
     }
 }
+
+/// Secrets are resolved in one step after validation: every reference that cannot be read is reported
+/// in the same run, each at its own line, and nothing is written.
+#[test]
+fn every_unavailable_secret_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let exam = dir.path().join("exam.yaml");
+    std::fs::write(
+        &exam,
+        "exam: { id: two-secrets }\n\
+         seb:\n  quitPassword: { env: SEBC_TEST_UNSET_QUIT }\n\
+         service:\n  enableProctoring: true\n  serverType: JITSI_MEET\n  serverURL: https://meet.example.org\n  appKey: k\n  appSecret: { file: missing-secret.txt }\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = run(&[
+        "compile",
+        exam.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("error[secret-unavailable]").count(), 2, "{err}");
+    assert!(
+        err.contains("environment variable `SEBC_TEST_UNSET_QUIT` is not set"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cannot read secret file `missing-secret.txt`: no such file"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":3:") && err.contains(":9:"),
+        "each at its own line: {err}"
+    );
+    assert!(!out.exists(), "nothing is written");
+}
+
+/// A secret file that is a device or FIFO is refused without reading it (it would never end).
+#[cfg(unix)]
+#[test]
+fn secret_files_must_be_regular_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let exam = dir.path().join("exam.yaml");
+    std::fs::write(
+        &exam,
+        "exam: { id: dev-zero }\nseb:\n  quitPassword: { file: /dev/zero }\n",
+    )
+    .unwrap();
+    let o = run(&["validate", exam.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("cannot read secret file `/dev/zero`: not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+    let pw = run(&[
+        "compile",
+        exam.to_str().unwrap(),
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--password-file",
+        "/dev/zero",
+    ]);
+    assert_eq!(pw.status.code(), Some(2));
+    assert!(
+        stderr(&pw).contains("not a regular file"),
+        "{}",
+        stderr(&pw)
+    );
+}

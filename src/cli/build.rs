@@ -203,6 +203,7 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
     let outcomes = pool.install(|| crate::compile::compile_all(inputs, &opts, &|| bar.inc(1)));
     bar.finish_and_clear();
     let (mut exams, mut files) = (0, 0);
+    let mut sources = Sources::default();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for mut o in outcomes {
@@ -221,9 +222,10 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
             );
         }
         all.append(&mut o.diags);
+        sources.extend(o.sources);
     }
     drop(out);
-    let (errors, warnings) = report(&mut all, a.report.message_format);
+    let (errors, warnings) = report(&mut all, a.report.message_format, &sources);
     if a.report.message_format == MessageFormat::Human {
         let verb = if check_only { "checked" } else { "written" };
         let _ = writeln!(
@@ -249,6 +251,7 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
             .collect()
     };
     let mut exams = 0;
+    let mut sources = Sources::default();
     for (input, mut checked) in inputs.iter().zip(results) {
         if checked.skipped {
             continue;
@@ -262,8 +265,9 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
             );
         }
         all.append(&mut checked.diags);
+        sources.extend(checked.sources);
     }
-    let (errors, warnings) = report(&mut all, a.report.message_format);
+    let (errors, warnings) = report(&mut all, a.report.message_format, &sources);
     if a.report.message_format == MessageFormat::Human {
         let _ = writeln!(
             std::io::stderr(),

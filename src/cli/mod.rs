@@ -14,11 +14,11 @@ use crate::diagnostic::{Diagnostic, MessageFormat, render, sort_dedup};
 use crate::exam::OutputFormat;
 use crate::merge::MergeOptions;
 use crate::schema;
-use crate::secret::Secret;
+use crate::secret::{ExposeSecret, Secret, SecretRef};
+use crate::source::Sources;
 use clap::{Args, Parser, Subcommand};
 use seb_format::container::{self, Keys};
 use seb_format::plist::PlistStyle;
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -132,18 +132,14 @@ fn display_of(p: &Path) -> String {
     p.to_string_lossy().into_owned()
 }
 
-/// Prints diagnostics to stderr, quoting source lines for the human format. Returns (errors, warnings).
-fn report(diags: &mut Vec<Diagnostic>, format: MessageFormat) -> (usize, usize) {
+/// Prints diagnostics to stderr, quoting source lines for the human format from the texts read during
+/// the run (`sources`; no file is read again). Returns (errors, warnings).
+fn report(diags: &mut Vec<Diagnostic>, format: MessageFormat, sources: &Sources) -> (usize, usize) {
     sort_dedup(diags);
-    let mut sources: HashMap<String, Option<String>> = HashMap::new();
     let stderr = std::io::stderr();
     let mut out = stderr.lock();
     for d in diags.iter() {
-        let src = sources
-            .entry(d.file.clone())
-            .or_insert_with(|| std::fs::read_to_string(&d.file).ok())
-            .as_deref();
-        let text = render(d, format, src);
+        let text = render(d, format, sources.get(&d.file));
         let _ = writeln!(out, "{text}");
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
@@ -158,19 +154,14 @@ fn outcome(errors: usize, warnings: usize, deny_warnings: bool) -> ExitCode {
     }
 }
 
+/// `--*-env NAME` / `--*-file PATH`, through the same resolver as the exam file's secrets.
 fn read_password(args: &PasswordArgs) -> Result<Option<Secret>, String> {
-    if let Some(name) = &args.password_env {
-        return std::env::var(name)
-            .map(|v| Some(Secret::new(v.into_bytes())))
-            .map_err(|_| format!("environment variable `{name}` is not set"));
-    }
-    if let Some(path) = &args.password_file {
-        let r = crate::secret::SecretRef::File(crate::secret::FileRef {
-            file: path.to_string_lossy().into_owned(),
-        });
-        return r.resolve(Path::new("")).map(Some);
-    }
-    Ok(None)
+    let reference = match (&args.password_env, &args.password_file) {
+        (Some(name), _) => SecretRef::env(name),
+        (None, Some(path)) => SecretRef::file(path),
+        (None, None) => return Ok(None),
+    };
+    reference.resolve(Path::new("")).map(Some)
 }
 
 /// The current time: `--now` (epoch seconds or RFC 3339), else `SOURCE_DATE_EPOCH`, else the clock.

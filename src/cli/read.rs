@@ -56,21 +56,16 @@ fn read_settings(
 ) -> Result<plist::Dictionary, ExitCode> {
     let display = display_of(file);
     let password = read_password(&secrets.password).map_err(|msg| usage_error(&msg))?;
-    let admin = match &secrets.admin_password_env {
-        Some(name) => match std::env::var(name) {
-            Ok(v) => Some(Secret::new(v.into_bytes())),
-            Err(_) => {
-                return Err(usage_error(&format!(
-                    "environment variable `{name}` is not set"
-                )));
-            }
-        },
-        None => None,
-    };
+    let admin = secrets
+        .admin_password_env
+        .as_deref()
+        .map(|name| SecretRef::env(name).resolve(Path::new("")))
+        .transpose()
+        .map_err(|msg| usage_error(&msg))?;
     let fail_with = |msg: String, hint: Option<&str>| {
         let mut d = Diagnostic::error("decode", msg).at(&display, Default::default());
         d.hint = hint.map(str::to_string);
-        report(&mut vec![d], MessageFormat::Human);
+        report(&mut vec![d], MessageFormat::Human, &Sources::default());
         ExitCode::from(1)
     };
     let fail = |msg: String| fail_with(msg, None);
@@ -80,7 +75,7 @@ fn read_settings(
                 usage_error(&format!(
                     "cannot read {}: {}",
                     path.display(),
-                    crate::load::io_reason(&e)
+                    crate::source::io_reason(&e)
                 ))
             })?;
             Some(
@@ -92,14 +87,17 @@ fn read_settings(
     };
     let bytes = crate::load::read_file(file, &display).map_err(|d| fail(d.message))?;
     let keys = Keys {
-        password: password.as_ref().map(Secret::expose),
-        admin_password: admin.as_ref().map(Secret::expose),
+        password: password.as_ref().map(|s| s.expose_secret()),
+        admin_password: admin.as_ref().map(|s| s.expose_secret()),
         max_decompressed: Some(max_decompressed),
         private_key: private_key.as_ref(),
     };
-    let (xml, _) = container::decode(&bytes, &keys)
-        .map_err(|e| fail_with(e.to_string(), container_hint(&e)))?;
-    seb_format::plist::read_xml_limited(&xml, &crate::load::PLIST_LIMITS).map_err(fail)
+    seb_format::read_settings(&bytes, &keys, &crate::load::PLIST_LIMITS)
+        .map(|(settings, _)| settings)
+        .map_err(|e| match e {
+            seb_format::SettingsError::Container(e) => fail_with(e.to_string(), container_hint(&e)),
+            e => fail(e.to_string()),
+        })
 }
 
 /// The option of `decode` and `config-key` that supplies what a container needs.
@@ -138,6 +136,7 @@ pub(super) fn run_decode(a: DecodeArgs) -> ExitCode {
 pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
     let display = display_of(&a.file);
     let mut diags = Vec::new();
+    let mut sources = Sources::default();
     let settings = if crate::load::Syntax::of(&a.file).is_some() {
         let now = match now(None) {
             Ok(n) => n,
@@ -150,10 +149,11 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
         };
         let checked = check(&input, MergeOptions { minimal: a.minimal }, now);
         diags = checked.diags;
+        sources = checked.sources;
         match checked.merged {
             Some(m) if !diags.iter().any(Diagnostic::is_error) => m.settings,
             _ => {
-                report(&mut diags, a.report.message_format);
+                report(&mut diags, a.report.message_format, &sources);
                 return ExitCode::from(1);
             }
         }
@@ -173,7 +173,7 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
         }
         dict
     };
-    let (errors, warnings) = report(&mut diags, a.report.message_format);
+    let (errors, warnings) = report(&mut diags, a.report.message_format, &sources);
     let json = seb_format::configkey::seb_json(&settings);
     let key = seb_format::configkey::config_key(&settings);
     let mut out = std::io::stdout().lock();

@@ -159,7 +159,7 @@ pub(super) fn run_token(t: TokenCommand) -> ExitCode {
             let _ = writeln!(
                 std::io::stdout(),
                 "{}",
-                tokens::jitsi_token(&claims, a.profile, secret.expose())
+                tokens::jitsi_token(&claims, a.profile, secret.expose_secret())
             );
             ExitCode::SUCCESS
         }
@@ -182,7 +182,7 @@ pub(super) fn run_token(t: TokenCommand) -> ExitCode {
                 iat,
                 exp,
             };
-            match tokens::zoom_token(&claims, secret.expose()) {
+            match tokens::zoom_token(&claims, secret.expose_secret()) {
                 Ok(t) => {
                     let _ = writeln!(std::io::stdout(), "{t}");
                     ExitCode::SUCCESS
@@ -210,7 +210,7 @@ pub(super) fn run_token(t: TokenCommand) -> ExitCode {
                 Err(msg) => return usage_error(&msg),
             };
             let acc = tokens::Acceptance {
-                secret: secret.as_ref().map(Secret::expose),
+                secret: secret.as_ref().map(|s| s.expose_secret()),
                 issuers: a.issuers,
                 audiences: a.audiences,
                 now,

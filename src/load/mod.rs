@@ -9,13 +9,12 @@ mod tree;
 mod yaml;
 
 pub use node::{LineIndex, Node, NodeValue, SourceMap, escape_segment, pos_of_offset};
-pub use tree::{ExamTree, LoadedBase, MAX_EXTENDS_DEPTH, load_tree, read_settings_file};
+pub use tree::{ExamTree, LoadedBase, MAX_EXTENDS_DEPTH, load_tree};
 
 use crate::diagnostic::{Diagnostic, Pos};
+use crate::source::{MAX_FILE_BYTES, ReadError, Sources, read_bounded};
 use std::path::{Path, PathBuf};
 
-/// Largest exam or base file sebc reads (exam files are small; this bounds memory for hostile input).
-pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 /// Deepest nesting accepted in an exam file.
 pub const MAX_DEPTH: usize = 64;
 /// Most values (keys' values and list items, at every depth) accepted in one exam file.
@@ -35,7 +34,6 @@ pub struct LoadedExam {
     pub path: PathBuf,
     /// The path as the user gave it, used in diagnostics.
     pub display: String,
-    pub text: String,
     pub value: serde_json::Value,
     pub map: SourceMap,
 }
@@ -58,43 +56,28 @@ impl Syntax {
     }
 }
 
-/// Reads a file with a size limit; the error is a diagnostic naming the file.
+/// Reads an input file through the bounded reader; the error is a diagnostic naming the file.
 pub fn read_file(path: &Path, display: &str) -> Result<Vec<u8>, Diagnostic> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| {
-        Diagnostic::error("io", format!("cannot read {display}: {}", io_reason(&e)))
-            .at(display, Pos::default())
-    })?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            Diagnostic::error("io", format!("cannot read {display}: {}", io_reason(&e)))
-                .at(display, Pos::default())
-        })?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(Diagnostic::error(
-            "too-large",
-            format!(
-                "{display} is larger than {} MiB",
-                MAX_FILE_SIZE / 1024 / 1024
-            ),
-        )
-        .at(display, Pos::default()));
-    }
-    Ok(bytes)
+    read_bounded(path, MAX_FILE_BYTES).map_err(|e| {
+        let code = match e {
+            ReadError::TooLarge(_) => "too-large",
+            _ => "io",
+        };
+        let msg = match e {
+            ReadError::TooLarge(_) => format!("{display} is {e}"),
+            e => format!("cannot read {display}: {e}"),
+        };
+        Diagnostic::error(code, msg).at(display, Pos::default())
+    })
 }
 
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
-    }
-}
-
-/// Loads an exam file; the syntax comes from the extension.
-pub fn load_exam(path: &Path, display: &str) -> Result<LoadedExam, Vec<Diagnostic>> {
+/// Loads an exam file; the syntax comes from the extension. Its text goes into `sources`, also
+/// when it does not parse (diagnostics quote it).
+pub fn load_exam(
+    path: &Path,
+    display: &str,
+    sources: &mut Sources,
+) -> Result<LoadedExam, Vec<Diagnostic>> {
     let Some(syntax) = Syntax::of(path) else {
         return Err(vec![
             Diagnostic::error("unknown-format", format!("{display}: not an exam file"))
@@ -110,6 +93,8 @@ pub fn load_exam(path: &Path, display: &str) -> Result<LoadedExam, Vec<Diagnosti
         );
         vec![Diagnostic::error("parse", "the file is not valid UTF-8").at(display, pos)]
     })?;
+    let text: std::sync::Arc<str> = text.into();
+    sources.insert(display, text.clone());
     parse_exam(&text, syntax, path, display)
 }
 
@@ -140,7 +125,6 @@ pub fn parse_exam(
     Ok(LoadedExam {
         path: path.to_path_buf(),
         display: display.to_string(),
-        text: text.to_string(),
         value,
         map,
     })

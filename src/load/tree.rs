@@ -3,6 +3,7 @@
 
 use super::{LoadedExam, Syntax, load_exam, read_file};
 use crate::diagnostic::Diagnostic;
+use crate::source::Sources;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -28,34 +29,48 @@ pub enum LoadedBase {
     Template(Arc<LoadedExam>),
 }
 
+/// A base as cached: the parsed base and the texts read for it (to quote in diagnostics).
+type CachedBase = (LoadedBase, Sources);
+
 /// Bases already parsed in this process, by canonical path: a template used by a thousand exams is
 /// read and parsed once.
-fn cache() -> &'static Mutex<HashMap<PathBuf, LoadedBase>> {
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, LoadedBase>>> = OnceLock::new();
+fn cache() -> &'static Mutex<HashMap<PathBuf, CachedBase>> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, CachedBase>>> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
+/// The base at `key`, from the cache or from `load`; its texts are added to `sources` either way.
 fn cached(
     key: &Path,
-    load: impl FnOnce() -> Result<LoadedBase, Vec<Diagnostic>>,
+    sources: &mut Sources,
+    load: impl FnOnce(&mut Sources) -> Result<LoadedBase, Vec<Diagnostic>>,
 ) -> Result<LoadedBase, Vec<Diagnostic>> {
-    if let Some(hit) = cache().lock().ok().and_then(|c| c.get(key).cloned()) {
+    if let Some((hit, texts)) = cache().lock().ok().and_then(|c| c.get(key).cloned()) {
+        sources.extend(texts);
         return Ok(hit);
     }
-    let base = load()?;
+    let mut texts = Sources::default();
+    let base = load(&mut texts);
+    sources.extend(texts.clone());
+    let base = base?;
     if let Ok(mut c) = cache().lock() {
-        c.insert(key.to_path_buf(), base.clone());
+        c.insert(key.to_path_buf(), (base.clone(), texts));
     }
     Ok(base)
 }
 
-/// Loads an exam file and its `extends` chain. Problems in bases are reported at the `extends` entry.
-pub fn load_tree(path: &Path, display: &str) -> Result<ExamTree, Vec<Diagnostic>> {
-    let main = load_exam(path, display)?;
+/// Loads an exam file and its `extends` chain; every text read goes into `sources`. Problems in bases
+/// are reported at the `extends` entry.
+pub fn load_tree(
+    path: &Path,
+    display: &str,
+    sources: &mut Sources,
+) -> Result<ExamTree, Vec<Diagnostic>> {
+    let main = load_exam(path, display, sources)?;
     let mut bases = Vec::new();
     let mut diags = Vec::new();
     let mut stack = vec![canonical(path)];
-    expand(&main, &mut stack, &mut bases, &mut diags);
+    expand(&main, &mut stack, &mut bases, &mut diags, sources);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
@@ -91,6 +106,7 @@ fn expand(
     stack: &mut Vec<PathBuf>,
     out: &mut Vec<LoadedBase>,
     diags: &mut Vec<Diagnostic>,
+    sources: &mut Sources,
 ) {
     let Some(entries) = exam.value.get("extends").and_then(Value::as_array) else {
         return;
@@ -142,8 +158,8 @@ fn expand(
             .map(str::to_ascii_lowercase);
         match ext.as_deref() {
             Some("seb" | "plist" | "xml") => {
-                let loaded = cached(&key, || {
-                    let dict = read_settings_file(&path, &display)
+                let loaded = cached(&key, sources, |texts| {
+                    let dict = read_settings_file(&path, &display, texts)
                         .map_err(|msg| vec![err("base-unreadable", msg)])?;
                     Ok(LoadedBase::Plist {
                         display: display.clone(),
@@ -155,12 +171,12 @@ fn expand(
                     Err(mut d) => diags.append(&mut d),
                 }
             }
-            _ if Syntax::of(&path).is_some() => match cached(&key, || {
-                load_exam(&path, &display).map(|e| LoadedBase::Template(Arc::new(e)))
+            _ if Syntax::of(&path).is_some() => match cached(&key, sources, |texts| {
+                load_exam(&path, &display, texts).map(|e| LoadedBase::Template(Arc::new(e)))
             }) {
                 Ok(LoadedBase::Template(base)) => {
                     stack.push(key);
-                    expand(&base, stack, out, diags);
+                    expand(&base, stack, out, diags, sources);
                     stack.pop();
                     out.push(LoadedBase::Template(base));
                 }
@@ -188,22 +204,35 @@ fn expand(
 }
 
 /// Reads a `.seb` or `.plist` file's settings (unencrypted containers; passwords come with `sebc decode`).
-pub fn read_settings_file(path: &Path, display: &str) -> Result<plist::Dictionary, String> {
+/// A file that is XML as it stands goes into `sources`, so diagnostics can point at its `<key>` lines.
+fn read_settings_file(
+    path: &Path,
+    display: &str,
+    sources: &mut Sources,
+) -> Result<plist::Dictionary, String> {
     let bytes = read_file(path, display).map_err(|d| d.message)?;
+    if bytes.trim_ascii_start().starts_with(b"<")
+        && let Ok(text) = std::str::from_utf8(&bytes)
+    {
+        sources.insert(display, text.into());
+    }
     let keys = seb_format::container::Keys::default();
-    let (xml, _) = seb_format::container::decode(&bytes, &keys).map_err(|e| {
-        use seb_format::container::ContainerError as E;
-        let option = match e {
-            E::PasswordNeeded("pwcc") => "--admin-password-env NAME",
-            E::PasswordNeeded(_) => "--password-env NAME",
-            E::Certificate(_) => "--key PEM",
-            _ => return format!("{display}: {e}"),
-        };
-        format!(
-            "{display}: {e}; sebc cannot open encrypted bases yet: decrypt it once with \
+    seb_format::read_settings(&bytes, &keys, &crate::load::PLIST_LIMITS)
+        .map(|(settings, _)| settings)
+        .map_err(|e| {
+            use seb_format::container::ContainerError as E;
+            let seb_format::SettingsError::Container(e) = e else {
+                return format!("{display}: {e}");
+            };
+            let option = match e {
+                E::PasswordNeeded("pwcc") => "--admin-password-env NAME",
+                E::PasswordNeeded(_) => "--password-env NAME",
+                E::Certificate(_) => "--key PEM",
+                _ => return format!("{display}: {e}"),
+            };
+            format!(
+                "{display}: {e}; sebc cannot open encrypted bases yet: decrypt it once with \
              `sebc decode {display} {option} > base.plist` and extend the plist"
-        )
-    })?;
-    seb_format::plist::read_xml_limited(&xml, &crate::load::PLIST_LIMITS)
-        .map_err(|e| format!("{display}: {e}"))
+            )
+        })
 }

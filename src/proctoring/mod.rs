@@ -9,10 +9,10 @@ pub mod tokens;
 use crate::diagnostic::Diagnostic;
 use crate::exam::{ProctoringServerType, RoomType};
 use crate::load::LoadedExam;
+use crate::resolve::ResolvedSecrets;
 use crate::validate::{ValidExam, rfc3339_seconds};
 use rooms::Room;
 use serde_json::Value;
-use std::path::Path;
 use tokens::{AUD_CLIENT, AUD_PROCTOR, JitsiClaims, Profile, ZoomClaims};
 
 /// Tokens outlive the exam's end by this much (seconds).
@@ -325,9 +325,11 @@ impl PlannedRoom {
     }
 }
 
-/// Rooms and tokens for an exam with an enabled live proctoring service (None when there is none).
+/// Rooms and tokens for an exam with an enabled live proctoring service (None when there is none);
+/// the signing secret comes from `secrets`.
 pub fn build(
     exam: &ValidExam,
+    secrets: &ResolvedSecrets,
     now: i64,
 ) -> Result<(Option<Plan>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let src = &exam.source;
@@ -338,21 +340,14 @@ pub fn build(
         let at = src.map.value(&d.pointer);
         d.at(&src.display, at)
     };
-    let base_dir = src.path.parent().unwrap_or(Path::new(""));
-    let (secret_ref, pointer) = match service.server_type {
-        ProctoringServerType::JitsiMeet => (service.app_secret.as_ref(), "/service/appSecret"),
-        ProctoringServerType::Zoom => (service.sdk_secret.as_ref(), "/service/sdkSecret"),
+    let pointer = match service.server_type {
+        ProctoringServerType::JitsiMeet => "/service/appSecret",
+        ProctoringServerType::Zoom => "/service/sdkSecret",
     };
-    let secret = match secret_ref.map(|r| r.resolve(base_dir)) {
-        Some(Ok(s)) => s,
-        Some(Err(msg)) => {
-            return Err(vec![locate(
-                Diagnostic::error("secret-unavailable", msg).pointer(pointer),
-            )]);
-        }
-        None => return Err(Vec::new()), // reported by `check`
+    let Some(secret) = secrets.get(&src.display, pointer) else {
+        return Err(Vec::new()); // a missing secret is reported by `check`
     };
-    let rooms = rooms::plan(&exam.exam, secret.expose())
+    let rooms = rooms::plan(&exam.exam, secret)
         .map_err(|ds| ds.into_iter().map(locate).collect::<Vec<_>>())?;
     let end = exam.exam.exam.end.as_deref().and_then(rfc3339_seconds);
     let url = service.server_url.clone().unwrap_or_default();
@@ -391,12 +386,12 @@ pub fn build(
                     let proctor_token = tokens::jitsi_token(
                         &claims(true, AUD_PROCTOR, "Proctor"),
                         Profile::Default,
-                        secret.expose(),
+                        secret,
                     );
                     let client_token = tokens::jitsi_token(
                         &claims(false, AUD_CLIENT, "SEB"),
                         Profile::Default,
-                        secret.expose(),
+                        secret,
                     );
                     let seb = vec![
                         ("service-type", "JITSI_MEET".to_string()),
@@ -442,7 +437,7 @@ pub fn build(
                             iat: now,
                             exp,
                         },
-                        secret.expose(),
+                        secret,
                     )
                 };
                 let (Ok(proctor_token), Ok(client_token)) = (token(1), token(0)) else {

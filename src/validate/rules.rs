@@ -59,14 +59,11 @@ pub(super) fn semantic_checks(src: &LoadedExam, diags: &mut Vec<Diagnostic>) {
             check_value_shape(src, key, &pointer, value, diags);
         }
     }
-    for ptr in [
-        "/service/appSecret",
-        "/service/clientSecret",
-        "/service/sdkSecret",
-        "/screenProctoring/spsAPISecret",
-        "/screenProctoring/spsAccountPassword",
-        "/output/encryption/password",
-    ] {
+    // The settings SEB stores hashed were checked above, with their section.
+    for ptr in crate::schema::secret_pointers()
+        .iter()
+        .filter(|p| !p.starts_with("/seb/"))
+    {
         if let Some(value) = v.pointer(ptr) {
             literal_secret_warning(src, ptr, value, diags);
         }

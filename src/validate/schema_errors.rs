@@ -237,8 +237,7 @@ fn section_name(pointer: &str) -> String {
 }
 
 fn is_secret_location(pointer: &str) -> bool {
-    let last = pointer.rsplit('/').next().unwrap_or("");
-    last.ends_with("Secret") || last.ends_with("Password") || last == "password"
+    crate::schema::is_secret_pointer(pointer)
 }
 
 /// An unknown key: a setting name with a did-you-mean hint, or an unknown exam-file key.

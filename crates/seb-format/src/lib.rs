@@ -34,6 +34,30 @@ pub mod container;
 pub mod plist;
 pub mod rncryptor;
 
+/// Why the settings of a `.seb` or plist file cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    /// The container does not open.
+    #[error(transparent)]
+    Container(#[from] container::ContainerError),
+    /// The XML inside is not a settings plist.
+    #[error("{0}")]
+    Plist(String),
+}
+
+/// Reads the settings of a `.seb` file (any container [`container::decode`] opens) or plist: the
+/// container is opened with `keys`, then the plist is read within `limits`. Returns the settings and
+/// what the container was.
+pub fn read_settings(
+    bytes: &[u8],
+    keys: &container::Keys<'_>,
+    limits: &plist::Limits,
+) -> Result<(::plist::Dictionary, container::Layout), SettingsError> {
+    let (xml, layout) = container::decode(bytes, keys)?;
+    let settings = plist::read_xml_limited(&xml, limits).map_err(SettingsError::Plist)?;
+    Ok((settings, layout))
+}
+
 /// SEB's hashed form of a password: lowercase hex SHA-256 of its UTF-8 bytes. Settings carry passwords
 /// this way (`hashedQuitPassword`, `hashedAdminPassword`), and a `pwcc` file is encrypted with the hash
 /// of the admin password (`seb-file-format.md` §2.5).

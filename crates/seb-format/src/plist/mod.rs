@@ -21,25 +21,6 @@ pub fn key_order(a: &str, b: &str) -> Ordering {
     })
 }
 
-/// Sorts the keys of every dictionary, at every depth, in [`key_order`].
-pub fn sort_keys(value: &mut plist::Value) {
-    match value {
-        plist::Value::Dictionary(d) => sort_dict(d),
-        plist::Value::Array(items) => items.iter_mut().for_each(sort_keys),
-        _ => {}
-    }
-}
-
-/// Sorts one dictionary's keys (and, recursively, its values') in [`key_order`].
-pub fn sort_dict(d: &mut plist::Dictionary) {
-    let mut entries: Vec<(String, plist::Value)> = std::mem::take(d).into_iter().collect();
-    entries.sort_by(|a, b| key_order(&a.0, &b.0));
-    for (k, mut v) in entries {
-        sort_keys(&mut v);
-        d.insert(k, v);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,128 @@
+//! Stage 4, emit: an exam's output files in memory — the canonical plist of the merged settings (in a
+//! `.seb` container when asked), one configuration per collecting room with `--per-room`, and
+//! `<id>.server.json` — named here, and written atomically or compared with what is on disk ([`files`]).
+
+pub mod files;
+mod server;
+
+pub use files::{Freshness, freshness, write_atomic};
+pub use server::server_json;
+
+use crate::exam::{ExamFile, OutputFormat, RoomType};
+use crate::merge::{Merged, is_table};
+use crate::proctoring::Plan;
+use seb_format::container::{self, Protection};
+use seb_format::plist::{PlistStyle, write_xml};
+use std::path::{Path, PathBuf};
+
+/// The bytes of one configuration file: the canonical plist XML of `settings`, inside a `.seb`
+/// container when the format asks for one.
+pub fn render(
+    settings: &plist::Dictionary,
+    format: OutputFormat,
+    style: PlistStyle,
+    protection: Protection<'_>,
+) -> Result<Vec<u8>, String> {
+    let xml = write_xml(settings, style, &is_table);
+    match format {
+        OutputFormat::Plist => Ok(xml),
+        OutputFormat::Seb => container::encode(&xml, protection),
+    }
+}
+
+/// How an exam's files are rendered.
+pub struct Layout<'a> {
+    pub out_dir: &'a Path,
+    pub format: OutputFormat,
+    pub style: PlistStyle,
+    /// The container's protection of every configuration.
+    pub protection: Protection<'a>,
+    /// One configuration per collecting room (`<id>-room-N`), with the room's join settings.
+    pub per_room: bool,
+}
+
+/// One configuration file and the Config Key of the settings in it.
+pub struct Configuration {
+    pub path: PathBuf,
+    pub config_key: String,
+}
+
+/// One file to write: its path, bytes, and whether it is private (holds tokens: mode 0600).
+pub struct OutputFile {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    pub private: bool,
+}
+
+/// An exam's outputs, rendered in memory.
+pub struct Rendered {
+    /// The exam's configuration, then one per room with `--per-room`.
+    pub configurations: Vec<Configuration>,
+    /// Every file, in the order they are written: configurations first, the server file last.
+    pub files: Vec<OutputFile>,
+}
+
+/// Renders every output of one exam: `<id>.seb`/`.plist`, `<id>-room-N.*` with `--per-room`, and
+/// `<id>.server.json`.
+pub fn render_exam(
+    exam: &ExamFile,
+    merged: &Merged,
+    plan: Option<&Plan>,
+    layout: &Layout<'_>,
+) -> Result<Rendered, String> {
+    let id = &exam.exam.id;
+    let ext = match layout.format {
+        OutputFormat::Plist => "plist",
+        OutputFormat::Seb => "seb",
+    };
+    let mut configs = vec![(format!("{id}.{ext}"), merged.settings.clone(), false)];
+    if let (true, Some(plan)) = (layout.per_room, plan) {
+        for room in plan
+            .rooms
+            .iter()
+            .filter(|r| r.room.room_type == RoomType::Proctoring)
+        {
+            let mut settings = merged.settings.clone();
+            for (k, v) in room.settings() {
+                settings.insert(k.to_string(), plist::Value::String(v));
+            }
+            // A room's configuration holds its token: private.
+            configs.push((
+                format!("{id}-room-{}.{ext}", room.room.number),
+                settings,
+                true,
+            ));
+        }
+    }
+    let mut rendered = Rendered {
+        configurations: Vec::with_capacity(configs.len()),
+        files: Vec::with_capacity(configs.len() + 1),
+    };
+    for (name, settings, private) in &configs {
+        let bytes = render(settings, layout.format, layout.style, layout.protection)?;
+        let path = layout.out_dir.join(name);
+        rendered.configurations.push(Configuration {
+            path: path.clone(),
+            config_key: seb_format::configkey::config_key(settings),
+        });
+        rendered.files.push(OutputFile {
+            path,
+            bytes,
+            private: *private,
+        });
+    }
+    let room_files: Vec<&str> = configs.iter().skip(1).map(|(n, _, _)| n.as_str()).collect();
+    let server = server_json(
+        exam,
+        &rendered.configurations[0].config_key,
+        &configs[0].0,
+        plan,
+        &room_files,
+    );
+    rendered.files.push(OutputFile {
+        path: layout.out_dir.join(format!("{id}.server.json")),
+        bytes: server,
+        private: true,
+    });
+    Ok(rendered)
+}

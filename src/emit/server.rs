@@ -1,0 +1,94 @@
+//! `<id>.server.json`: what a proctoring operator or SEB Server needs besides the configuration.
+
+use crate::schema::is_secret_pointer;
+use serde_json::{Map, Value, json};
+
+/// A section of the exam file as JSON without its secrets (and without `extra` keys).
+fn redacted(section: &str, value: Value, extra: &[&str]) -> Value {
+    match value {
+        Value::Object(obj) => Value::Object(
+            obj.into_iter()
+                .filter(|(k, _)| {
+                    !extra.contains(&k.as_str())
+                        && !is_secret_pointer(&format!(
+                            "/{section}/{}",
+                            crate::load::escape_segment(k)
+                        ))
+                })
+                .collect::<Map<_, _>>(),
+        ),
+        other => other,
+    }
+}
+
+/// `<id>.server.json`: what a proctoring operator or SEB Server needs besides the `.seb` file — the
+/// Config Key, the service settings as SEB Server's REST API takes them (never the secrets), and the room
+/// plan with each room's proctor token and SEB join attributes.
+pub fn server_json(
+    exam: &crate::exam::ExamFile,
+    config_key: &str,
+    file_name: &str,
+    plan: Option<&crate::proctoring::Plan>,
+    room_files: &[&str],
+) -> Vec<u8> {
+    let mut out = Map::new();
+    out.insert(
+        "exam".into(),
+        serde_json::to_value(&exam.exam).unwrap_or(Value::Null),
+    );
+    out.insert("file".into(), json!(file_name));
+    out.insert("configKey".into(), json!(config_key));
+    if let Some(service) = &exam.service {
+        let v = serde_json::to_value(service).unwrap_or(Value::Null);
+        out.insert(
+            "proctoringServiceSettings".into(),
+            // The rooms are written below, as planned.
+            redacted("service", v, &["rooms"]),
+        );
+    }
+    if let Some(sps) = &exam.screen_proctoring {
+        let v = serde_json::to_value(sps).unwrap_or(Value::Null);
+        out.insert(
+            "screenProctoringSettings".into(),
+            redacted("screenProctoring", v, &[]),
+        );
+    }
+    if let Some(plan) = plan {
+        out.insert("tokensExpire".into(), json!(plan.expires));
+        let mut collecting = room_files.iter();
+        let rooms: Vec<Value> = plan
+            .rooms
+            .iter()
+            .map(|r| {
+                let mut room = Map::new();
+                room.insert(
+                    "type".into(),
+                    serde_json::to_value(r.room.room_type).unwrap_or(Value::Null),
+                );
+                if r.room.number > 0 {
+                    room.insert("number".into(), json!(r.room.number));
+                }
+                room.insert("name".into(), json!(r.room.name));
+                room.insert("subject".into(), json!(r.room.subject));
+                room.insert("size".into(), json!(r.room.size));
+                room.insert("proctorToken".into(), json!(r.proctor_token));
+                let seb: Map<String, Value> = r
+                    .seb
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), json!(v)))
+                    .collect();
+                room.insert("seb".into(), Value::Object(seb));
+                if r.room.room_type == crate::exam::RoomType::Proctoring
+                    && let Some(f) = collecting.next()
+                {
+                    room.insert("file".into(), json!(f));
+                }
+                Value::Object(room)
+            })
+            .collect();
+        out.insert("rooms".into(), Value::Array(rooms));
+    }
+    let mut bytes = serde_json::to_vec_pretty(&Value::Object(out)).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}

@@ -1,0 +1,72 @@
+//! Between validate and merge: every secret reference of an exam and of its template bases — found
+//! where the types say a secret is ([`crate::schema::secret_pointers`]) — resolved once into bytes.
+//! Later stages take bytes from [`ResolvedSecrets`]; none of them reads an environment variable or a
+//! secret file, and none holds the source text a secret was written in.
+
+use crate::diagnostic::Diagnostic;
+use crate::load::LoadedExam;
+use crate::schema::secret_pointers;
+use crate::secret::{ExposeSecret, Secret, SecretRef};
+use crate::validate::{ValidBase, ValidExam};
+use std::path::Path;
+
+/// The secrets of one exam, by the file and JSON pointer that referenced them.
+#[derive(Debug, Default)]
+pub struct ResolvedSecrets {
+    entries: Vec<(String, String, Secret)>,
+}
+
+impl ResolvedSecrets {
+    /// The bytes of the secret at `pointer` in `file` (a diagnostic's file name), if one was there.
+    pub fn get(&self, file: &str, pointer: &str) -> Option<&[u8]> {
+        self.entries
+            .iter()
+            .find(|(f, p, _)| f == file && p == pointer)
+            .map(|(_, _, s)| s.expose_secret())
+    }
+}
+
+/// Resolves every secret of the exam and its template bases. All failures are reported at once, each
+/// at the reference that failed.
+pub fn resolve(exam: &ValidExam) -> Result<ResolvedSecrets, Vec<Diagnostic>> {
+    let mut resolved = ResolvedSecrets::default();
+    let mut diags = Vec::new();
+    let templates = exam.bases.iter().filter_map(|b| match b {
+        ValidBase::Template { source, .. } => Some(&**source),
+        ValidBase::Plist { .. } => None,
+    });
+    for source in templates.chain(std::iter::once(&exam.source)) {
+        resolve_document(source, &mut resolved, &mut diags);
+    }
+    if diags.is_empty() {
+        Ok(resolved)
+    } else {
+        Err(diags)
+    }
+}
+
+fn resolve_document(src: &LoadedExam, out: &mut ResolvedSecrets, diags: &mut Vec<Diagnostic>) {
+    let base_dir = src.path.parent().unwrap_or(Path::new(""));
+    for pointer in secret_pointers() {
+        let Some(value) = src.value.pointer(pointer) else {
+            continue;
+        };
+        let result = serde_json::from_value::<SecretRef>(value.clone())
+            .map_err(|_| "not a secret reference".to_string())
+            .and_then(|r| r.resolve(base_dir));
+        match result {
+            Ok(secret) => out
+                .entries
+                .push((src.display.clone(), pointer.clone(), secret)),
+            Err(msg) => diags.push(
+                Diagnostic::error(
+                    "secret-unavailable",
+                    format!("cannot read `{}`: {msg}", pointer.trim_start_matches('/')),
+                )
+                .at(&src.display, src.map.value(pointer))
+                .pointer(pointer)
+                .hint("set the variable or create the file before running sebc"),
+            ),
+        }
+    }
+}
