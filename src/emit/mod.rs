@@ -3,9 +3,11 @@
 //! `<id>.server.json` — named here, and written atomically or compared with what is on disk ([`files`]).
 
 pub mod files;
+mod key;
 mod server;
 
 pub use files::{Freshness, freshness, write_atomic};
+pub use key::OutputKey;
 pub use server::server_json;
 
 use crate::exam::{ExamFile, OutputFormat, RoomType};

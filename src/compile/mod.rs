@@ -3,17 +3,19 @@
 //! nothing itself.
 
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::emit::{self, Configuration, Layout, Rendered};
-use crate::exam::{Encryption, OutputFormat};
+use crate::emit::{self, Layout, OutputKey, Rendered};
+use crate::exam::OutputFormat;
 use crate::load::load_tree;
 use crate::merge::{MergeOptions, Merged, merge};
 use crate::resolve::{ResolvedSecrets, resolve};
-use crate::secret::{ExposeSecret, Secret};
+use crate::secret::Secret;
 use crate::source::Sources;
 use crate::validate::{ValidExam, validate};
-use seb_format::container::{Keys, Protection};
 use seb_format::plist::PlistStyle;
 use std::path::PathBuf;
+
+mod many;
+pub use many::{Outcome, compile_all};
 
 /// The result of every stage but emit.
 pub struct Checked {
@@ -117,67 +119,9 @@ pub struct Input {
 pub struct Built {
     pub id: String,
     /// Where the exam's id is, for a duplicate-id error.
-    id_at: (String, Pos),
-    rendered: Rendered,
+    pub(crate) id_at: (String, Pos),
+    pub(crate) rendered: Rendered,
     key: OutputKey,
-}
-
-/// The secret a `.seb` output is encrypted with.
-enum OutputKey {
-    None { raw_xml: bool },
-    Password(Secret),
-    ConfiguringClient(Option<Secret>),
-}
-
-impl OutputKey {
-    /// From `--password-env`/`--password-file`, else the exam's `output.encryption` with its resolved
-    /// password (`pwcc`: the exam's own `seb.adminPassword`, or the empty key).
-    fn of(exam: &ValidExam, secrets: &ResolvedSecrets, opts: &CompileOptions) -> OutputKey {
-        let copy = |bytes: &[u8]| Secret::from(bytes.to_vec());
-        if let Some(pw) = &opts.password {
-            return OutputKey::Password(copy(pw.expose_secret()));
-        }
-        let file = &exam.source.display;
-        match &exam.exam.output.encryption {
-            Encryption::None => OutputKey::None {
-                raw_xml: opts.raw_xml,
-            },
-            Encryption::Password(_) => OutputKey::Password(copy(
-                secrets
-                    .get(file, "/output/encryption/password")
-                    .unwrap_or_default(),
-            )),
-            Encryption::ConfiguringClient => {
-                OutputKey::ConfiguringClient(secrets.get(file, "/seb/adminPassword").map(copy))
-            }
-        }
-    }
-
-    /// The keys that open what this key encrypts (for `--check`).
-    fn reader_keys(&self) -> Keys<'_> {
-        match self {
-            OutputKey::None { .. } => Keys::default(),
-            OutputKey::Password(s) => Keys {
-                password: Some(s.expose_secret()),
-                ..Default::default()
-            },
-            OutputKey::ConfiguringClient(admin) => Keys {
-                admin_password: admin.as_ref().map(|s| s.expose_secret()),
-                ..Default::default()
-            },
-        }
-    }
-
-    fn protection(&self) -> Protection<'_> {
-        match self {
-            OutputKey::None { raw_xml: true } => Protection::RawXml,
-            OutputKey::None { raw_xml: false } => Protection::Plain,
-            OutputKey::Password(s) => Protection::Password(s.expose_secret()),
-            OutputKey::ConfiguringClient(admin) => {
-                Protection::ConfiguringClient(admin.as_ref().map(|s| s.expose_secret()))
-            }
-        }
-    }
 }
 
 /// Runs the pipeline for one exam and renders every output file in memory; writes nothing.
@@ -197,7 +141,7 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags, sources);
     }
-    let key = OutputKey::of(&exam, &secrets, opts);
+    let key = OutputKey::of(&exam, &secrets, opts.password.as_ref(), opts.raw_xml);
     let layout = Layout {
         out_dir: &opts.out_dir,
         format: opts.format.unwrap_or(exam.exam.output.format),
@@ -259,93 +203,4 @@ pub fn deliver(built: &Built, opts: &CompileOptions, display: &str) -> Vec<Diagn
         }
     }
     diags
-}
-
-/// The result of one input of [`compile_all`].
-pub struct Outcome {
-    pub input: Input,
-    /// The configuration files written (or checked); empty when the exam failed or was a skipped template.
-    pub files: Vec<Configuration>,
-    pub id: Option<String>,
-    pub diags: Vec<Diagnostic>,
-    /// The texts the diagnostics point into.
-    pub sources: Sources,
-}
-
-/// Exams built in memory at once: bounds memory whatever the number of exams.
-const CHUNK: usize = 256;
-
-/// Compiles many exams in parallel (rayon, all cores); one failing exam never stops the others. Results come
-/// back in input order, and exam ids are claimed in input order, so a duplicate id is always reported on the
-/// later file and never overwrites the earlier one's outputs. `progress` is called once per exam.
-pub fn compile_all(
-    inputs: Vec<Input>,
-    opts: &CompileOptions,
-    progress: &(dyn Fn() + Sync),
-) -> Vec<Outcome> {
-    use rayon::prelude::*;
-    let mut claimed: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    let mut outcomes = Vec::with_capacity(inputs.len());
-    for chunk in inputs.chunks(CHUNK) {
-        let built: Vec<(Option<Built>, Vec<Diagnostic>, Sources)> = chunk
-            .par_iter()
-            .map(|input| {
-                let r = build(input, opts);
-                progress();
-                r
-            })
-            .collect();
-        let mut deliverable = Vec::new();
-        for (input, (built, mut diags, sources)) in chunk.iter().zip(built) {
-            let built = built.and_then(|b| match claimed.get(&b.id) {
-                Some(first) => {
-                    diags.push(
-                        Diagnostic::error(
-                            "duplicate-exam-id",
-                            format!("exam id `{}` is also used by {first}", b.id),
-                        )
-                        .at(&b.id_at.0, b.id_at.1)
-                        .pointer("/exam/id")
-                        .hint("each exam needs its own id: it names the output files"),
-                    );
-                    None
-                }
-                None => {
-                    claimed.insert(b.id.clone(), input.display.clone());
-                    Some(b)
-                }
-            });
-            deliverable.push((input.clone(), built, diags, sources));
-        }
-        let delivered: Vec<Outcome> = deliverable
-            .into_par_iter()
-            .map(|(input, built, mut diags, mut sources)| {
-                let (id, files) = match built {
-                    Some(b) => {
-                        let mut more = deliver(&b, opts, &input.display);
-                        let ok = !more.iter().any(Diagnostic::is_error);
-                        diags.append(&mut more);
-                        let files = if ok {
-                            b.rendered.configurations
-                        } else {
-                            Vec::new()
-                        };
-                        (Some(b.id), files)
-                    }
-                    None => (None, Vec::new()),
-                };
-                // Keep only the texts that diagnostics quote.
-                sources.retain(|file| diags.iter().any(|d| d.file == file));
-                Outcome {
-                    input,
-                    id,
-                    files,
-                    diags,
-                    sources,
-                }
-            })
-            .collect();
-        outcomes.extend(delivered);
-    }
-    outcomes
 }
