@@ -1,8 +1,12 @@
-//! Diagnostics: every problem sebc reports, with code, severity, location, JSON pointer, message and hint,
-//! and the three renderings (human like rustc/cargo, JSON lines for tools, GitHub annotations).
+//! Diagnostics: every problem sebc reports, with code, severity, location, JSON pointer, message, hint
+//! and related places, and the three renderings (human like rustc/cargo, drawn in [`human`]; JSON lines
+//! for tools; GitHub annotations).
+
+mod human;
+mod quote;
 
 use serde::Serialize;
-use std::fmt::Write as _;
+use std::ffi::OsStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -30,6 +34,9 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Secondary places that explain the problem (the other side of a conflict), each with a label.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
     /// The value at this location is a secret: renderers must not quote it.
     #[serde(skip)]
     pub secret: bool,
@@ -46,6 +53,7 @@ impl Diagnostic {
             pointer: String::new(),
             message: message.into(),
             hint: None,
+            related: Vec::new(),
             secret: false,
         }
     }
@@ -69,6 +77,16 @@ impl Diagnostic {
         self.hint = Some(hint.into());
         self
     }
+    /// Adds a secondary place (line 0 when only the file is known), shown with `label` beside it.
+    pub fn related(mut self, file: &str, pos: Pos, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            file: file.to_string(),
+            line: pos.line,
+            col: pos.col,
+            label: label.into(),
+        });
+        self
+    }
     /// Marks the location as holding a secret, so its source line is quoted with the value masked.
     pub fn secret(mut self) -> Self {
         self.secret = true;
@@ -76,6 +94,26 @@ impl Diagnostic {
     }
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+}
+
+/// A secondary place of a diagnostic: 1-based line and column (0 when unknown) and what happens there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+    pub label: String,
+}
+
+impl Related {
+    /// `file:line:col`, or just the file when the line is unknown.
+    fn location(&self) -> String {
+        if self.line == 0 {
+            self.file.clone()
+        } else {
+            format!("{}:{}:{}", self.file, self.line, self.col)
+        }
     }
 }
 
@@ -88,11 +126,45 @@ pub enum MessageFormat {
     Github,
 }
 
-/// Renders one diagnostic. `source` is the text of the file it points into, when available,
-/// so the human form can quote the line like rustc does.
+/// Whether the human form is coloured (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// Colour when printing to a terminal and `NO_COLOR` is unset or empty.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Decides for one output stream, given whether it is a terminal and the value of `NO_COLOR`.
+    pub fn enabled(self, is_terminal: bool, no_color: Option<&OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && no_color.is_none_or(OsStr::is_empty),
+        }
+    }
+}
+
+/// Renders one diagnostic without colour. `source` is the text of the file it points into, when
+/// available, so the human form can quote the line like rustc does.
 pub fn render(d: &Diagnostic, format: MessageFormat, source: Option<&str>) -> String {
+    render_with(d, format, false, &|file: &str| {
+        source.filter(|_| file == d.file)
+    })
+}
+
+/// Renders one diagnostic; `sources` gives the text of a file by its display name (the diagnostic's
+/// own file and those of its related places), `None` when it cannot be quoted.
+pub fn render_with<'s>(
+    d: &Diagnostic,
+    format: MessageFormat,
+    color: bool,
+    sources: &dyn Fn(&str) -> Option<&'s str>,
+) -> String {
     match format {
-        MessageFormat::Human => render_human(d, source),
+        MessageFormat::Human => human::render(d, color, sources),
         MessageFormat::Json => serde_json::to_string(d).unwrap_or_default(),
         MessageFormat::Github => render_github(d),
     }
@@ -102,114 +174,6 @@ fn severity_word(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
-    }
-}
-
-fn render_human(d: &Diagnostic, source: Option<&str>) -> String {
-    let mut out = format!("{}[{}]: {}\n", severity_word(d.severity), d.code, d.message);
-    if d.file.is_empty() {
-        return finish_human(out, d, "");
-    }
-    let gutter = " ".repeat(d.line.max(1).to_string().len());
-    if d.line == 0 {
-        let _ = writeln!(out, "{gutter}--> {}", d.file);
-        if !d.pointer.is_empty() {
-            let _ = writeln!(out, "{gutter} = at: {}", d.pointer);
-        }
-        return finish_human(out, d, &gutter);
-    }
-    let _ = writeln!(out, "{gutter}--> {}:{}:{}", d.file, d.line, d.col);
-    let text = source.and_then(|s| s.lines().nth(d.line as usize - 1));
-    if let Some(text) = text {
-        let text = text.trim_end_matches('\r');
-        let mut caret_col = (d.col.max(1) - 1) as usize;
-        let mut width = token_width(text, caret_col).min(MAX_QUOTE);
-        let mut shown: String = text
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .collect();
-        // A very long line (minified JSON, say) is quoted around the column only.
-        let len = shown.chars().count();
-        if len > MAX_QUOTE {
-            let start = caret_col
-                .saturating_sub(MAX_QUOTE / 4)
-                .min(len.saturating_sub(MAX_QUOTE));
-            let window: String = shown.chars().skip(start).take(MAX_QUOTE).collect();
-            let (lead, tail) = (
-                if start > 0 { "…" } else { "" },
-                if start + MAX_QUOTE < len { "…" } else { "" },
-            );
-            shown = format!("{lead}{window}{tail}");
-            caret_col = caret_col - start + lead.chars().count();
-            width = width
-                .min(MAX_QUOTE + lead.chars().count() - caret_col)
-                .max(1);
-        }
-        if d.secret {
-            // Never quote a secret: everything from the value to the end of the line is masked.
-            shown = shown.chars().take(caret_col).collect::<String>() + "********";
-            width = 8;
-        } else if let Some(masked) = mask_secret_assignment(&shown) {
-            // A line that assigns a secret-looking key (a parse error near a secret, say).
-            shown = masked;
-        }
-        let _ = writeln!(out, "{gutter} |");
-        let _ = writeln!(out, "{} | {}", d.line, shown);
-        let _ = write!(
-            out,
-            "{gutter} | {}{}",
-            " ".repeat(caret_col),
-            "^".repeat(width)
-        );
-        if !d.pointer.is_empty() {
-            let _ = write!(out, " {}", d.pointer);
-        }
-        out.push('\n');
-    } else if !d.pointer.is_empty() {
-        let _ = writeln!(out, "{gutter} = at: {}", d.pointer);
-    }
-    finish_human(out, d, &gutter)
-}
-
-fn finish_human(mut out: String, d: &Diagnostic, gutter: &str) -> String {
-    if let Some(hint) = &d.hint {
-        let _ = writeln!(out, "{gutter} = help: {hint}");
-    }
-    out
-}
-
-/// `  appSecret: abc` → `  appSecret: ********` for keys that name secrets, passwords or tokens.
-fn mask_secret_assignment(line: &str) -> Option<String> {
-    let sep = line.find([':', '='])?;
-    let key = line[..sep].to_lowercase();
-    if !["secret", "password", "token"]
-        .iter()
-        .any(|w| key.contains(w))
-        || line[sep + 1..].trim().is_empty()
-    {
-        return None;
-    }
-    Some(format!("{} ********", &line[..=sep]))
-}
-
-/// Longest stretch of a source line quoted in a diagnostic, in characters.
-const MAX_QUOTE: usize = 120;
-
-/// Width of the token starting at `col` (in chars): up to the end of a word, a quoted string or the line.
-fn token_width(line: &str, col: usize) -> usize {
-    let rest: Vec<char> = line.chars().skip(col).collect();
-    match rest.first() {
-        None => 1,
-        Some(&q @ ('"' | '\'')) => rest[1..]
-            .iter()
-            .position(|&c| c == q)
-            .map_or(rest.len(), |p| p + 2),
-        Some('{' | '[') => 1,
-        Some(_) => rest
-            .iter()
-            .position(|&c| matches!(c, ':' | ',' | '}' | ']' | '=' | '#') || c.is_whitespace())
-            .unwrap_or(rest.len())
-            .max(1),
     }
 }
 
@@ -230,6 +194,9 @@ fn render_github(d: &Diagnostic) -> String {
     let mut text = format!("[{}] {}", d.code, d.message);
     if !d.pointer.is_empty() {
         text.push_str(&format!(" (at {})", d.pointer));
+    }
+    for r in &d.related {
+        text.push_str(&format!("\nnote: {}: {}", r.location(), r.label));
     }
     if let Some(h) = &d.hint {
         text.push_str(&format!("\nhelp: {h}"));
@@ -275,24 +242,10 @@ pub fn did_you_mean<'a>(
     let limit = (word.chars().count() / 3).max(2);
     candidates
         .into_iter()
-        .map(|c| (levenshtein(&lower, &c.to_lowercase()), c))
+        .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, c.len()))
         .map(|(_, c)| c)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -306,6 +259,39 @@ mod tests {
         assert_eq!(did_you_mean("alowQuit", keys), Some("allowQuit"));
         assert_eq!(did_you_mean("startUrl", keys), Some("startURL"));
         assert_eq!(did_you_mean("somethingElse", keys), None);
+    }
+
+    #[test]
+    fn colour_follows_the_choice_the_terminal_and_no_color() {
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        assert!(ColorChoice::Auto.enabled(true, None));
+        assert!(ColorChoice::Auto.enabled(true, empty));
+        assert!(!ColorChoice::Auto.enabled(true, set));
+        assert!(!ColorChoice::Auto.enabled(false, None));
+        assert!(ColorChoice::Always.enabled(false, set));
+        assert!(!ColorChoice::Never.enabled(true, None));
+    }
+
+    #[test]
+    fn related_places_are_in_json_and_github_output() {
+        let d = Diagnostic::error("proctoring-conflict", "off")
+            .at("e.yaml", Pos { line: 9, col: 3 })
+            .related("b.yaml", Pos { line: 2, col: 5 }, "set to false here");
+        let json = render(&d, MessageFormat::Json, None);
+        assert!(
+            json.ends_with(
+                r#""related":[{"file":"b.yaml","line":2,"col":5,"label":"set to false here"}]}"#
+            ),
+            "{json}"
+        );
+        let plain = Diagnostic::error("x", "y");
+        assert!(!render(&plain, MessageFormat::Json, None).contains("related"));
+        let gh = render(&d, MessageFormat::Github, None);
+        assert!(
+            gh.ends_with("[proctoring-conflict] off%0Anote: b.yaml:2:5: set to false here"),
+            "{gh}"
+        );
     }
 
     #[test]
@@ -333,7 +319,7 @@ mod tests {
         );
         assert_eq!(
             s,
-            "error[wrong-type]: expected a boolean\n --> exam.yaml:2:14\n  |\n2 |   allowQuit: \"yes\"\n  |              ^^^^^ /seb/allowQuit\n  = help: write true or false\n"
+            "error[wrong-type]: expected a boolean\n --> exam.yaml:2:14\n  |\n2 |   allowQuit: \"yes\"\n  |              ^^^^^ /seb/allowQuit\n  |\n  = help: write true or false\n"
         );
     }
 }

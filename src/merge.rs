@@ -280,20 +280,21 @@ fn reconcile_services(m: &mut Merged, diags: &mut Vec<Diagnostic>, exam: &ValidE
             _ => None,
         };
         match (on, explicit) {
-            (true, Some((false, layer))) => diags.push(
-                Diagnostic::error(
-                    "proctoring-conflict",
-                    format!(
-                        "`{key}` is set to false {}, but {pointer} turns {what} on",
-                        place(&layer)
-                    ),
+            (true, Some((false, layer))) => {
+                let (file, at, label) = place(&layer, src);
+                diags.push(
+                    Diagnostic::error(
+                        "proctoring-conflict",
+                        format!("`{key}` is set to false, but {pointer} turns {what} on"),
+                    )
+                    .at(&src.display, src.map.value(pointer))
+                    .pointer(pointer)
+                    .related(&file, at, label)
+                    .hint(format!(
+                        "remove `{key}` (sebc sets it from the service) or disable {what}"
+                    )),
                 )
-                .at(&src.display, src.map.value(pointer))
-                .pointer(pointer)
-                .hint(format!(
-                    "remove `{key}` (sebc sets it from the service) or disable {what}"
-                )),
-            ),
+            }
             (true, _) => m.set(
                 key,
                 P::Boolean(true),
@@ -369,15 +370,14 @@ fn reconcile_services(m: &mut Merged, diags: &mut Vec<Diagnostic>, exam: &ValidE
     }
 }
 
-/// "at file:line:col" or "by base file", for messages that name two places.
-fn place(layer: &Layer) -> String {
-    match layer {
-        Layer::File {
-            file, line, col, ..
-        } => format!("at {file}:{line}:{col}"),
-        Layer::Base { file } => format!("by base {file}"),
-        other => format!("by {other}"),
-    }
+/// Where a layer set a switch to false, as the related place of a conflict: file, position, label.
+fn place(layer: &Layer, src: &LoadedExam) -> (String, crate::diagnostic::Pos, &'static str) {
+    let (file, at) = layer_position(layer, src);
+    let label = match layer {
+        Layer::Base { .. } => "set to false by this base",
+        _ => "set to false here",
+    };
+    (file, at, label)
 }
 
 /// Where a layer set a key, for diagnostics (the exam file itself for defaults and services).

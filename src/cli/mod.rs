@@ -10,7 +10,7 @@ use read::{ConfigKeyArgs, DecodeArgs, run_config_key, run_decode};
 use token::{TokenCommand, run_token};
 
 use crate::compile::{CompileOptions, Input, check};
-use crate::diagnostic::{Diagnostic, MessageFormat, render, sort_dedup};
+use crate::diagnostic::{ColorChoice, Diagnostic, MessageFormat, render_with, sort_dedup};
 use crate::exam::OutputFormat;
 use crate::merge::MergeOptions;
 use crate::schema;
@@ -19,9 +19,10 @@ use crate::source::Sources;
 use clap::{Args, Parser, Subcommand};
 use seb_format::container::{self, Keys};
 use seb_format::plist::PlistStyle;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 #[derive(Parser)]
 #[command(
@@ -32,7 +33,17 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always or never.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto", value_parser = choice(&[
+        ("auto", ColorChoice::Auto),
+        ("always", ColorChoice::Always),
+        ("never", ColorChoice::Never),
+    ]))]
+    color: ColorChoice,
 }
+
+/// Whether diagnostics on stderr are coloured: decided once from `--color`, before any is printed.
+static COLOR: OnceLock<bool> = OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -99,6 +110,11 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    let no_color = std::env::var_os("NO_COLOR");
+    let _ = COLOR.set(
+        cli.color
+            .enabled(std::io::stderr().is_terminal(), no_color.as_deref()),
+    );
     match cli.command {
         Command::Compile(a) => run_compile(a),
         Command::Validate(a) => run_validate(a),
@@ -136,10 +152,11 @@ fn display_of(p: &Path) -> String {
 /// the run (`sources`; no file is read again). Returns (errors, warnings).
 fn report(diags: &mut Vec<Diagnostic>, format: MessageFormat, sources: &Sources) -> (usize, usize) {
     sort_dedup(diags);
+    let color = COLOR.get().copied().unwrap_or(false);
     let stderr = std::io::stderr();
     let mut out = stderr.lock();
     for d in diags.iter() {
-        let text = render(d, format, sources.get(&d.file));
+        let text = render_with(d, format, color, &|file| sources.get(file));
         let _ = writeln!(out, "{text}");
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();

@@ -80,7 +80,11 @@ pub fn compile_all(
                     None => (None, Vec::new()),
                 };
                 // Keep only the texts that diagnostics quote.
-                sources.retain(|file| diags.iter().any(|d| d.file == file));
+                sources.retain(|file| {
+                    diags
+                        .iter()
+                        .any(|d| d.file == file || d.related.iter().any(|r| r.file == file))
+                });
                 Outcome {
                     input,
                     id,
