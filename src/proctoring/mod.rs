@@ -33,7 +33,6 @@ pub struct PlannedRoom {
 /// The server side of an exam's live proctoring.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    pub server_type: ProctoringServerType,
     pub rooms: Vec<PlannedRoom>,
     /// When the tokens expire (seconds since the epoch).
     pub expires: i64,
@@ -199,7 +198,6 @@ pub fn build(
     };
     Ok((
         Some(Plan {
-            server_type: service.server_type,
             rooms: planned,
             expires,
         }),
