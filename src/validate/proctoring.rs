@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 /// The hint of every missing credential.
 const CREDENTIAL_HINT: &str = "secrets are written as { env: NAME } or { file: PATH }";
-/// SEB's defaults of the screenshot intervals (ms).
+/// SEB Server's defaults of the screenshot intervals (ms), as in the settings catalog.
 const SCREENSHOT_MIN_INTERVAL_DEFAULT: i64 = 1000;
 const SCREENSHOT_MAX_INTERVAL_DEFAULT: i64 = 5000;
 
@@ -39,7 +39,7 @@ pub(super) fn check_proctoring(doc: &TypedDocument, site: &Site, diags: &mut Vec
     check_display_name(&tab, site, diags);
 }
 
-/// The `service` section, whether or not it is enabled (SEB Server validates it when it is saved).
+/// The `service` section, whether or not `enableProctoring` is set.
 fn check_service(
     service: &ServiceSettings,
     server_type_written: bool,
@@ -778,6 +778,24 @@ mod tests {
                 json!({})
             ),
             []
+        );
+    }
+
+    #[test]
+    fn screenshot_interval_defaults_are_the_catalogs() {
+        let default = |key| {
+            crate::catalog::Catalog::get()
+                .setting(key)
+                .and_then(|s| s.default.as_ref())
+                .and_then(Value::as_i64)
+        };
+        assert_eq!(
+            default("screenProctoringScreenshotMinInterval"),
+            Some(SCREENSHOT_MIN_INTERVAL_DEFAULT)
+        );
+        assert_eq!(
+            default("screenProctoringScreenshotMaxInterval"),
+            Some(SCREENSHOT_MAX_INTERVAL_DEFAULT)
         );
     }
 
