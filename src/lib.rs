@@ -5,13 +5,15 @@
 //! [`validate`] (JSON Schema, settings catalog, semantic rules) →
 //! [`merge`] (SEB defaults ← bases ← `seb` ← `proctoring`, with provenance) →
 //! [`emit`] (canonical plist, output files).
-//! Format modules ([`plist`]) and shared types ([`diagnostic`], [`catalog`], [`exam`], [`secret`])
-//! serve the stages; no stage reaches back into an earlier one.
+//! [`proctoring`] plans rooms and signs tokens from the validated exam (its checks are validate's).
+//! Shared types and helpers ([`diagnostic`], [`catalog`], [`exam`], [`secret`], [`timestamp`],
+//! [`address`]) serve the stages; no stage reaches back into an earlier one.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![forbid(unsafe_code)]
 // `Diagnostic` is the error type of every stage; it is built once per problem, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod address;
 pub mod catalog;
 pub mod cli;
 pub mod compile;
@@ -26,4 +28,5 @@ pub mod resolve;
 pub mod schema;
 pub mod secret;
 pub mod source;
+pub mod timestamp;
 pub mod validate;

@@ -187,7 +187,7 @@ fn now(arg: Option<&str>) -> Result<i64, String> {
         s.trim()
             .parse::<i64>()
             .ok()
-            .or_else(|| crate::validate::rfc3339_seconds(s.trim()))
+            .or_else(|| crate::timestamp::rfc3339_seconds(s.trim()))
     };
     if let Some(s) = arg {
         return parse(s)
@@ -228,4 +228,18 @@ fn run_schema(a: SchemaArgs) -> ExitCode {
     };
     let _ = write!(std::io::stdout(), "{}", schema::to_pretty(&value));
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn now_is_epoch_seconds_or_an_rfc3339_time() {
+        assert_eq!(now(Some("1796115600")), Ok(1_796_115_600));
+        assert_eq!(now(Some(" 2026-12-01T09:00:00Z ")), Ok(1_796_115_600));
+        assert_eq!(now(Some("2026-12-01T10:00:00+01:00")), Ok(1_796_115_600));
+        assert!(now(Some("2026-13-01T00:00:00Z")).is_err());
+        assert!(now(Some("tomorrow")).is_err());
+    }
 }

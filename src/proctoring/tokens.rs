@@ -56,18 +56,8 @@ pub fn jitsi_token(c: &JitsiClaims<'_>, profile: Profile, secret: &[u8]) -> Stri
     jwt::sign(jitsi_payload(c, profile).as_bytes(), secret)
 }
 
-/// The bare host of a server URL (no scheme, user info or port), as SEB Server's `sub`.
-pub fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host_port = authority.rsplit('@').next()?;
-    let host = if let Some(v6) = host_port.strip_prefix('[') {
-        v6.split(']').next()?
-    } else {
-        host_port.split(':').next()?
-    };
-    (!host.is_empty()).then(|| host.to_string())
-}
+/// The bare host of a server URL, as SEB Server's `sub` (shared with the validate stage's URL checks).
+pub use crate::address::host_of;
 
 /// Zoom Meeting SDK token lifetimes Zoom accepts (`exp - iat`), in seconds.
 pub const ZOOM_MIN_LIFETIME: i64 = 1800;
@@ -313,20 +303,6 @@ mod tests {
             .is_err()
         );
         assert!(zoom_token(&ZoomClaims { role: 2, ..c }, b"s").is_err());
-    }
-
-    #[test]
-    fn hosts() {
-        assert_eq!(
-            host_of("https://meet.example.org").as_deref(),
-            Some("meet.example.org")
-        );
-        assert_eq!(
-            host_of("https://u@meet.example.org:8443/x?y").as_deref(),
-            Some("meet.example.org")
-        );
-        assert_eq!(host_of("https://[::1]:443/").as_deref(), Some("::1"));
-        assert_eq!(host_of("meet.example.org"), None);
     }
 
     #[test]

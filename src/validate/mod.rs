@@ -1,13 +1,17 @@
 //! Stage 2, validate: the JSON Schema (exam structure and every `seb:`/`proctoring:` setting against the
-//! catalog), then semantic rules across fields. Every problem becomes a [`Diagnostic`]; nothing stops at
-//! the first one.
+//! catalog), then semantic rules across fields on the typed sections, the proctoring services' included.
+//! Every problem becomes a [`Diagnostic`]; nothing stops at the first one. Its output, [`ValidExam`], is
+//! what the later stages and the proctoring plan read.
 
+mod document;
+mod proctoring;
 mod rules;
 mod schema_errors;
 
 use crate::diagnostic::Diagnostic;
 use crate::exam::{ExamFile, TemplateFile};
 use crate::load::{ExamTree, LoadedBase, LoadedExam};
+use document::TypedDocument;
 use jsonschema::error::ValidationErrorKind;
 use rules::semantic_checks;
 use schema_errors::schema_diagnostics;
@@ -87,7 +91,7 @@ fn check_document(src: &LoadedExam, is_exam: bool) -> Vec<Diagnostic> {
         .filter(|e| is_exam || !is_missing_exam(e))
         .flat_map(|e| schema_diagnostics(src, &e))
         .collect();
-    semantic_checks(src, &mut diags);
+    semantic_checks(src, &TypedDocument::of(&src.value), &mut diags);
     diags
 }
 
@@ -104,63 +108,66 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
         .ok()
 }
 
-/// Seconds since the epoch of an RFC 3339 time (already checked by the schema's `date-time` format).
-pub fn rfc3339_seconds(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() < 20 {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, mo, d, h, mi, sec) = (
-        num(0..4)?,
-        num(5..7)?,
-        num(8..10)?,
-        num(11..13)?,
-        num(14..16)?,
-        num(17..19)?,
-    );
-    let mut rest = &s[19..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        rest = frac.trim_start_matches(|c: char| c.is_ascii_digit());
-    }
-    let offset = match rest {
-        "Z" | "z" => 0,
-        _ => {
-            let sign = if rest.starts_with('-') { -1 } else { 1 };
-            let oh: i64 = rest.get(1..3)?.parse().ok()?;
-            let om: i64 = rest.get(4..6)?.parse().ok()?;
-            sign * (oh * 3600 + om * 60)
-        }
-    };
-    // Days from civil (Howard Hinnant's algorithm).
-    let (y2, m2) = if mo <= 2 {
-        (y - 1, mo + 9)
-    } else {
-        (y, mo - 3)
-    };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let doy = (153 * m2 + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146097 + doe - 719468;
-    Some(days * 86400 + h * 3600 + mi * 60 + sec - offset)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::{Syntax, parse_exam};
+    use std::path::Path;
+
+    fn validate_yaml(yaml: &str) -> (Option<ValidExam>, Vec<Diagnostic>) {
+        let main = parse_exam(yaml, Syntax::Yaml, Path::new("exam.yaml"), "exam.yaml").unwrap();
+        validate(ExamTree {
+            main,
+            bases: Vec::new(),
+        })
+    }
 
     #[test]
-    fn rfc3339_to_epoch() {
-        assert_eq!(rfc3339_seconds("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(rfc3339_seconds("2026-12-01T09:00:00Z"), Some(1_796_115_600));
-        assert_eq!(
-            rfc3339_seconds("2026-12-01T10:00:00+01:00"),
-            Some(1_796_115_600)
+    fn a_misspelled_server_type_is_one_schema_error_not_a_cascade() {
+        let (exam, diags) = validate_yaml(
+            "exam: { id: x }\nservice:\n  enableProctoring: true\n  serverType: JITSI\n  serverURL: https://meet.example.org\n",
         );
-        assert_eq!(
-            rfc3339_seconds("2026-12-01T09:00:00.250Z"),
-            Some(1_796_115_600)
+        assert!(exam.is_none());
+        let found: Vec<(&str, &str)> = diags.iter().map(|d| (d.code, d.pointer.as_str())).collect();
+        assert_eq!(found, [("not-allowed", "/service/serverType")]);
+        assert!(
+            diags[0].message.contains("\"JITSI\""),
+            "{}",
+            diags[0].message
         );
+    }
+
+    #[test]
+    fn a_misspelled_key_in_service_is_one_schema_error() {
+        let (_, diags) =
+            validate_yaml("exam: { id: x }\nservice: { serverUrl: https://x.example }\n");
+        let found: Vec<(&str, &str)> = diags.iter().map(|d| (d.code, d.pointer.as_str())).collect();
+        assert_eq!(found, [("unknown-key", "/service/serverUrl")]);
+    }
+
+    #[test]
+    fn other_sections_are_still_checked_when_one_does_not_deserialize() {
+        let (_, diags) = validate_yaml(
+            "exam: { id: x }\nservice: { serverType: JITSI }\nscreenProctoring: { enableScreenProctoring: true }\n",
+        );
+        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&"not-allowed"), "{codes:?}");
+        assert!(
+            codes.contains(&"screenProctoringSettings:spsServiceURL:notNull"),
+            "{codes:?}"
+        );
+        assert!(
+            !codes.iter().any(|c| c.starts_with("proctoringSettings:")),
+            "{codes:?}"
+        );
+    }
+
+    #[test]
+    fn a_good_exam_validates_without_diagnostics() {
+        let (exam, diags) = validate_yaml(
+            "exam: { id: x, start: 2026-12-01T09:00:00Z, end: 2026-12-01T11:00:00Z }\nservice:\n  enableProctoring: true\n  serverType: JITSI_MEET\n  serverURL: https://meet.example.org\n  appKey: k\n  appSecret: { env: JITSI_SECRET }\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(exam.is_some());
     }
 }

@@ -1,22 +1,47 @@
 //! The rules a schema cannot express: Proctoring-tab settings in `seb`, outdated settings, password and
-//! hash both set, literal secrets, window sizes, URL filter rules, Base64 data, the exam's time range.
+//! hash both set, literal secrets, window sizes, URL filter rules, Base64 data, the exam's time range,
+//! `configuringClient` encryption without an admin password; and, through [`check_proctoring`], the
+//! proctoring services' rules.
 
+use super::base64_decode;
+use super::document::{Site, TypedDocument};
+use super::proctoring::check_proctoring;
 use super::schema_errors::subject;
-use super::{base64_decode, rfc3339_seconds};
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
+use crate::exam::ExamInfo;
 use crate::load::LoadedExam;
 use crate::secret::SecretRef;
+use crate::timestamp::rfc3339_seconds;
 use serde_json::Value;
 
-/// Rules the schema cannot express.
-pub(super) fn semantic_checks(src: &LoadedExam, diags: &mut Vec<Diagnostic>) {
-    crate::proctoring::check(src, diags);
-    let v = &src.value;
+/// Rules the schema cannot express, on one exam or template document.
+pub(super) fn semantic_checks(src: &LoadedExam, doc: &TypedDocument, diags: &mut Vec<Diagnostic>) {
+    let site = Site::of(src);
+    check_proctoring(doc, &site, diags);
+    check_settings_sections(src, diags);
+    // Secrets outside the settings sections (those SEB stores hashed are checked with their section).
+    for pointer in crate::schema::secret_pointers()
+        .iter()
+        .filter(|p| !p.starts_with("/seb/"))
+    {
+        if let Some(value) = src.value.pointer(pointer) {
+            literal_secret_warning(src, pointer, value, diags);
+        }
+    }
+    if let Some(exam) = &doc.exam {
+        check_time_range(exam, &site, diags);
+    }
+    check_configuring_client_encryption(src, diags);
+}
+
+/// Each setting of `seb` and `proctoring` against the catalog: where it belongs, whether it is outdated,
+/// its hashed twin, literal secrets, and the shape of its value.
+fn check_settings_sections(src: &LoadedExam, diags: &mut Vec<Diagnostic>) {
     let file = src.display.as_str();
     let catalog = Catalog::get();
     for section in ["seb", "proctoring"] {
-        let Some(settings) = v.get(section).and_then(Value::as_object) else {
+        let Some(settings) = src.value.get(section).and_then(Value::as_object) else {
             continue;
         };
         for (key, value) in settings {
@@ -59,35 +84,34 @@ pub(super) fn semantic_checks(src: &LoadedExam, diags: &mut Vec<Diagnostic>) {
             check_value_shape(src, key, &pointer, value, diags);
         }
     }
-    // The settings SEB stores hashed were checked above, with their section.
-    for ptr in crate::schema::secret_pointers()
-        .iter()
-        .filter(|p| !p.starts_with("/seb/"))
-    {
-        if let Some(value) = v.pointer(ptr) {
-            literal_secret_warning(src, ptr, value, diags);
-        }
-    }
-    if let (Some(start), Some(end)) = (
-        v.pointer("/exam/start").and_then(Value::as_str),
-        v.pointer("/exam/end").and_then(Value::as_str),
-    ) && let (Some(s), Some(e)) = (rfc3339_seconds(start), rfc3339_seconds(end))
+}
+
+/// The exam must end after it starts.
+fn check_time_range(exam: &ExamInfo, site: &Site, diags: &mut Vec<Diagnostic>) {
+    if let (Some(start), Some(end)) = (exam.start.as_deref(), exam.end.as_deref())
+        && let (Some(s), Some(e)) = (rfc3339_seconds(start), rfc3339_seconds(end))
         && e <= s
     {
         diags.push(
-            Diagnostic::error("invalid-time-range", "the exam ends before it starts")
-                .at(file, src.map.value("/exam/end"))
-                .pointer("/exam/end")
-                .hint(format!("`end` must be after `start` ({start})")),
+            site.at_value(
+                Diagnostic::error("invalid-time-range", "the exam ends before it starts"),
+                "/exam/end",
+            )
+            .hint(format!("`end` must be after `start` ({start})")),
         );
     }
+}
+
+/// `configuringClient` encryption keyed with an empty admin password is no encryption at all.
+fn check_configuring_client_encryption(src: &LoadedExam, diags: &mut Vec<Diagnostic>) {
+    let v = &src.value;
     if v.pointer("/output/encryption") == Some(&Value::String("configuringClient".into()))
         && v.pointer("/seb/adminPassword").is_none()
         && v.get("extends").is_none()
     {
         diags.push(
             Diagnostic::warning("pwcc-without-admin-password", "`configuringClient` encryption without `adminPassword`")
-                .at(file, src.map.value("/output/encryption"))
+                .at(&src.display, src.map.value("/output/encryption"))
                 .pointer("/output/encryption")
                 .hint("the file is then encrypted with an empty key that every SEB client can open; set seb.adminPassword"),
         );
@@ -178,6 +202,57 @@ fn check_value_shape(
             "invalid-value",
             format!("`{key}` is not valid Base64"),
             "data settings are written as standard Base64",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::SourceMap;
+    use serde_json::json;
+
+    fn time_range(start: &str, end: &str) -> Vec<Diagnostic> {
+        let exam: ExamInfo =
+            serde_json::from_value(json!({ "id": "x", "start": start, "end": end })).unwrap();
+        let map = SourceMap::default();
+        let mut diags = Vec::new();
+        check_time_range(
+            &exam,
+            &Site {
+                file: "exam.yaml",
+                map: &map,
+            },
+            &mut diags,
+        );
+        diags
+    }
+
+    #[test]
+    fn an_exam_that_ends_before_it_starts_is_an_error() {
+        let found = time_range("2026-12-01T10:00:00+01:00", "2026-12-01T09:00:00Z");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].code, found[0].pointer.as_str()),
+            ("invalid-time-range", "/exam/end")
+        );
+        assert_eq!(
+            found[0].hint.as_deref(),
+            Some("`end` must be after `start` (2026-12-01T10:00:00+01:00)")
+        );
+        assert_eq!(
+            time_range("2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z").len(),
+            1,
+            "no time at all"
+        );
+    }
+
+    #[test]
+    fn a_later_end_or_a_time_that_is_not_one_is_quiet() {
+        assert!(time_range("2026-12-01T09:00:00Z", "2026-12-01T11:00:00Z").is_empty());
+        assert!(
+            time_range("2026-13-01T10:00:00Z", "2026-12-01T09:00:00Z").is_empty(),
+            "the schema reports month 13"
         );
     }
 }

@@ -4,7 +4,7 @@
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::load::LoadedExam;
-use jsonschema::error::ValidationErrorKind;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
 /// A secret must never be quoted back; values under keys like these are not shown.
@@ -48,148 +48,136 @@ pub(super) fn subject(pointer: &str) -> String {
     }
 }
 
+/// The diagnostics of one schema error: one per unknown key, else one.
 pub(super) fn schema_diagnostics(
     src: &LoadedExam,
     e: &jsonschema::ValidationError,
 ) -> Vec<Diagnostic> {
     let pointer = e.instance_path().as_str().to_string();
-    let instance = e.instance();
-    let at = src.map.value(&pointer);
-    let file = src.display.as_str();
-    let shown = if may_show_value(&pointer) && !instance.is_object() && !instance.is_array() {
-        format!(" {}", show(instance))
-    } else {
-        String::new()
-    };
-    let d = match e.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            return unexpected
-                .iter()
-                .map(|key| unknown_key(src, &pointer, key))
-                .collect();
-        }
-        ValidationErrorKind::Type { kind } => {
-            let expected = format!("{kind:?}")
-                .to_lowercase()
-                .replace("single(", "")
-                .replace(')', "");
-            Diagnostic::error(
-                "wrong-type",
-                format!(
-                    "{} must be {}, found {}{}",
-                    subject(&pointer),
-                    article(&expected),
-                    json_type_name(instance),
-                    shown
-                ),
-            )
-            .hint(type_hint(&expected))
-        }
-        ValidationErrorKind::Enum { options } => {
-            let list: Vec<String> = options
-                .as_array()
-                .map(|a| a.iter().map(show).collect())
-                .unwrap_or_default();
-            Diagnostic::error(
-                "not-allowed",
-                format!(
-                    "{} does not allow{}",
-                    subject(&pointer),
-                    if shown.is_empty() {
-                        " this value".into()
-                    } else {
-                        shown.clone()
-                    }
-                ),
-            )
-            .hint(format!("allowed values: {}", list.join(", ")))
-        }
-        ValidationErrorKind::Minimum { limit }
-        | ValidationErrorKind::ExclusiveMinimum { limit } => Diagnostic::error(
-            "out-of-range",
-            format!(
-                "{}{} is below the minimum {limit}",
-                subject(&pointer),
-                shown
-            ),
-        ),
-        ValidationErrorKind::Maximum { limit }
-        | ValidationErrorKind::ExclusiveMaximum { limit } => {
-            let hint = if limit.as_i64() == Some(i32::MAX as i64) {
-                " (SEB integers are 32-bit)"
-            } else {
-                ""
-            };
-            Diagnostic::error(
-                "out-of-range",
-                format!(
-                    "{}{} is above the maximum {limit}{hint}",
-                    subject(&pointer),
-                    shown
-                ),
-            )
-        }
-        ValidationErrorKind::Required { property } => {
-            let name = property.as_str().unwrap_or("?");
-            Diagnostic::error(
-                "missing-key",
-                format!(
-                    "missing required key `{name}` in {}",
-                    section_name(&pointer)
-                ),
-            )
-        }
-        ValidationErrorKind::Pattern { pattern } => Diagnostic::error(
-            "invalid-value",
-            format!(
-                "{}{} does not match the pattern {pattern}",
-                subject(&pointer),
-                shown
-            ),
-        )
-        .hint(pattern_hint(&pointer)),
-        ValidationErrorKind::Format { format } => Diagnostic::error(
-            "invalid-format",
-            format!("{}{} is not a valid {format}", subject(&pointer), shown),
-        )
-        .hint(format_hint(format)),
-        ValidationErrorKind::MinLength { limit } => Diagnostic::error(
-            "invalid-value",
-            format!(
-                "{} must be at least {limit} characters long",
-                subject(&pointer)
-            ),
-        ),
-        ValidationErrorKind::MaxLength { limit } => Diagnostic::error(
-            "invalid-value",
-            format!(
-                "{} must be at most {limit} characters long",
-                subject(&pointer)
-            ),
-        ),
-        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
-            if is_secret_location(&pointer) {
-                Diagnostic::error(
-                    "invalid-secret",
-                    format!("{} must be a secret reference", subject(&pointer)),
-                )
-                .hint("write { env: NAME } to read it from the environment, or { file: PATH }")
-            } else {
-                Diagnostic::error(
-                    "wrong-type",
-                    format!("{} has an unexpected form", subject(&pointer)),
-                )
-                .hint(format!("{}", e.masked()))
-            }
-        }
-        _ => Diagnostic::error("schema", format!("{}", e.masked())),
-    };
+    if let ValidationErrorKind::AdditionalProperties { unexpected } = e.kind() {
+        return unexpected
+            .iter()
+            .map(|key| unknown_key(src, &pointer, key))
+            .collect();
+    }
+    let d = error_diagnostic(e, &pointer);
     let d = if is_secret_location(&pointer) {
         d.secret()
     } else {
         d
     };
-    vec![d.at(file, at).pointer(pointer)]
+    vec![d.at(&src.display, src.map.value(&pointer)).pointer(pointer)]
+}
+
+/// The diagnostic of a schema error other than unknown keys, not yet placed in the file.
+fn error_diagnostic(e: &jsonschema::ValidationError, pointer: &str) -> Diagnostic {
+    let instance = e.instance();
+    let subject = subject(pointer);
+    // The offending value, quoted after the subject, unless it may be a secret or is a whole structure.
+    let shown = if may_show_value(pointer) && !instance.is_object() && !instance.is_array() {
+        format!(" {}", show(instance))
+    } else {
+        String::new()
+    };
+    match e.kind() {
+        ValidationErrorKind::Type { kind } => wrong_type(&subject, kind, instance, &shown),
+        ValidationErrorKind::Enum { options } => not_allowed(&subject, options, &shown),
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => Diagnostic::error(
+            "out-of-range",
+            format!("{subject}{shown} is below the minimum {limit}"),
+        ),
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => above_maximum(&subject, limit, &shown),
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or("?");
+            Diagnostic::error(
+                "missing-key",
+                format!("missing required key `{name}` in {}", section_name(pointer)),
+            )
+        }
+        ValidationErrorKind::Pattern { pattern } => Diagnostic::error(
+            "invalid-value",
+            format!("{subject}{shown} does not match the pattern {pattern}"),
+        )
+        .hint(pattern_hint(pointer)),
+        ValidationErrorKind::Format { format } => Diagnostic::error(
+            "invalid-format",
+            format!("{subject}{shown} is not a valid {format}"),
+        )
+        .hint(format_hint(format)),
+        ValidationErrorKind::MinLength { limit } => Diagnostic::error(
+            "invalid-value",
+            format!("{subject} must be at least {limit} characters long"),
+        ),
+        ValidationErrorKind::MaxLength { limit } => Diagnostic::error(
+            "invalid-value",
+            format!("{subject} must be at most {limit} characters long"),
+        ),
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+            unexpected_form(e, pointer, &subject)
+        }
+        _ => Diagnostic::error("schema", format!("{}", e.masked())),
+    }
+}
+
+/// A value of the wrong JSON type.
+fn wrong_type(subject: &str, kind: &TypeKind, instance: &Value, shown: &str) -> Diagnostic {
+    let expected = format!("{kind:?}")
+        .to_lowercase()
+        .replace("single(", "")
+        .replace(')', "");
+    Diagnostic::error(
+        "wrong-type",
+        format!(
+            "{subject} must be {}, found {}{shown}",
+            article(&expected),
+            json_type_name(instance),
+        ),
+    )
+    .hint(type_hint(&expected))
+}
+
+/// A value outside an enumeration, with the allowed values as the hint.
+fn not_allowed(subject: &str, options: &Value, shown: &str) -> Diagnostic {
+    let list: Vec<String> = options
+        .as_array()
+        .map(|a| a.iter().map(show).collect())
+        .unwrap_or_default();
+    let value = if shown.is_empty() {
+        " this value"
+    } else {
+        shown
+    };
+    Diagnostic::error("not-allowed", format!("{subject} does not allow{value}"))
+        .hint(format!("allowed values: {}", list.join(", ")))
+}
+
+/// A number above its maximum; SEB's integers end at `i32::MAX`.
+fn above_maximum(subject: &str, limit: &Value, shown: &str) -> Diagnostic {
+    let note = if limit.as_i64() == Some(i32::MAX as i64) {
+        " (SEB integers are 32-bit)"
+    } else {
+        ""
+    };
+    Diagnostic::error(
+        "out-of-range",
+        format!("{subject}{shown} is above the maximum {limit}{note}"),
+    )
+}
+
+/// A value that fits none of a location's forms: a secret reference, or another composite.
+fn unexpected_form(e: &jsonschema::ValidationError, pointer: &str, subject: &str) -> Diagnostic {
+    if is_secret_location(pointer) {
+        Diagnostic::error(
+            "invalid-secret",
+            format!("{subject} must be a secret reference"),
+        )
+        .hint("write { env: NAME } to read it from the environment, or { file: PATH }")
+    } else {
+        Diagnostic::error("wrong-type", format!("{subject} has an unexpected form"))
+            .hint(format!("{}", e.masked()))
+    }
 }
 
 fn article(t: &str) -> String {
@@ -243,79 +231,87 @@ fn is_secret_location(pointer: &str) -> bool {
 /// An unknown key: a setting name with a did-you-mean hint, or an unknown exam-file key.
 fn unknown_key(src: &LoadedExam, parent: &str, key: &str) -> Diagnostic {
     let pointer = format!("{parent}/{}", crate::load::escape_segment(key));
-    let at = src.map.key(&pointer);
-    let catalog = Catalog::get();
     let d = match parent {
-        "/seb" => {
-            let d = Diagnostic::error("unknown-setting", format!("unknown SEB setting `{key}`"));
-            match did_you_mean(key, catalog.keys()) {
-                Some(k) => d.hint(format!("did you mean `{k}`?")),
-                None => {
-                    d.hint("see `sebc schema` or schemas/seb-catalog.json for the SEB settings")
-                }
-            }
-        }
-        "/proctoring" => match catalog.setting(key) {
-            Some(_) => Diagnostic::error(
-                "not-a-proctoring-setting",
-                format!("`{key}` is not on SEB's Proctoring tab"),
-            )
-            .hint(format!("move `{key}` to the `seb` section")),
-            None => {
-                let d = Diagnostic::error(
-                    "unknown-setting",
-                    format!("unknown proctoring setting `{key}`"),
-                );
-                let proctoring = catalog
-                    .settings
-                    .iter()
-                    .filter(|s| s.is_proctoring())
-                    .map(|s| s.key.as_str());
-                match did_you_mean(key, proctoring) {
-                    Some(k) => d.hint(format!("did you mean `{k}`?")),
-                    None => d,
-                }
-            }
-        },
+        "/seb" => unknown_seb_setting(key),
+        "/proctoring" => unknown_proctoring_setting(key),
         _ if parent.starts_with("/seb/") || parent.starts_with("/proctoring/") => {
-            // A column of a table row (`/seb/URLFilterRules/0`) or of a composite table (`/seb/proxies`).
-            let mut segs = parent.split('/').skip(2);
-            let table = segs.next().unwrap_or("");
-            let row = segs.next().and_then(|r| r.parse::<usize>().ok());
-            let columns: Vec<&str> = catalog
-                .setting(table)
-                .and_then(|s| s.columns.as_ref())
-                .map(|c| c.iter().map(|c| c.key.as_str()).collect())
-                .unwrap_or_default();
-            let place = match row {
-                Some(r) => format!("row {} of `{table}`", r + 1),
-                None => format!("`{table}`"),
-            };
-            let d = Diagnostic::error(
-                "unknown-column",
-                format!("unknown column `{key}` in {place}"),
-            );
-            match did_you_mean(key, columns.iter().copied()) {
-                Some(k) => d.hint(format!("did you mean `{k}`?")),
-                None => d.hint(format!("columns: {}", columns.join(", "))),
-            }
+            unknown_column(parent, key)
         }
-        _ => {
-            let known = known_keys(parent);
-            let d = Diagnostic::error(
-                "unknown-key",
-                format!("unknown key `{key}` in {}", section_name(parent)),
-            );
-            match did_you_mean(key, known.iter().copied()) {
-                Some(k) => d.hint(format!("did you mean `{k}`?")),
-                None if !known.is_empty() => {
-                    d.hint(format!("expected one of: {}", known.join(", ")))
-                }
-                None => d,
-            }
-        }
+        _ => unknown_exam_file_key(parent, key),
     };
-    d.at(&src.display, at).pointer(pointer)
+    d.at(&src.display, src.map.key(&pointer)).pointer(pointer)
+}
+
+/// An unknown key in `seb`.
+fn unknown_seb_setting(key: &str) -> Diagnostic {
+    let d = Diagnostic::error("unknown-setting", format!("unknown SEB setting `{key}`"));
+    match did_you_mean(key, Catalog::get().keys()) {
+        Some(k) => d.hint(format!("did you mean `{k}`?")),
+        None => d.hint("see `sebc schema` or schemas/seb-catalog.json for the SEB settings"),
+    }
+}
+
+/// A key in `proctoring` that is a SEB setting of another tab, or no SEB setting at all.
+fn unknown_proctoring_setting(key: &str) -> Diagnostic {
+    let catalog = Catalog::get();
+    if catalog.setting(key).is_some() {
+        return Diagnostic::error(
+            "not-a-proctoring-setting",
+            format!("`{key}` is not on SEB's Proctoring tab"),
+        )
+        .hint(format!("move `{key}` to the `seb` section"));
+    }
+    let d = Diagnostic::error(
+        "unknown-setting",
+        format!("unknown proctoring setting `{key}`"),
+    );
+    let proctoring = catalog
+        .settings
+        .iter()
+        .filter(|s| s.is_proctoring())
+        .map(|s| s.key.as_str());
+    match did_you_mean(key, proctoring) {
+        Some(k) => d.hint(format!("did you mean `{k}`?")),
+        None => d,
+    }
+}
+
+/// An unknown column of a table row (`/seb/URLFilterRules/0`) or of a composite table (`/seb/proxies`).
+fn unknown_column(parent: &str, key: &str) -> Diagnostic {
+    let mut segs = parent.split('/').skip(2);
+    let table = segs.next().unwrap_or("");
+    let row = segs.next().and_then(|r| r.parse::<usize>().ok());
+    let columns: Vec<&str> = Catalog::get()
+        .setting(table)
+        .and_then(|s| s.columns.as_ref())
+        .map(|c| c.iter().map(|c| c.key.as_str()).collect())
+        .unwrap_or_default();
+    let place = match row {
+        Some(r) => format!("row {} of `{table}`", r + 1),
+        None => format!("`{table}`"),
+    };
+    let d = Diagnostic::error(
+        "unknown-column",
+        format!("unknown column `{key}` in {place}"),
+    );
+    match did_you_mean(key, columns.iter().copied()) {
+        Some(k) => d.hint(format!("did you mean `{k}`?")),
+        None => d.hint(format!("columns: {}", columns.join(", "))),
+    }
+}
+
+/// An unknown key of the exam file's own structure (`exam`, `service`, `output`, ...).
+fn unknown_exam_file_key(parent: &str, key: &str) -> Diagnostic {
+    let known = known_keys(parent);
+    let d = Diagnostic::error(
+        "unknown-key",
+        format!("unknown key `{key}` in {}", section_name(parent)),
+    );
+    match did_you_mean(key, known.iter().copied()) {
+        Some(k) => d.hint(format!("did you mean `{k}`?")),
+        None if !known.is_empty() => d.hint(format!("expected one of: {}", known.join(", "))),
+        None => d,
+    }
 }
 
 /// Keys of an exam-file section, for hints (read from the generated schema so they never drift).

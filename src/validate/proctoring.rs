@@ -1,0 +1,822 @@
+//! The checks of live and screen proctoring: the `service` section (SEB Server's
+//! `ProctoringServiceSettings` rules and error codes, plus an operator's: Zoom addresses, room sizes,
+//! room subjects), the `screenProctoring` section (SEB Server's `ScreenProctoringSettings` rules), and
+//! the Proctoring-tab settings SEB would misread (screenshot intervals, display names). They read the
+//! typed sections of [`TypedDocument`]; the room plan and tokens are the proctoring module's.
+
+use super::document::{Site, TypedDocument};
+use crate::address::host_of;
+use crate::diagnostic::Diagnostic;
+use crate::exam::{
+    CollectingStrategy, ProctoringServerType, ScreenProctoringSettings, ServiceSettings,
+};
+use crate::secret::SecretRef;
+use serde_json::{Map, Value};
+
+/// The hint of every missing credential.
+const CREDENTIAL_HINT: &str = "secrets are written as { env: NAME } or { file: PATH }";
+/// SEB Server's defaults of the screenshot intervals (ms), as in the settings catalog.
+const SCREENSHOT_MIN_INTERVAL_DEFAULT: i64 = 1000;
+const SCREENSHOT_MAX_INTERVAL_DEFAULT: i64 = 5000;
+
+/// The proctoring checks of one exam or template document.
+pub(super) fn check_proctoring(doc: &TypedDocument, site: &Site, diags: &mut Vec<Diagnostic>) {
+    if let Some(service) = &doc.service {
+        check_service(service, doc.server_type_written, site, diags);
+    }
+    if let Some(sps) = doc
+        .screen_proctoring
+        .as_ref()
+        .filter(|s| s.enable_screen_proctoring)
+    {
+        check_screen_proctoring(sps, site, diags);
+    }
+    let tab = ProctoringTab {
+        proctoring: doc.proctoring,
+        seb: doc.seb,
+    };
+    check_screenshot_intervals(&tab, site, diags);
+    check_display_name(&tab, site, diags);
+}
+
+/// The `service` section, whether or not `enableProctoring` is set.
+fn check_service(
+    service: &ServiceSettings,
+    server_type_written: bool,
+    site: &Site,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if !server_type_written {
+        diags.push(
+            site.at_key(
+                Diagnostic::warning(
+                    "service-type-defaulted",
+                    "`serverType` is not set: SEB Server's default is ZOOM",
+                ),
+                "/service",
+            )
+            .hint("write serverType: JITSI_MEET or serverType: ZOOM"),
+        );
+    }
+    check_server_url(service, site, diags);
+    check_service_credentials(service, site, diags);
+    check_room_size(service, site, diags);
+    check_room_subjects(service, site, diags);
+}
+
+/// `serverURL`: mandatory, an https:// address, and for Zoom Zoom's own API address.
+fn check_server_url(service: &ServiceSettings, site: &Site, diags: &mut Vec<Diagnostic>) {
+    let Some(url) = service.server_url.as_deref().filter(|u| !is_blank(u)) else {
+        diags.push(
+            site.at_key(
+                Diagnostic::error(
+                    "proctoringSettings:serverURL:notNull",
+                    "`serverURL` is mandatory",
+                ),
+                "/service",
+            )
+            .hint("the proctoring server's address, e.g. https://meet.example.org"),
+        );
+        return;
+    };
+    let invalid = |message: String, hint: &str| {
+        site.at_value(
+            Diagnostic::error("proctoringSettings:serverURL:invalidURL", message),
+            "/service/serverURL",
+        )
+        .hint(hint)
+    };
+    if let Some(problem) = url_problem(url) {
+        diags.push(invalid(
+            format!("`serverURL` {problem}"),
+            "write the server's address, e.g. https://meet.example.org",
+        ));
+    } else if service.server_type == ProctoringServerType::Zoom && !is_zoom_api_url(url) {
+        diags.push(invalid(
+            "a Zoom `serverURL` must be https://zoom.us or https://<org>.zoom.us".into(),
+            "SEB Server calls Zoom's API at this address",
+        ));
+    }
+}
+
+/// The keys and secrets SEB Server requires for the service's server type.
+fn check_service_credentials(service: &ServiceSettings, site: &Site, diags: &mut Vec<Diagnostic>) {
+    let (server, credentials) = match service.server_type {
+        ProctoringServerType::JitsiMeet => (
+            "Jitsi Meet",
+            vec![
+                (
+                    "appKey",
+                    "proctoringSettings:appKey:notNull",
+                    is_missing(service.app_key.as_deref()),
+                ),
+                (
+                    "appSecret",
+                    "proctoringSettings:appSecret:notNull",
+                    is_missing_secret(service.app_secret.as_ref()),
+                ),
+            ],
+        ),
+        ProctoringServerType::Zoom => (
+            "Zoom",
+            vec![
+                (
+                    "accountId",
+                    "proctoringSettings:accountId:notNull",
+                    is_missing(service.account_id.as_deref()),
+                ),
+                (
+                    "clientId",
+                    "proctoringSettings:clientId:notNull",
+                    is_missing(service.client_id.as_deref()),
+                ),
+                (
+                    "clientSecret",
+                    "proctoringSettings:clientSecret:notNull",
+                    is_missing_secret(service.client_secret.as_ref()),
+                ),
+                (
+                    "sdkKey",
+                    "proctoringSettings:sdkKey:notNull",
+                    is_missing(service.sdk_key.as_deref()),
+                ),
+                (
+                    "sdkSecret",
+                    "proctoringSettings:sdkSecret:notNull",
+                    is_missing_secret(service.sdk_secret.as_ref()),
+                ),
+            ],
+        ),
+    };
+    for (key, code, _) in credentials.into_iter().filter(|(_, _, missing)| *missing) {
+        diags.push(
+            site.at_key(
+                Diagnostic::error(code, format!("`{key}` is mandatory for {server}")),
+                "/service",
+            )
+            .hint(CREDENTIAL_HINT),
+        );
+    }
+}
+
+/// `collectingRoomSize` <= 0: SEB Server puts every participant into one room.
+fn check_room_size(service: &ServiceSettings, site: &Site, diags: &mut Vec<Diagnostic>) {
+    if service.collecting_room_size <= 0 {
+        diags.push(
+            site.at_value(
+                Diagnostic::warning(
+                    "unlimited-room-size",
+                    "`collectingRoomSize` <= 0 means unlimited: every participant joins one room",
+                ),
+                "/service/collectingRoomSize",
+            )
+            .hint("a proctor can watch about 20 participants at once"),
+        );
+    }
+}
+
+/// Room subjects Jitsi and Zoom clients show unchanged: printable ASCII.
+fn check_room_subjects(service: &ServiceSettings, site: &Site, diags: &mut Vec<Diagnostic>) {
+    for (i, room) in service.rooms.iter().enumerate() {
+        if room
+            .subject
+            .as_deref()
+            .is_some_and(|s| !is_printable_ascii(s))
+        {
+            diags.push(
+                site.at_value(
+                    Diagnostic::warning(
+                        "non-ascii-name",
+                        "the room subject is not printable ASCII",
+                    ),
+                    &format!("/service/rooms/{i}/subject"),
+                )
+                .hint("some Jitsi and Zoom clients show such subjects garbled"),
+            );
+        }
+    }
+}
+
+/// An enabled `screenProctoring` section: its service address, credentials and SEB groups.
+fn check_screen_proctoring(
+    sps: &ScreenProctoringSettings,
+    site: &Site,
+    diags: &mut Vec<Diagnostic>,
+) {
+    check_sps_service_url(sps, site, diags);
+    check_sps_credentials(sps, site, diags);
+    if sps.collecting_strategy == CollectingStrategy::ApplySebGroups
+        && is_missing(sps.seb_groups_selection.as_deref())
+    {
+        diags.push(
+            site.at_key(
+                Diagnostic::error(
+                    "screenProctoringSettings:spsSEBGroupsSelection:notNull",
+                    "`spsSEBGroupsSelection` is mandatory with APPLY_SEB_GROUPS",
+                ),
+                "/screenProctoring",
+            )
+            .hint("the comma-separated ids of the SEB client groups"),
+        );
+    }
+}
+
+/// `spsServiceURL`: mandatory, and an https:// address.
+fn check_sps_service_url(sps: &ScreenProctoringSettings, site: &Site, diags: &mut Vec<Diagnostic>) {
+    let Some(url) = sps.sps_service_url.as_deref().filter(|u| !is_blank(u)) else {
+        diags.push(
+            site.at_key(
+                Diagnostic::error(
+                    "screenProctoringSettings:spsServiceURL:notNull",
+                    "`spsServiceURL` is mandatory when screen proctoring is enabled",
+                ),
+                "/screenProctoring",
+            )
+            .hint("the screen proctoring service's address"),
+        );
+        return;
+    };
+    if let Some(problem) = url_problem(url) {
+        diags.push(
+            site.at_value(
+                Diagnostic::error(
+                    "screenProctoringSettings:spsServiceURL:invalidURL",
+                    format!("`spsServiceURL` {problem}"),
+                ),
+                "/screenProctoring/spsServiceURL",
+            )
+            .hint("write the service's address, e.g. https://sps.example.org"),
+        );
+    }
+}
+
+/// The account and API credentials SEB Server requires for screen proctoring.
+fn check_sps_credentials(sps: &ScreenProctoringSettings, site: &Site, diags: &mut Vec<Diagnostic>) {
+    let credentials = [
+        (
+            "spsAPIKey",
+            "screenProctoringSettings:spsAPIKey:notNull",
+            is_missing(sps.sps_api_key.as_deref()),
+        ),
+        (
+            "spsAPISecret",
+            "screenProctoringSettings:spsAPISecret:notNull",
+            is_missing_secret(sps.sps_api_secret.as_ref()),
+        ),
+        (
+            "spsAccountId",
+            "screenProctoringSettings:spsAccountId:notNull",
+            is_missing(sps.sps_account_id.as_deref()),
+        ),
+        (
+            "spsAccountPassword",
+            "screenProctoringSettings:spsAccountPassword:notNull",
+            is_missing_secret(sps.sps_account_password.as_ref()),
+        ),
+    ];
+    for (key, code, _) in credentials.into_iter().filter(|(_, _, missing)| *missing) {
+        diags.push(
+            site.at_key(
+                Diagnostic::error(
+                    code,
+                    format!("`{key}` is mandatory when screen proctoring is enabled"),
+                ),
+                "/screenProctoring",
+            )
+            .hint(CREDENTIAL_HINT),
+        );
+    }
+}
+
+/// The Proctoring-tab settings of one document as SEB reads them: from `proctoring`, else from `seb`
+/// (where the settings rules warn about them).
+struct ProctoringTab<'a> {
+    proctoring: Option<&'a Map<String, Value>>,
+    seb: Option<&'a Map<String, Value>>,
+}
+
+impl<'a> ProctoringTab<'a> {
+    /// The setting `key` and its JSON pointer, if the document writes it.
+    fn setting(&self, key: &str) -> Option<(String, &'a Value)> {
+        if let Some(value) = self.proctoring.and_then(|m| m.get(key)) {
+            return Some((format!("/proctoring/{key}"), value));
+        }
+        self.seb
+            .and_then(|m| m.get(key))
+            .map(|value| (format!("/seb/{key}"), value))
+    }
+
+    /// An integer setting, or SEB's default when it is not written (or not an integer, which the
+    /// schema reports).
+    fn integer(&self, key: &str, default: i64) -> i64 {
+        self.setting(key)
+            .and_then(|(_, value)| value.as_i64())
+            .unwrap_or(default)
+    }
+}
+
+/// `screenProctoringScreenshotMinInterval` must not exceed `screenProctoringScreenshotMaxInterval`.
+fn check_screenshot_intervals(tab: &ProctoringTab, site: &Site, diags: &mut Vec<Diagnostic>) {
+    const MIN: &str = "screenProctoringScreenshotMinInterval";
+    const MAX: &str = "screenProctoringScreenshotMaxInterval";
+    let min = tab.integer(MIN, SCREENSHOT_MIN_INTERVAL_DEFAULT);
+    let max = tab.integer(MAX, SCREENSHOT_MAX_INTERVAL_DEFAULT);
+    if min <= max {
+        return;
+    }
+    let pointer = tab
+        .setting(MIN)
+        .map_or_else(|| format!("/seb/{MIN}"), |(pointer, _)| pointer);
+    diags.push(
+        site.at_value(
+            Diagnostic::error(
+                "screenshot-interval",
+                format!(
+                    "the minimal screenshot interval ({min} ms) is above the maximal one ({max} ms)"
+                ),
+            ),
+            &pointer,
+        )
+        .hint(format!("{MIN} must not exceed {MAX}")),
+    );
+}
+
+/// `jitsiMeetUserInfoDisplayName` in `proctoring`: Jitsi passes only printable ASCII through unchanged.
+fn check_display_name(tab: &ProctoringTab, site: &Site, diags: &mut Vec<Diagnostic>) {
+    const KEY: &str = "jitsiMeetUserInfoDisplayName";
+    if let Some(name) = tab
+        .proctoring
+        .and_then(|m| m.get(KEY))
+        .and_then(Value::as_str)
+        && !is_printable_ascii(name)
+    {
+        diags.push(
+            site.at_value(
+                Diagnostic::warning("non-ascii-name", "the display name is not printable ASCII"),
+                &format!("/proctoring/{KEY}"),
+            )
+            .hint("Jitsi requires context and display names it can pass through XMPP unchanged"),
+        );
+    }
+}
+
+/// `https://host[:port][/path]` without query or fragment: what SEB Server and an operator accept.
+fn url_problem(url: &str) -> Option<&'static str> {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return Some("must be an absolute https:// URL");
+    };
+    if url.contains('?') || url.contains('#') {
+        return Some("must not have a query or fragment (SEB Server rejects `?`)");
+    }
+    if url.contains(char::is_whitespace) || host_of(url).is_none() || rest.starts_with('/') {
+        return Some("is not a valid URL");
+    }
+    None
+}
+
+/// `https://zoom.us` or `https://<org>.zoom.us`, without a path: where SEB Server calls Zoom's API.
+fn is_zoom_api_url(url: &str) -> bool {
+    let host = host_of(url).unwrap_or_default().to_ascii_lowercase();
+    let path = url.splitn(4, '/').nth(3).unwrap_or("");
+    path.is_empty()
+        && (host == "zoom.us"
+            || host
+                .strip_suffix(".zoom.us")
+                .is_some_and(|org| !org.is_empty() && !org.contains('.')))
+}
+
+fn is_blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+/// A required text that is not there: missing, null or only whitespace (SEB Server's `notNull`).
+fn is_missing(text: Option<&str>) -> bool {
+    text.is_none_or(is_blank)
+}
+
+/// A required secret that is not there: missing, null, or a literal of only whitespace. A reference
+/// (`{ env: NAME }`, `{ file: PATH }`) is there; whether it resolves is the compile step's concern.
+fn is_missing_secret(secret: Option<&SecretRef>) -> bool {
+    match secret {
+        None => true,
+        Some(SecretRef::Literal(text)) => is_blank(text),
+        Some(SecretRef::Env(_) | SecretRef::File(_)) => false,
+    }
+}
+
+fn is_printable_ascii(s: &str) -> bool {
+    s.chars().all(|c| (' '..='~').contains(&c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::SourceMap;
+    use serde_json::json;
+
+    fn service(settings: Value) -> ServiceSettings {
+        serde_json::from_value(settings).unwrap()
+    }
+
+    fn screen(settings: Value) -> ScreenProctoringSettings {
+        serde_json::from_value(settings).unwrap()
+    }
+
+    fn jitsi() -> Value {
+        json!({
+            "enableProctoring": true,
+            "serverType": "JITSI_MEET",
+            "serverURL": "https://meet.example.org",
+            "appKey": "seb-exams",
+            "appSecret": { "env": "JITSI_SECRET" },
+        })
+    }
+
+    fn zoom() -> Value {
+        json!({
+            "enableProctoring": true,
+            "serverType": "ZOOM",
+            "serverURL": "https://example-university.zoom.us",
+            "accountId": "acc-1",
+            "clientId": "client-1",
+            "clientSecret": { "env": "ZOOM_CLIENT_SECRET" },
+            "sdkKey": "sdk-1",
+            "sdkSecret": { "file": "zoom-sdk-secret.txt" },
+        })
+    }
+
+    fn sps() -> Value {
+        json!({
+            "enableScreenProctoring": true,
+            "spsServiceURL": "https://sps.example.org",
+            "spsAPIKey": "sebserver-client",
+            "spsAPISecret": { "env": "SPS_SECRET" },
+            "spsAccountId": "exam-admin",
+            "spsAccountPassword": { "env": "SPS_PASSWORD" },
+        })
+    }
+
+    /// `value` with `changes` written over it (`null` removes a key).
+    fn with(mut value: Value, changes: Value) -> Value {
+        for (key, change) in changes.as_object().unwrap() {
+            if change.is_null() {
+                value.as_object_mut().unwrap().remove(key);
+            } else {
+                value[key] = change.clone();
+            }
+        }
+        value
+    }
+
+    /// The codes and pointers of the diagnostics of a document.
+    fn check(doc: &TypedDocument) -> Vec<(&'static str, String)> {
+        let map = SourceMap::default();
+        let site = Site {
+            file: "exam.yaml",
+            map: &map,
+        };
+        let mut diags = Vec::new();
+        check_proctoring(doc, &site, &mut diags);
+        diags.into_iter().map(|d| (d.code, d.pointer)).collect()
+    }
+
+    fn check_service_settings(settings: Value) -> Vec<(&'static str, String)> {
+        check(&TypedDocument {
+            server_type_written: settings.get("serverType").is_some(),
+            service: Some(service(settings)),
+            ..Default::default()
+        })
+    }
+
+    fn check_screen_settings(settings: Value) -> Vec<(&'static str, String)> {
+        check(&TypedDocument {
+            screen_proctoring: Some(screen(settings)),
+            ..Default::default()
+        })
+    }
+
+    fn codes(found: &[(&'static str, String)]) -> Vec<&'static str> {
+        found.iter().map(|(code, _)| *code).collect()
+    }
+
+    #[test]
+    fn complete_services_are_quiet() {
+        assert_eq!(check_service_settings(jitsi()), []);
+        assert_eq!(check_service_settings(zoom()), []);
+        assert_eq!(
+            check_service_settings(with(zoom(), json!({ "serverURL": "https://zoom.us" }))),
+            []
+        );
+        assert_eq!(check_screen_settings(sps()), []);
+        assert_eq!(check(&TypedDocument::default()), []);
+    }
+
+    #[test]
+    fn a_defaulted_server_type_is_a_warning() {
+        let found = check_service_settings(with(zoom(), json!({ "serverType": null })));
+        assert_eq!(found, [("service-type-defaulted", "/service".to_string())]);
+    }
+
+    #[test]
+    fn server_url_is_mandatory() {
+        for missing in [json!(null), json!("  ")] {
+            assert_eq!(
+                check_service_settings(with(jitsi(), json!({ "serverURL": missing }))),
+                [(
+                    "proctoringSettings:serverURL:notNull",
+                    "/service".to_string()
+                )]
+            );
+        }
+    }
+
+    #[test]
+    fn server_url_must_be_a_plain_https_address() {
+        for url in [
+            "http://meet.example.org",
+            "https://meet.example.org/?tenant=exams",
+            "https://meet.example.org#room",
+            "https:///meet.example.org",
+            "https://meet example.org",
+        ] {
+            assert_eq!(
+                check_service_settings(with(jitsi(), json!({ "serverURL": url }))),
+                [(
+                    "proctoringSettings:serverURL:invalidURL",
+                    "/service/serverURL".to_string()
+                )],
+                "{url}"
+            );
+        }
+        assert_eq!(
+            check_service_settings(with(
+                jitsi(),
+                json!({ "serverURL": "https://meet.example.org:8443/jitsi" })
+            )),
+            []
+        );
+    }
+
+    #[test]
+    fn zoom_server_url_is_zooms_api_address() {
+        for url in [
+            "https://zoom.example.org",
+            "https://a.b.zoom.us",
+            "https://zoom.us/path",
+        ] {
+            assert_eq!(
+                check_service_settings(with(zoom(), json!({ "serverURL": url }))),
+                [(
+                    "proctoringSettings:serverURL:invalidURL",
+                    "/service/serverURL".to_string()
+                )],
+                "{url}"
+            );
+        }
+        assert_eq!(
+            check_service_settings(with(zoom(), json!({ "serverURL": "https://Uni.Zoom.US" }))),
+            []
+        );
+    }
+
+    #[test]
+    fn jitsi_needs_its_app_key_and_secret() {
+        let found =
+            check_service_settings(with(jitsi(), json!({ "appKey": " ", "appSecret": null })));
+        assert_eq!(
+            codes(&found),
+            [
+                "proctoringSettings:appKey:notNull",
+                "proctoringSettings:appSecret:notNull"
+            ]
+        );
+        assert!(found.iter().all(|(_, pointer)| pointer == "/service"));
+        let blank_literal = with(jitsi(), json!({ "appSecret": "   " }));
+        assert_eq!(
+            codes(&check_service_settings(blank_literal)),
+            ["proctoringSettings:appSecret:notNull"]
+        );
+        let literal = with(jitsi(), json!({ "appSecret": "s3cret" }));
+        assert_eq!(
+            check_service_settings(literal),
+            [],
+            "rules.rs warns about literals"
+        );
+    }
+
+    #[test]
+    fn zoom_needs_its_account_client_and_sdk_credentials() {
+        let found = check_service_settings(with(
+            zoom(),
+            json!({ "accountId": null, "clientId": "", "clientSecret": null, "sdkKey": null, "sdkSecret": " " }),
+        ));
+        assert_eq!(
+            codes(&found),
+            [
+                "proctoringSettings:accountId:notNull",
+                "proctoringSettings:clientId:notNull",
+                "proctoringSettings:clientSecret:notNull",
+                "proctoringSettings:sdkKey:notNull",
+                "proctoringSettings:sdkSecret:notNull"
+            ]
+        );
+        let jitsi_keys_do_not_count = with(zoom(), json!({ "appKey": "k", "sdkKey": null }));
+        assert_eq!(
+            codes(&check_service_settings(jitsi_keys_do_not_count)),
+            ["proctoringSettings:sdkKey:notNull"]
+        );
+    }
+
+    #[test]
+    fn a_room_size_of_zero_or_less_is_unlimited() {
+        for size in [0, -3] {
+            assert_eq!(
+                check_service_settings(with(jitsi(), json!({ "collectingRoomSize": size }))),
+                [(
+                    "unlimited-room-size",
+                    "/service/collectingRoomSize".to_string()
+                )]
+            );
+        }
+        assert_eq!(
+            check_service_settings(with(jitsi(), json!({ "collectingRoomSize": 1 }))),
+            []
+        );
+    }
+
+    #[test]
+    fn room_subjects_are_printable_ascii() {
+        let rooms = json!({ "rooms": [{ "subject": "Hall A" }, { "subject": "Räume" }, { "subject": "tab\there" }, { "name": "abc" }] });
+        assert_eq!(
+            check_service_settings(with(jitsi(), rooms)),
+            [
+                ("non-ascii-name", "/service/rooms/1/subject".to_string()),
+                ("non-ascii-name", "/service/rooms/2/subject".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn disabled_screen_proctoring_is_not_checked() {
+        let off =
+            json!({ "enableScreenProctoring": false, "spsCollectingStrategy": "APPLY_SEB_GROUPS" });
+        assert_eq!(check_screen_settings(off), []);
+    }
+
+    #[test]
+    fn screen_proctoring_needs_its_service_url() {
+        assert_eq!(
+            check_screen_settings(with(sps(), json!({ "spsServiceURL": null }))),
+            [(
+                "screenProctoringSettings:spsServiceURL:notNull",
+                "/screenProctoring".to_string()
+            )]
+        );
+        for url in ["ftp://sps.example.org", "https://sps.example.org/x?y"] {
+            assert_eq!(
+                check_screen_settings(with(sps(), json!({ "spsServiceURL": url }))),
+                [(
+                    "screenProctoringSettings:spsServiceURL:invalidURL",
+                    "/screenProctoring/spsServiceURL".to_string()
+                )],
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn screen_proctoring_needs_its_credentials() {
+        let found = check_screen_settings(with(
+            sps(),
+            json!({ "spsAPIKey": " ", "spsAPISecret": null, "spsAccountId": null, "spsAccountPassword": "" }),
+        ));
+        assert_eq!(
+            codes(&found),
+            [
+                "screenProctoringSettings:spsAPIKey:notNull",
+                "screenProctoringSettings:spsAPISecret:notNull",
+                "screenProctoringSettings:spsAccountId:notNull",
+                "screenProctoringSettings:spsAccountPassword:notNull"
+            ]
+        );
+        assert!(
+            found
+                .iter()
+                .all(|(_, pointer)| pointer == "/screenProctoring")
+        );
+    }
+
+    #[test]
+    fn seb_groups_strategy_needs_a_selection() {
+        let groups = with(
+            sps(),
+            json!({ "spsCollectingStrategy": "APPLY_SEB_GROUPS" }),
+        );
+        assert_eq!(
+            check_screen_settings(groups.clone()),
+            [(
+                "screenProctoringSettings:spsSEBGroupsSelection:notNull",
+                "/screenProctoring".to_string()
+            )]
+        );
+        assert_eq!(
+            check_screen_settings(with(groups, json!({ "spsSEBGroupsSelection": "1,2" }))),
+            []
+        );
+    }
+
+    fn check_tab(proctoring: Value, seb: Value) -> Vec<(&'static str, String)> {
+        check(&TypedDocument {
+            proctoring: proctoring.as_object(),
+            seb: seb.as_object(),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn screenshot_min_interval_must_not_exceed_the_max() {
+        let interval = |section: &str| {
+            (
+                "screenshot-interval",
+                format!("/{section}/screenProctoringScreenshotMinInterval"),
+            )
+        };
+        assert_eq!(
+            check_tab(
+                json!({ "screenProctoringScreenshotMinInterval": 800 }),
+                json!({ "screenProctoringScreenshotMaxInterval": 500 })
+            ),
+            [interval("proctoring")]
+        );
+        assert_eq!(
+            check_tab(
+                json!({}),
+                json!({ "screenProctoringScreenshotMinInterval": 8000 })
+            ),
+            [interval("seb")],
+            "above the default maximum"
+        );
+        assert_eq!(
+            check_tab(
+                json!({ "screenProctoringScreenshotMaxInterval": 500 }),
+                json!({})
+            ),
+            [interval("seb")],
+            "the default minimum, at its place in `seb`"
+        );
+        assert_eq!(
+            check_tab(
+                json!({ "screenProctoringScreenshotMinInterval": "x" }),
+                json!({ "screenProctoringScreenshotMinInterval": 9000 })
+            ),
+            [],
+            "the `proctoring` value counts, and one the schema refuses is SEB's default"
+        );
+        assert_eq!(
+            check_tab(
+                json!({ "screenProctoringScreenshotMinInterval": 2000, "screenProctoringScreenshotMaxInterval": 2000 }),
+                json!({})
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn screenshot_interval_defaults_are_the_catalogs() {
+        let default = |key| {
+            crate::catalog::Catalog::get()
+                .setting(key)
+                .and_then(|s| s.default.as_ref())
+                .and_then(Value::as_i64)
+        };
+        assert_eq!(
+            default("screenProctoringScreenshotMinInterval"),
+            Some(SCREENSHOT_MIN_INTERVAL_DEFAULT)
+        );
+        assert_eq!(
+            default("screenProctoringScreenshotMaxInterval"),
+            Some(SCREENSHOT_MAX_INTERVAL_DEFAULT)
+        );
+    }
+
+    #[test]
+    fn jitsi_display_name_is_printable_ascii() {
+        assert_eq!(
+            check_tab(
+                json!({ "jitsiMeetUserInfoDisplayName": "Prüfung" }),
+                json!({})
+            ),
+            [(
+                "non-ascii-name",
+                "/proctoring/jitsiMeetUserInfoDisplayName".to_string()
+            )]
+        );
+        assert_eq!(
+            check_tab(
+                json!({ "jitsiMeetUserInfoDisplayName": "Exam 1" }),
+                json!({})
+            ),
+            []
+        );
+    }
+}
