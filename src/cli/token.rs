@@ -105,143 +105,145 @@ fn read_secret(a: &SecretArgs) -> Result<Option<Secret>, String> {
 }
 
 pub(super) fn run_token(t: TokenCommand) -> ExitCode {
-    use crate::proctoring::tokens;
-    let require_secret = |a: &SecretArgs| match read_secret(a) {
+    let result = match t {
+        TokenCommand::Jitsi(a) => run_jitsi(a),
+        TokenCommand::Zoom(a) => run_zoom(a),
+        TokenCommand::Verify(a) => run_verify(a),
+    };
+    result.unwrap_or_else(|code| code)
+}
+
+/// The signing secret, required; `Err` is the usage error's exit code.
+fn require_secret(a: &SecretArgs) -> Result<Secret, ExitCode> {
+    match read_secret(a) {
         Ok(Some(s)) => Ok(s),
         Ok(None) => Err(usage_error(
             "give the secret with --secret-env NAME or --secret-file PATH",
         )),
         Err(msg) => Err(usage_error(&msg)),
+    }
+}
+
+fn run_jitsi(a: JitsiArgs) -> Result<ExitCode, ExitCode> {
+    use crate::proctoring::tokens;
+    let secret = require_secret(&a.secret)?;
+    let Some(sub) = tokens::host_of(&a.server_url) else {
+        return Err(usage_error(&format!(
+            "--server-url {:?} is not an absolute URL",
+            a.server_url
+        )));
     };
-    match t {
-        TokenCommand::Jitsi(a) => {
-            let secret = match require_secret(&a.secret) {
-                Ok(s) => s,
-                Err(code) => return code,
-            };
-            let Some(sub) = tokens::host_of(&a.server_url) else {
-                return usage_error(&format!(
-                    "--server-url {:?} is not an absolute URL",
-                    a.server_url
-                ));
-            };
-            let exp = match (a.exp, a.profile) {
-                (Some(e), _) => e,
-                (None, tokens::Profile::SebServer) => {
-                    return usage_error("--profile seb-server needs an explicit --exp");
-                }
-                (None, tokens::Profile::Default) => match now(a.now.as_deref()) {
-                    Ok(n) => n + crate::proctoring::TOKEN_DEFAULT_LIFETIME,
-                    Err(msg) => return usage_error(&msg),
-                },
-            };
-            if !crate::proctoring::rooms::is_safe_room_name(&a.room) {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "warning: room {:?} is not of the form [a-z0-9][a-z0-9_-]{{0,63}}; Jitsi clients lowercase and percent-encode it",
-                    a.room
-                );
-            }
-            let default_aud = if a.moderator {
-                tokens::AUD_PROCTOR
+    let exp = match (a.exp, a.profile) {
+        (Some(e), _) => e,
+        (None, tokens::Profile::SebServer) => {
+            return Err(usage_error("--profile seb-server needs an explicit --exp"));
+        }
+        (None, tokens::Profile::Default) => {
+            now(a.now.as_deref()).map_err(|msg| usage_error(&msg))?
+                + crate::proctoring::TOKEN_DEFAULT_LIFETIME
+        }
+    };
+    if !crate::proctoring::rooms::is_safe_room_name(&a.room) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: room {:?} is not of the form [a-z0-9][a-z0-9_-]{{0,63}}; Jitsi clients lowercase and percent-encode it",
+            a.room
+        );
+    }
+    let default_aud = if a.moderator {
+        tokens::AUD_PROCTOR
+    } else {
+        tokens::AUD_CLIENT
+    };
+    let claims = tokens::JitsiClaims {
+        name: &a.name,
+        moderator: a.moderator,
+        aud: a.aud.as_deref().unwrap_or(default_aud),
+        iss: a.app_key.trim(),
+        sub: &sub,
+        room: &a.room,
+        exp,
+    };
+    let token = tokens::jitsi_token(&claims, a.profile, secret.expose_secret());
+    let _ = writeln!(std::io::stdout(), "{token}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_zoom(a: ZoomArgs) -> Result<ExitCode, ExitCode> {
+    use crate::proctoring::tokens;
+    let secret = require_secret(&a.secret)?;
+    let iat = a
+        .iat
+        .map_or_else(|| now(None), Ok)
+        .map_err(|msg| usage_error(&msg))?;
+    let exp = a
+        .exp
+        .unwrap_or(iat + crate::proctoring::TOKEN_DEFAULT_LIFETIME - 10);
+    let claims = tokens::ZoomClaims {
+        sdk_key: a.sdk_key.trim(),
+        mn: a.meeting,
+        role: a.role,
+        iat,
+        exp,
+    };
+    match tokens::zoom_token(&claims, secret.expose_secret()) {
+        Ok(t) => {
+            let _ = writeln!(std::io::stdout(), "{t}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(msg) => {
+            let _ = writeln!(std::io::stderr(), "error[zoom-token]: {msg}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// Longest token read from standard input (`sebc token verify -`).
+const MAX_TOKEN_BYTES: u64 = 64 * 1024;
+
+fn run_verify(a: VerifyArgs) -> Result<ExitCode, ExitCode> {
+    use crate::proctoring::tokens;
+    let token = if a.token == "-" {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(
+            &mut std::io::Read::take(std::io::stdin(), MAX_TOKEN_BYTES),
+            &mut s,
+        );
+        s
+    } else {
+        a.token.clone()
+    };
+    let secret = read_secret(&a.secret).map_err(|msg| usage_error(&msg))?;
+    let now = now(a.now.as_deref()).map_err(|msg| usage_error(&msg))?;
+    let acc = tokens::Acceptance {
+        secret: secret.as_ref().map(|s| s.expose_secret()),
+        issuers: a.issuers,
+        audiences: a.audiences,
+        now,
+    };
+    let mut out = std::io::stdout();
+    match tokens::verify(&token, &acc) {
+        Ok(v) => {
+            let checked = if v.signature_checked {
+                ""
             } else {
-                tokens::AUD_CLIENT
+                " (signature not checked)"
             };
-            let claims = tokens::JitsiClaims {
-                name: &a.name,
-                moderator: a.moderator,
-                aud: a.aud.as_deref().unwrap_or(default_aud),
-                iss: a.app_key.trim(),
-                sub: &sub,
-                room: &a.room,
-                exp,
-            };
+            let _ = writeln!(out, "OK: Prosody accepts this token{checked}");
+            let _ = writeln!(out, "header: {}", v.header);
+            let _ = writeln!(out, "payload: {}", v.payload);
+            for w in &v.warnings {
+                let _ = writeln!(std::io::stderr(), "warning: {w}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(reason) => {
+            let _ = writeln!(out, "not-allowed: {reason}");
             let _ = writeln!(
-                std::io::stdout(),
-                "{}",
-                tokens::jitsi_token(&claims, a.profile, secret.expose_secret())
+                std::io::stderr(),
+                "error[token-rejected]: Prosody refuses this token: {reason}"
             );
-            ExitCode::SUCCESS
-        }
-        TokenCommand::Zoom(a) => {
-            let secret = match require_secret(&a.secret) {
-                Ok(s) => s,
-                Err(code) => return code,
-            };
-            let iat = match a.iat.map_or_else(|| now(None), Ok) {
-                Ok(i) => i,
-                Err(msg) => return usage_error(&msg),
-            };
-            let exp = a
-                .exp
-                .unwrap_or(iat + crate::proctoring::TOKEN_DEFAULT_LIFETIME - 10);
-            let claims = tokens::ZoomClaims {
-                sdk_key: a.sdk_key.trim(),
-                mn: a.meeting,
-                role: a.role,
-                iat,
-                exp,
-            };
-            match tokens::zoom_token(&claims, secret.expose_secret()) {
-                Ok(t) => {
-                    let _ = writeln!(std::io::stdout(), "{t}");
-                    ExitCode::SUCCESS
-                }
-                Err(msg) => {
-                    let _ = writeln!(std::io::stderr(), "error[zoom-token]: {msg}");
-                    ExitCode::from(1)
-                }
-            }
-        }
-        TokenCommand::Verify(a) => {
-            let token = if a.token == "-" {
-                let mut s = String::new();
-                let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s);
-                s
-            } else {
-                a.token.clone()
-            };
-            let secret = match read_secret(&a.secret) {
-                Ok(s) => s,
-                Err(msg) => return usage_error(&msg),
-            };
-            let now = match now(a.now.as_deref()) {
-                Ok(n) => n,
-                Err(msg) => return usage_error(&msg),
-            };
-            let acc = tokens::Acceptance {
-                secret: secret.as_ref().map(|s| s.expose_secret()),
-                issuers: a.issuers,
-                audiences: a.audiences,
-                now,
-            };
-            match tokens::verify(&token, &acc) {
-                Ok(v) => {
-                    let _ = writeln!(
-                        std::io::stdout(),
-                        "OK: Prosody accepts this token{}",
-                        if v.signature_checked {
-                            ""
-                        } else {
-                            " (signature not checked)"
-                        }
-                    );
-                    let _ = writeln!(std::io::stdout(), "header: {}", v.header);
-                    let _ = writeln!(std::io::stdout(), "payload: {}", v.payload);
-                    for w in &v.warnings {
-                        let _ = writeln!(std::io::stderr(), "warning: {w}");
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(reason) => {
-                    let _ = writeln!(std::io::stdout(), "not-allowed: {reason}");
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "error[token-rejected]: Prosody refuses this token: {reason}"
-                    );
-                    ExitCode::from(1)
-                }
-            }
+            Ok(ExitCode::from(1))
         }
     }
 }

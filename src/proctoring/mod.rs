@@ -8,7 +8,7 @@ pub mod rooms;
 pub mod tokens;
 
 use crate::diagnostic::Diagnostic;
-use crate::exam::{ProctoringServerType, RoomType};
+use crate::exam::{ProctoringServerType, RoomType, ServiceSettings};
 use crate::resolve::ResolvedSecrets;
 use crate::timestamp::rfc3339_seconds;
 use crate::validate::ValidExam;
@@ -50,7 +50,7 @@ impl PlannedRoom {
 }
 
 /// Rooms and tokens for an exam with an enabled live proctoring service (None when there is none);
-/// the signing secret comes from `secrets`.
+/// the signing secret comes from `secrets`. Warnings come back with the plan.
 pub fn build(
     exam: &ValidExam,
     secrets: &ResolvedSecrets,
@@ -69,135 +69,156 @@ pub fn build(
         ProctoringServerType::Zoom => "/service/sdkSecret",
     };
     let Some(secret) = secrets.get(&src.display, pointer) else {
-        return Err(Vec::new()); // a missing secret is reported by `check`
+        return Err(Vec::new()); // a missing secret is reported by the validate stage
     };
     let rooms = rooms::plan(&exam.exam, secret)
         .map_err(|ds| ds.into_iter().map(locate).collect::<Vec<_>>())?;
     let end = exam.exam.exam.end.as_deref().and_then(rfc3339_seconds);
-    let url = service.server_url.clone().unwrap_or_default();
-    let mut warnings = Vec::new();
-    let warn = |msg: String, hint: &str| {
-        locate(
-            Diagnostic::warning("token-lifetime", msg)
-                .pointer("/exam/end")
-                .hint(hint),
-        )
+    let signer = Signer {
+        service,
+        secret,
+        now,
     };
-    let (planned, expires) = match service.server_type {
-        ProctoringServerType::JitsiMeet => {
-            let exp = end.map_or(now + TOKEN_DEFAULT_LIFETIME, |e| e + TOKEN_GRACE);
-            if exp <= now {
-                warnings.push(warn(
-                    "the exam is over: its tokens are already expired".into(),
-                    "compile with --now before the exam ends",
-                ));
-            }
-            let sub = tokens::host_of(&url).unwrap_or_default();
-            let app_key = service.app_key.clone().unwrap_or_default();
-            let planned = rooms
-                .into_iter()
-                .map(|room| {
-                    let claims =
-                        |moderator: bool, aud: &'static str, name: &'static str| JitsiClaims {
-                            name,
-                            moderator,
-                            aud,
-                            iss: app_key.trim(),
-                            sub: &sub,
-                            room: &room.name,
-                            exp,
-                        };
-                    let proctor_token = tokens::jitsi_token(
-                        &claims(true, AUD_PROCTOR, "Proctor"),
-                        Profile::Default,
-                        secret,
-                    );
-                    let client_token = tokens::jitsi_token(
-                        &claims(false, AUD_CLIENT, "SEB"),
-                        Profile::Default,
-                        secret,
-                    );
-                    let seb = vec![
-                        ("service-type", "JITSI_MEET".to_string()),
-                        ("method", "JOIN".to_string()),
-                        ("jitsiMeetServerURL", url.clone()),
-                        ("jitsiMeetRoom", room.name.clone()),
-                        ("jitsiMeetSubject", room.subject.clone()),
-                        ("jitsiMeetToken", client_token),
-                        ("roomType", room_type(room.room_type).to_string()),
-                    ];
-                    PlannedRoom {
-                        room,
-                        proctor_token,
-                        seb,
-                    }
-                })
-                .collect();
-            (planned, exp)
-        }
-        ProctoringServerType::Zoom => {
-            let wanted = end.map_or(now + TOKEN_DEFAULT_LIFETIME - 10, |e| e + TOKEN_GRACE);
-            let exp = wanted.clamp(
-                now + tokens::ZOOM_MIN_LIFETIME,
-                now + tokens::ZOOM_MAX_LIFETIME,
-            );
-            if exp < wanted {
-                warnings.push(warn(
-                    "Zoom SDK tokens live at most 48 hours: they expire before the exam ends"
-                        .into(),
-                    "compile within two days of the exam (pass --now to plan ahead)",
-                ));
-            }
-            let sdk_key = service.sdk_key.clone().unwrap_or_default();
-            let mut planned = Vec::new();
-            for room in rooms {
-                let mn = room.meeting_number.unwrap_or_default();
-                let token = |role| {
-                    tokens::zoom_token(
-                        &ZoomClaims {
-                            sdk_key: sdk_key.trim(),
-                            mn,
-                            role,
-                            iat: now,
-                            exp,
-                        },
-                        secret,
-                    )
+    let (plan, warning) = match service.server_type {
+        ProctoringServerType::JitsiMeet => signer.jitsi(rooms, end),
+        ProctoringServerType::Zoom => signer.zoom(rooms, end),
+    };
+    let warnings = warning
+        .map(|(msg, hint)| {
+            locate(
+                Diagnostic::warning("token-lifetime", msg)
+                    .pointer("/exam/end")
+                    .hint(hint),
+            )
+        })
+        .into_iter()
+        .collect();
+    Ok((Some(plan), warnings))
+}
+
+/// A lifetime warning: message and hint.
+type LifetimeWarning = Option<(String, &'static str)>;
+
+/// Signs each room's tokens for one service.
+struct Signer<'a> {
+    service: &'a ServiceSettings,
+    secret: &'a [u8],
+    now: i64,
+}
+
+impl Signer<'_> {
+    /// Jitsi: HS256 tokens valid until the exam's end plus [`TOKEN_GRACE`] (or a day), with SEB
+    /// Server's claims; the join attributes of SEB Server's `SEB_PROCTORING` instruction.
+    fn jitsi(&self, rooms: Vec<Room>, end: Option<i64>) -> (Plan, LifetimeWarning) {
+        let now = self.now;
+        let exp = end.map_or(now + TOKEN_DEFAULT_LIFETIME, |e| e + TOKEN_GRACE);
+        let warning = (exp <= now).then(|| {
+            (
+                "the exam is over: its tokens are already expired".to_string(),
+                "compile with --now before the exam ends",
+            )
+        });
+        let url = self.service.server_url.clone().unwrap_or_default();
+        let sub = tokens::host_of(&url).unwrap_or_default();
+        let app_key = self.service.app_key.clone().unwrap_or_default();
+        let planned = rooms
+            .into_iter()
+            .map(|room| {
+                let claims = |moderator: bool, aud: &'static str, name: &'static str| JitsiClaims {
+                    name,
+                    moderator,
+                    aud,
+                    iss: app_key.trim(),
+                    sub: &sub,
+                    room: &room.name,
+                    exp,
                 };
-                let (Ok(proctor_token), Ok(client_token)) = (token(1), token(0)) else {
-                    continue;
-                };
-                let mut seb = vec![
-                    ("service-type", "ZOOM".to_string()),
+                let sign =
+                    |c: &JitsiClaims<'_>| tokens::jitsi_token(c, Profile::Default, self.secret);
+                let proctor_token = sign(&claims(true, AUD_PROCTOR, "Proctor"));
+                let client_token = sign(&claims(false, AUD_CLIENT, "SEB"));
+                let seb = vec![
+                    ("service-type", "JITSI_MEET".to_string()),
                     ("method", "JOIN".to_string()),
-                    ("zoomServerURL", room.join_url.clone().unwrap_or_default()),
-                    ("zoomRoom", mn.to_string()),
-                    ("zoomToken", client_token.clone()),
-                    ("zoomSDKToken", client_token),
-                    ("zoomAPIKey", sdk_key.trim().to_string()),
+                    ("jitsiMeetServerURL", url.clone()),
+                    ("jitsiMeetRoom", room.name.clone()),
+                    ("jitsiMeetSubject", room.subject.clone()),
+                    ("jitsiMeetToken", client_token),
+                    ("roomType", room_type(room.room_type).to_string()),
                 ];
-                if let Some(key) = &room.meeting_key {
-                    seb.push(("zoomMeetingKey", key.clone()));
-                }
-                seb.push(("zoomUserName", "SEB".to_string()));
-                seb.push(("zoomSubject", room.subject.clone()));
-                seb.push(("roomType", room_type(room.room_type).to_string()));
-                planned.push(PlannedRoom {
+                PlannedRoom {
                     room,
                     proctor_token,
                     seb,
-                });
-            }
-            (planned, exp)
-        }
-    };
-    Ok((
-        Some(Plan {
+                }
+            })
+            .collect();
+        let plan = Plan {
             rooms: planned,
-            expires,
-        }),
-        warnings,
-    ))
+            expires: exp,
+        };
+        (plan, warning)
+    }
+
+    /// Zoom: Meeting SDK tokens within Zoom's 30 min–48 h lifetime, for each room's meeting.
+    fn zoom(&self, rooms: Vec<Room>, end: Option<i64>) -> (Plan, LifetimeWarning) {
+        let now = self.now;
+        let wanted = end.map_or(now + TOKEN_DEFAULT_LIFETIME - 10, |e| e + TOKEN_GRACE);
+        let exp = wanted.clamp(
+            now + tokens::ZOOM_MIN_LIFETIME,
+            now + tokens::ZOOM_MAX_LIFETIME,
+        );
+        let warning = (exp < wanted).then(|| {
+            (
+                "Zoom SDK tokens live at most 48 hours: they expire before the exam ends"
+                    .to_string(),
+                "compile within two days of the exam (pass --now to plan ahead)",
+            )
+        });
+        let sdk_key = self.service.sdk_key.clone().unwrap_or_default();
+        let mut planned = Vec::new();
+        for room in rooms {
+            let mn = room.meeting_number.unwrap_or_default();
+            let token = |role| {
+                let claims = ZoomClaims {
+                    sdk_key: sdk_key.trim(),
+                    mn,
+                    role,
+                    iat: now,
+                    exp,
+                };
+                tokens::zoom_token(&claims, self.secret)
+            };
+            let (Ok(proctor_token), Ok(client_token)) = (token(1), token(0)) else {
+                continue;
+            };
+            let mut seb = vec![
+                ("service-type", "ZOOM".to_string()),
+                ("method", "JOIN".to_string()),
+                ("zoomServerURL", room.join_url.clone().unwrap_or_default()),
+                ("zoomRoom", mn.to_string()),
+                ("zoomToken", client_token.clone()),
+                ("zoomSDKToken", client_token),
+                ("zoomAPIKey", sdk_key.trim().to_string()),
+            ];
+            if let Some(key) = &room.meeting_key {
+                seb.push(("zoomMeetingKey", key.clone()));
+            }
+            seb.push(("zoomUserName", "SEB".to_string()));
+            seb.push(("zoomSubject", room.subject.clone()));
+            seb.push(("roomType", room_type(room.room_type).to_string()));
+            planned.push(PlannedRoom {
+                room,
+                proctor_token,
+                seb,
+            });
+        }
+        let plan = Plan {
+            rooms: planned,
+            expires: exp,
+        };
+        (plan, warning)
+    }
 }
 
 fn room_type(t: RoomType) -> &'static str {

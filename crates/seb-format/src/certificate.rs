@@ -17,12 +17,30 @@ pub enum KeyError {
     /// RSA decryption failed.
     #[error("RSA decryption failed (wrong key or corrupted file)")]
     RsaDecrypt,
-    /// The block ends early.
+    /// The block ends early, or its RSA blocks do not fill it.
     #[error("the encrypted data is truncated")]
     Truncated,
+    /// More `pkhs` ciphertext than SEB produces.
+    #[error("{0} bytes of RSA-encrypted data: more than a SEB file holds (at most {max})", max = MAX_PKHS_CIPHERTEXT_BYTES)]
+    TooLarge(usize),
+    /// The first block decrypts to something that is not a SEB inner block.
+    #[error("the decrypted data is not a SEB configuration (wrong key or corrupted file)")]
+    NotSeb,
     /// The `phsk` payload's symmetric layer failed.
     #[error("{0}")]
     Decrypt(#[from] DecryptError),
+}
+
+/// Largest `pkhs` ciphertext accepted (RSA work grows with it: about 1,000 blocks of a 2048-bit key
+/// per second). SEB encrypts the compressed, usually password-encrypted, settings: tens of KiB.
+pub const MAX_PKHS_CIPHERTEXT_BYTES: usize = 128 * 1024;
+
+/// What an inner block of a `.seb` file starts with: gzip, or a SEB prefix.
+fn starts_like_inner_block(data: &[u8]) -> bool {
+    data.starts_with(&[0x1f, 0x8b])
+        || [&b"plnd"[..], b"pswd", b"pwcc", b"<?xm"]
+            .iter()
+            .any(|p| data.starts_with(p))
 }
 
 /// An RSA identity's private key.
@@ -87,12 +105,26 @@ impl PrivateKey {
     }
 
     /// `pkhs`: hash ‖ k-byte RSA blocks → the inner block.
+    ///
+    /// The work is bounded before any RSA operation: the blocks must fill the payload exactly and
+    /// hold at most [`MAX_PKHS_CIPHERTEXT_BYTES`], and the first block must open to the start of a
+    /// SEB inner block (gzip, or a `plnd`/`pswd`/`pwcc` prefix) before the rest are decrypted.
     pub fn decrypt_pkhs(&self, payload: &[u8]) -> Result<Vec<u8>, KeyError> {
         self.check_hash(payload)?;
         let k = rsa::traits::PublicKeyParts::size(&self.0);
-        let mut inner = Vec::new();
-        for block in payload[20..].chunks(k) {
+        let blocks = &payload[20..];
+        if blocks.is_empty() || !blocks.len().is_multiple_of(k) {
+            return Err(KeyError::Truncated);
+        }
+        if blocks.len() > MAX_PKHS_CIPHERTEXT_BYTES {
+            return Err(KeyError::TooLarge(blocks.len()));
+        }
+        let mut inner = Vec::with_capacity(blocks.len());
+        for (i, block) in blocks.chunks(k).enumerate() {
             inner.extend_from_slice(&self.decrypt_block(block)?);
+            if i == 0 && !starts_like_inner_block(&inner) {
+                return Err(KeyError::NotSeb);
+            }
         }
         Ok(inner)
     }

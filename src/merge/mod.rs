@@ -3,16 +3,20 @@
 
 use crate::catalog::{Catalog, Column, Setting, SettingType};
 use crate::diagnostic::Diagnostic;
-use crate::exam::ProctoringServerType;
 use crate::load::{LoadedExam, escape_segment};
 use crate::resolve::ResolvedSecrets;
 use crate::secret::sha256_hex;
 use crate::validate::{ValidBase, ValidExam, base64_decode};
+
+mod reconcile;
 use indexmap::IndexMap;
 use plist::Value as P;
+use reconcile::reconcile_services;
 use serde::Serialize;
 use serde_json::Value as J;
 use std::collections::BTreeMap;
+#[cfg(test)]
+use std::path::Path;
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -237,169 +241,86 @@ fn generic(v: &J) -> P {
     }
 }
 
-/// The service settings imply Proctoring-tab switches; an explicit contradiction is an error, and so are
-/// two live services at once; Proctoring-tab settings of a service that is off are dead (a warning).
-fn reconcile_services(m: &mut Merged, diags: &mut Vec<Diagnostic>, exam: &ValidExam) {
-    let src = &exam.source;
-    let live = exam
-        .exam
-        .service
-        .as_ref()
-        .filter(|s| s.enable_proctoring)
-        .map(|s| s.server_type);
-    let screen = exam
-        .exam
-        .screen_proctoring
-        .as_ref()
-        .is_some_and(|s| s.enable_screen_proctoring);
-    let switches = [
-        (
-            "jitsiMeetEnable",
-            live == Some(ProctoringServerType::JitsiMeet),
-            "/service/enableProctoring",
-            "the Jitsi Meet service",
-        ),
-        (
-            "zoomEnable",
-            live == Some(ProctoringServerType::Zoom),
-            "/service/enableProctoring",
-            "the Zoom service",
-        ),
-        (
-            "enableScreenProctoring",
-            screen,
-            "/screenProctoring/enableScreenProctoring",
-            "screen proctoring",
-        ),
-    ];
-    for (key, on, pointer, what) in switches {
-        let explicit = match (m.settings.get(key), m.origins.get(key)) {
-            (Some(P::Boolean(b)), Some(layer @ (Layer::File { .. } | Layer::Base { .. }))) => {
-                Some((*b, layer.clone()))
-            }
-            _ => None,
-        };
-        match (on, explicit) {
-            (true, Some((false, layer))) => {
-                let (file, at, label) = place(&layer, src);
-                diags.push(
-                    Diagnostic::error(
-                        "proctoring-conflict",
-                        format!("`{key}` is set to false, but {pointer} turns {what} on"),
-                    )
-                    .at(&src.display, src.map.value(pointer))
-                    .pointer(pointer)
-                    .related(&file, at, label)
-                    .hint(format!(
-                        "remove `{key}` (sebc sets it from the service) or disable {what}"
-                    )),
-                )
-            }
-            (true, _) => m.set(
-                key,
-                P::Boolean(true),
-                Layer::Service {
-                    pointer: pointer.to_string(),
-                },
-            ),
-            (false, Some((true, layer))) => {
-                let (at_file, at) = layer_position(&layer, src);
-                let d = if key == "enableScreenProctoring" {
-                    Diagnostic::error("proctoring-conflict", format!("`{key}` is true, but the exam has no enabled `screenProctoring` service"))
-                        .hint("configure screenProctoring (enableScreenProctoring: true, spsServiceURL, ...) or remove the switch")
-                } else {
-                    Diagnostic::warning("dead-setting", format!("`{key}` is true, but the exam's `service` does not enable {what}"))
-                        .hint("SEB only joins rooms that a service assigns; enable it in `service` or remove the switch")
-                };
-                let pointer = match &layer {
-                    Layer::File { pointer, .. } => pointer.clone(),
-                    _ => format!("/{key}"),
-                };
-                diags.push(d.at(&at_file, at).pointer(pointer));
-            }
-            _ => {}
-        }
-    }
-    if matches!(m.settings.get("jitsiMeetEnable"), Some(P::Boolean(true)))
-        && matches!(m.settings.get("zoomEnable"), Some(P::Boolean(true)))
-    {
-        let (file, at) = m
-            .origins
-            .get("zoomEnable")
-            .map(|l| layer_position(l, src))
-            .unwrap_or_default();
-        diags.push(
-            Diagnostic::error("proctoring-conflict", "both `jitsiMeetEnable` and `zoomEnable` are true")
-                .at(&file, at)
-                .hint("SEB joins one live proctoring service; the exam's `service.serverType` decides which"),
-        );
-    }
-    for (prefix, switch) in [("jitsiMeet", "jitsiMeetEnable"), ("zoom", "zoomEnable")] {
-        if matches!(m.settings.get(switch), Some(P::Boolean(true))) {
-            continue;
-        }
-        for (key, layer) in &m.origins {
-            if let Layer::File {
-                file,
-                line,
-                col,
-                pointer,
-            } = layer
-                && key.starts_with(prefix)
-                && key != switch
-            {
-                diags.push(
-                    Diagnostic::warning(
-                        "dead-setting",
-                        format!("`{key}` has no effect: `{switch}` is off"),
-                    )
-                    .at(
-                        file,
-                        crate::diagnostic::Pos {
-                            line: *line,
-                            col: *col,
-                        },
-                    )
-                    .pointer(pointer)
-                    .hint(format!(
-                        "enable the service in `service`, or remove the {prefix}* settings"
-                    )),
-                );
-            }
-        }
-    }
-}
-
-/// Where a layer set a switch to false, as the related place of a conflict: file, position, label.
-fn place(layer: &Layer, src: &LoadedExam) -> (String, crate::diagnostic::Pos, &'static str) {
-    let (file, at) = layer_position(layer, src);
-    let label = match layer {
-        Layer::Base { .. } => "set to false by this base",
-        _ => "set to false here",
-    };
-    (file, at, label)
-}
-
-/// Where a layer set a key, for diagnostics (the exam file itself for defaults and services).
-fn layer_position(layer: &Layer, src: &LoadedExam) -> (String, crate::diagnostic::Pos) {
-    match layer {
-        Layer::File {
-            file, line, col, ..
-        } => (
-            file.clone(),
-            crate::diagnostic::Pos {
-                line: *line,
-                col: *col,
-            },
-        ),
-        Layer::Base { file } => (file.clone(), Default::default()),
-        _ => (src.display.clone(), Default::default()),
-    }
-}
-
 /// True when `key` is a table whose catalog type is an array of dictionaries.
 pub fn is_table(key: &str) -> bool {
     Catalog::get()
         .setting(key)
         .is_some_and(|s: &Setting| s.ty == SettingType::ArrayOfDicts)
+}
+
+/// Runs load → validate → resolve → merge on exam text (no bases), for the unit tests of this stage.
+#[cfg(test)]
+pub(crate) fn merged_from(yaml: &str, opts: MergeOptions) -> (Option<Merged>, Vec<Diagnostic>) {
+    use crate::load::{ExamTree, Syntax, parse_exam};
+    let main = parse_exam(yaml, Syntax::Yaml, Path::new("exam.yaml"), "exam.yaml")
+        .unwrap_or_else(|d| panic!("{d:?}"));
+    let (exam, diags) = crate::validate::validate(ExamTree {
+        main,
+        bases: Vec::new(),
+    });
+    let exam = exam.unwrap_or_else(|| panic!("{diags:?}"));
+    let secrets = crate::resolve::resolve(&exam).unwrap_or_else(|d| panic!("{d:?}"));
+    merge(&exam, &secrets, opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: MergeOptions = MergeOptions { minimal: true };
+
+    #[test]
+    fn full_output_carries_every_default_and_minimal_only_what_is_set() {
+        let yaml = "exam: { id: e }\nseb:\n  allowQuit: false\n";
+        let (full, _) = merged_from(yaml, MergeOptions::default());
+        let full = full.unwrap();
+        let (min, _) = merged_from(yaml, MINIMAL);
+        let min = min.unwrap();
+        assert_eq!(min.settings.len(), 1);
+        assert_eq!(min.settings["allowQuit"], P::Boolean(false));
+        assert!(full.settings.len() > 300, "{}", full.settings.len());
+        assert_eq!(full.settings["allowQuit"], P::Boolean(false));
+        assert_eq!(
+            full.origins["allowQuit"],
+            Layer::File {
+                file: "exam.yaml".into(),
+                line: 3,
+                col: 14,
+                pointer: "/seb/allowQuit".into(),
+            }
+        );
+        assert_eq!(full.origins["startURL"], Layer::Default);
+    }
+
+    #[test]
+    fn values_take_the_catalog_type_and_table_rows_are_filled() {
+        let yaml = "exam: { id: e }\nseb:\n  browserWindowAllowReload: true\n  \
+                    URLFilterRules:\n    - { expression: \"a.example.org/*\" }\n";
+        let (m, diags) = merged_from(yaml, MINIMAL);
+        let m = m.unwrap_or_else(|| panic!("{diags:?}"));
+        let P::Array(rules) = &m.settings["URLFilterRules"] else {
+            panic!("{:?}", m.settings["URLFilterRules"])
+        };
+        let P::Dictionary(rule) = &rules[0] else {
+            panic!()
+        };
+        // Every column is written, so every client reads the same row.
+        assert!(
+            rule.contains_key("action") && rule.contains_key("active"),
+            "{rule:?}"
+        );
+        assert_eq!(rule["expression"], P::String("a.example.org/*".into()));
+    }
+
+    #[test]
+    fn passwords_are_written_as_their_hash_only() {
+        let yaml = "exam: { id: e }\nseb:\n  quitPassword: quit\n";
+        let (m, _) = merged_from(yaml, MINIMAL);
+        let m = m.unwrap();
+        assert_eq!(
+            m.settings["hashedQuitPassword"],
+            P::String("8577da2ea54085708b3b851bc50315a36bb740ba5135e747cfb12457b5d3060f".into())
+        );
+        assert!(!m.settings.contains_key("quitPassword"));
+    }
 }
