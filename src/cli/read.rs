@@ -71,13 +71,13 @@ fn read_settings(
     let fail = |msg: String| fail_with(msg, None);
     let private_key = match &secrets.key {
         Some(path) => {
-            let pem = std::fs::read_to_string(path).map_err(|e| {
-                usage_error(&format!(
-                    "cannot read {}: {}",
-                    path.display(),
-                    crate::source::io_reason(&e)
-                ))
-            })?;
+            let pem = crate::source::read_bounded(path, crate::secret::MAX_SECRET_FILE_BYTES)
+                .map_err(|e| usage_error(&format!("cannot read {}: {e}", path.display())))
+                .and_then(|bytes| {
+                    String::from_utf8(bytes).map_err(|_| {
+                        usage_error(&format!("{} is not a PEM file (not UTF-8)", path.display()))
+                    })
+                })?;
             Some(
                 seb_format::certificate::PrivateKey::from_pem(&pem)
                     .map_err(|e| usage_error(&format!("{}: {e}", path.display())))?,
