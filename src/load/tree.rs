@@ -80,6 +80,33 @@ struct Graph<'a> {
     diags: Vec<Diagnostic>,
 }
 
+/// One `extends` entry being followed.
+struct Entry<'e> {
+    exam: &'e LoadedExam,
+    /// Its index in the list.
+    i: usize,
+    /// As written.
+    rel: &'e str,
+    path: PathBuf,
+    display: String,
+    /// The canonical path (the path as written when it does not resolve).
+    key: PathBuf,
+}
+
+impl Entry<'_> {
+    /// `d` placed at this entry.
+    fn at(&self, d: Diagnostic) -> Diagnostic {
+        at_entry(self.exam, self.i, d)
+    }
+}
+
+/// What to do with an entry.
+enum Step {
+    Load,
+    Skip,
+    Stop,
+}
+
 impl Graph<'_> {
     fn expand(&mut self, exam: &LoadedExam, sources: &mut Sources) {
         let Some(entries) = exam.value.get("extends").and_then(Value::as_array) else {
@@ -91,100 +118,33 @@ impl Graph<'_> {
         let mut listed: Vec<(PathBuf, usize)> = Vec::new();
         for (i, entry) in entries.iter().enumerate() {
             let Some(rel) = entry.as_str() else { continue }; // the schema reports it
-            if self.stopped {
-                return;
-            }
-            let at = |d: Diagnostic| at_entry(exam, i, d);
-            self.followed += 1;
-            if self.followed > MAX_EXTENDS_ENTRIES {
-                let msg = format!(
-                    "more than {MAX_EXTENDS_ENTRIES} `extends` entries followed for {} (a base \
-                     counts each time it is named): stopped at `{rel}`, reached via {}",
-                    self.chain[0].1,
-                    self.via()
-                );
-                self.stop(at(Diagnostic::error("extends-too-many", msg)));
-                return;
-            }
             let path = dir.join(rel);
-            let display = normalize(&display_dir.join(rel))
-                .to_string_lossy()
-                .into_owned();
-            let key = canonical(&path);
-            if let Some((_, first)) = listed.iter().find(|(k, _)| *k == key) {
-                let first_at = exam.map.value(&format!("/extends/{first}"));
-                self.diags.push(
-                    at(Diagnostic::warning(
-                        "extends-duplicate",
-                        format!("`{rel}` is already listed in this `extends`; it applies once, at its first place"),
-                    ))
-                    .related(&exam.display, first_at, "applied here")
-                    .hint("remove this entry, or move the first one here if this base should win over the ones between"),
-                );
-                continue;
-            }
-            listed.push((key.clone(), i));
-            if let Some(start) = self.chain.iter().position(|(p, _)| *p == key) {
-                let names: Vec<String> = self.chain[start..]
-                    .iter()
-                    .map(|(p, _)| p)
-                    .chain(std::iter::once(&key))
-                    .map(|p| {
-                        p.file_name()
-                            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-                    })
-                    .collect();
-                self.diags.push(
-                    at(Diagnostic::error(
-                        "extends-cycle",
-                        format!("`extends` forms a cycle: {}", names.join(" → ")),
-                    ))
-                    .hint("a base must not extend, directly or indirectly, the file that uses it"),
-                );
-                continue;
-            }
-            if !self.seen.insert(key.clone()) {
-                continue; // reached before: it applies at its first place
-            }
-            if let Some(s) = self.sandbox.filter(|s| !s.admits(&path)) {
-                self.diags
-                    .push(at(escape(s, &path, format!("base `{rel}`"))).hint(
-                    "with --sandbox DIR, bases must be inside DIR: copy the base into the folder \
-                         and extend the copy",
-                ));
-                continue;
-            }
-            if self.chain.len() > MAX_EXTENDS_DEPTH {
-                let msg = format!(
-                    "`extends` chain deeper than {MAX_EXTENDS_DEPTH} files: {} → {display}",
-                    self.via()
-                );
-                self.diags.push(at(Diagnostic::error("extends-too-deep", msg)).hint(
-                    "list several bases in one file's `extends` instead of chaining each template to the next",
-                ));
-                continue;
-            }
-            if self.seen.len() > MAX_BASES {
-                let msg = format!(
-                    "more than {MAX_BASES} distinct bases in the `extends` graph of {}: stopped \
-                     at `{rel}`, reached via {}",
-                    self.chain[0].1,
-                    self.via()
-                );
-                self.stop(at(Diagnostic::error("extends-too-many", msg)));
-                return;
+            let e = Entry {
+                exam,
+                i,
+                rel,
+                key: canonical(&path),
+                display: normalize(&display_dir.join(rel))
+                    .to_string_lossy()
+                    .into_owned(),
+                path,
+            };
+            match self.step(&e, &mut listed) {
+                Step::Load => {}
+                Step::Skip => continue,
+                Step::Stop => return,
             }
             let base = BaseRef {
-                path: &path,
-                key: &key,
+                path: &e.path,
+                key: &e.key,
                 rel,
-                display: &display,
+                display: &e.display,
             };
             match load_base(&base, sources, &|code, msg| {
-                at(Diagnostic::error(code, msg))
+                e.at(Diagnostic::error(code, msg))
             }) {
                 Ok(LoadedBase::Template(template)) => {
-                    self.chain.push((key, display));
+                    self.chain.push((e.key, e.display));
                     self.expand(&template, sources);
                     self.chain.pop();
                     self.bases.push(LoadedBase::Template(template));
@@ -195,18 +155,109 @@ impl Graph<'_> {
         }
     }
 
+    /// The checks an entry passes before its base is loaded, in order: the limit on entries, a
+    /// duplicate in the same list, a cycle, a base reached before (applied at its first place), the
+    /// sandbox, depth, the limit on distinct bases.
+    fn step(&mut self, e: &Entry, listed: &mut Vec<(PathBuf, usize)>) -> Step {
+        if self.stopped {
+            return Step::Stop;
+        }
+        self.followed += 1;
+        if self.followed > MAX_EXTENDS_ENTRIES {
+            let msg = format!(
+                "more than {MAX_EXTENDS_ENTRIES} `extends` entries followed for {} (a base counts \
+                 each time it is named): stopped at `{}`, reached via {}",
+                self.chain[0].1,
+                e.rel,
+                self.via()
+            );
+            return self.stop(e.at(Diagnostic::error("extends-too-many", msg)));
+        }
+        if let Some((_, first)) = listed.iter().find(|(k, _)| *k == e.key) {
+            let first_at = e.exam.map.value(&format!("/extends/{first}"));
+            let msg = format!(
+                "`{}` is already listed in this `extends`; it applies once, at its first place",
+                e.rel
+            );
+            self.diags.push(
+                e.at(Diagnostic::warning("extends-duplicate", msg))
+                    .related(&e.exam.display, first_at, "applied here")
+                    .hint(
+                        "remove this entry, or move the first one here if this base should win \
+                         over the ones between",
+                    ),
+            );
+            return Step::Skip;
+        }
+        listed.push((e.key.clone(), e.i));
+        if let Some(start) = self.chain.iter().position(|(p, _)| *p == e.key) {
+            let names: Vec<String> = self.chain[start..]
+                .iter()
+                .map(|(p, _)| p)
+                .chain(std::iter::once(&e.key))
+                .map(|p| {
+                    p.file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                })
+                .collect();
+            let msg = format!("`extends` forms a cycle: {}", names.join(" → "));
+            self.diags.push(
+                e.at(Diagnostic::error("extends-cycle", msg))
+                    .hint("a base must not extend, directly or indirectly, the file that uses it"),
+            );
+            return Step::Skip;
+        }
+        if !self.seen.insert(e.key.clone()) {
+            return Step::Skip; // reached before: it applies at its first place
+        }
+        if let Some(s) = self.sandbox.filter(|s| !s.admits(&e.path)) {
+            self.diags
+                .push(e.at(escape(s, &e.path, format!("base `{}`", e.rel))).hint(
+                    "with --sandbox DIR, bases must be inside DIR: copy the base into the folder \
+                     and extend the copy",
+                ));
+            return Step::Skip;
+        }
+        if self.chain.len() > MAX_EXTENDS_DEPTH {
+            let msg = format!(
+                "`extends` chain deeper than {MAX_EXTENDS_DEPTH} files: {} → {}",
+                self.via(),
+                e.display
+            );
+            self.diags
+                .push(e.at(Diagnostic::error("extends-too-deep", msg)).hint(
+                    "list several bases in one file's `extends` instead of chaining each \
+                     template to the next",
+                ));
+            return Step::Skip;
+        }
+        if self.seen.len() > MAX_BASES {
+            let msg = format!(
+                "more than {MAX_BASES} distinct bases in the `extends` graph of {}: stopped at \
+                 `{}`, reached via {}",
+                self.chain[0].1,
+                e.rel,
+                self.via()
+            );
+            return self.stop(e.at(Diagnostic::error("extends-too-many", msg)));
+        }
+        Step::Load
+    }
+
     /// The files from the exam to the one being expanded: `exam.yaml → a.yaml → b.yaml`.
     fn via(&self) -> String {
         let names: Vec<&str> = self.chain.iter().map(|(_, d)| d.as_str()).collect();
         names.join(" → ")
     }
 
-    fn stop(&mut self, d: Diagnostic) {
+    /// Reports a limit and follows nothing more.
+    fn stop(&mut self, d: Diagnostic) -> Step {
         self.diags.push(d.hint(format!(
-            "combine templates into fewer files: one exam accepts at most {MAX_BASES} distinct bases \
-             and {MAX_EXTENDS_ENTRIES} `extends` entries"
+            "combine templates into fewer files: one exam accepts at most {MAX_BASES} distinct \
+             bases and {MAX_EXTENDS_ENTRIES} `extends` entries"
         )));
         self.stopped = true;
+        Step::Stop
     }
 }
 
