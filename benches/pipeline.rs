@@ -12,7 +12,9 @@ use std::path::Path;
 const EXAM: &str = "fixtures/valid/same-in-three-syntaxes/phys-120.yaml";
 
 fn loaded() -> sebc::load::ExamTree {
-    sebc::load::load_tree(Path::new(EXAM), EXAM, &mut Default::default()).expect("fixture loads")
+    sebc::load::load_tree(Path::new(EXAM), EXAM, &mut Default::default(), None)
+        .expect("fixture loads")
+        .0
 }
 
 /// A plist of about 1 MB: the full default settings plus a long URL filter table.
@@ -20,7 +22,7 @@ fn big_plist() -> plist::Dictionary {
     let tree = loaded();
     let (exam, _) = sebc::validate::validate(tree);
     let exam = exam.expect("valid");
-    let secrets = sebc::resolve::resolve(&exam).expect("secrets");
+    let secrets = sebc::resolve::resolve(&exam, None).expect("secrets");
     let (merged, _) = merge(&exam, &secrets, MergeOptions::default());
     let mut dict = merged.expect("merged").settings;
     let rules: Vec<plist::Value> = (0..6000)
@@ -47,7 +49,7 @@ fn stages(c: &mut Criterion) {
     });
     let (exam, _) = sebc::validate::validate(loaded());
     let exam = exam.expect("valid");
-    let secrets = sebc::resolve::resolve(&exam).expect("secrets");
+    let secrets = sebc::resolve::resolve(&exam, None).expect("secrets");
     g.bench_function("merge (full defaults)", |b| {
         b.iter(|| merge(black_box(&exam), &secrets, MergeOptions::default()))
     });
@@ -70,7 +72,7 @@ fn containers(c: &mut Criterion) {
     let small = {
         let (exam, _) = sebc::validate::validate(loaded());
         let exam = exam.expect("valid");
-        let secrets = sebc::resolve::resolve(&exam).expect("secrets");
+        let secrets = sebc::resolve::resolve(&exam, None).expect("secrets");
         let (m, _) = merge(&exam, &secrets, MergeOptions::default());
         write_xml(&m.expect("merged").settings, PlistStyle::Indented, &|_| {
             false

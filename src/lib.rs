@@ -6,8 +6,8 @@
 //! [`merge`] (SEB defaults ← bases ← `seb` ← `proctoring`, with provenance) →
 //! [`emit`] (canonical plist, output files).
 //! [`proctoring`] plans rooms and signs tokens from the validated exam (its checks are validate's).
-//! Shared types and helpers ([`diagnostic`], [`catalog`], [`exam`], [`secret`], [`timestamp`],
-//! [`address`]) serve the stages; no stage reaches back into an earlier one.
+//! Shared types and helpers ([`diagnostic`], [`catalog`], [`exam`], [`secret`], [`sandbox`],
+//! [`timestamp`], [`address`]) serve the stages; no stage reaches back into an earlier one.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![forbid(unsafe_code)]
 // `Diagnostic` is the error type of every stage; it is built once per problem, so its size does not matter.
@@ -25,6 +25,7 @@ pub mod merge;
 pub mod portability;
 pub mod proctoring;
 pub mod resolve;
+pub mod sandbox;
 pub mod schema;
 pub mod secret;
 pub mod source;

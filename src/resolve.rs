@@ -1,12 +1,14 @@
 //! Between validate and merge: every secret reference of an exam and of its template bases — found
 //! where the types say a secret is ([`crate::schema::secret_pointers`]) — resolved once into bytes.
 //! Later stages take bytes from [`ResolvedSecrets`]; none of them reads an environment variable or a
-//! secret file, and none holds the source text a secret was written in.
+//! secret file, and none holds the source text a secret was written in. Under `--sandbox` no secret
+//! file is read ([`SecretRef::resolve`] enforces it).
 
 use crate::diagnostic::Diagnostic;
 use crate::load::LoadedExam;
+use crate::sandbox::Sandbox;
 use crate::schema::secret_pointers;
-use crate::secret::{ExposeSecret, Secret, SecretRef};
+use crate::secret::{ExposeSecret, Secret, SecretError, SecretRef};
 use crate::validate::{ValidBase, ValidExam};
 use std::path::Path;
 
@@ -27,8 +29,11 @@ impl ResolvedSecrets {
 }
 
 /// Resolves every secret of the exam and its template bases. All failures are reported at once, each
-/// at the reference that failed.
-pub fn resolve(exam: &ValidExam) -> Result<ResolvedSecrets, Vec<Diagnostic>> {
+/// at the reference that failed. `sandbox` is the `--sandbox` policy, if any.
+pub fn resolve(
+    exam: &ValidExam,
+    sandbox: Option<&Sandbox>,
+) -> Result<ResolvedSecrets, Vec<Diagnostic>> {
     let mut resolved = ResolvedSecrets::default();
     let mut diags = Vec::new();
     let templates = exam.bases.iter().filter_map(|b| match b {
@@ -36,7 +41,7 @@ pub fn resolve(exam: &ValidExam) -> Result<ResolvedSecrets, Vec<Diagnostic>> {
         ValidBase::Plist { .. } => None,
     });
     for source in templates.chain(std::iter::once(&exam.source)) {
-        resolve_document(source, &mut resolved, &mut diags);
+        resolve_document(source, sandbox, &mut resolved, &mut diags);
     }
     if diags.is_empty() {
         Ok(resolved)
@@ -45,28 +50,45 @@ pub fn resolve(exam: &ValidExam) -> Result<ResolvedSecrets, Vec<Diagnostic>> {
     }
 }
 
-fn resolve_document(src: &LoadedExam, out: &mut ResolvedSecrets, diags: &mut Vec<Diagnostic>) {
+fn resolve_document(
+    src: &LoadedExam,
+    sandbox: Option<&Sandbox>,
+    out: &mut ResolvedSecrets,
+    diags: &mut Vec<Diagnostic>,
+) {
     let base_dir = src.path.parent().unwrap_or(Path::new(""));
     for pointer in secret_pointers() {
         let Some(value) = src.value.pointer(pointer) else {
             continue;
         };
         let result = serde_json::from_value::<SecretRef>(value.clone())
-            .map_err(|_| "not a secret reference".to_string())
-            .and_then(|r| r.resolve(base_dir));
-        match result {
-            Ok(secret) => out
-                .entries
-                .push((src.display.clone(), pointer.clone(), secret)),
-            Err(msg) => diags.push(
-                Diagnostic::error(
-                    "secret-unavailable",
-                    format!("cannot read `{}`: {msg}", pointer.trim_start_matches('/')),
-                )
-                .at(&src.display, src.map.value(pointer))
-                .pointer(pointer)
-                .hint("set the variable or create the file before running sebc"),
+            .map_err(|_| SecretError::Unavailable("not a secret reference".to_string()))
+            .and_then(|r| r.resolve(base_dir, sandbox));
+        let (code, msg, hint) = match result {
+            Ok(secret) => {
+                out.entries
+                    .push((src.display.clone(), pointer.clone(), secret));
+                continue;
+            }
+            Err(SecretError::Unavailable(msg)) => (
+                "secret-unavailable",
+                msg,
+                "set the variable or create the file before running sebc",
             ),
-        }
+            Err(SecretError::Refused(msg)) => (
+                "sandbox-refused",
+                msg,
+                "write `{ env: NAME }` and set NAME in the environment sebc runs in",
+            ),
+        };
+        diags.push(
+            Diagnostic::error(
+                code,
+                format!("cannot read `{}`: {msg}", pointer.trim_start_matches('/')),
+            )
+            .at(&src.display, src.map.value(pointer))
+            .pointer(pointer)
+            .hint(hint),
+        );
     }
 }

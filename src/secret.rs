@@ -1,7 +1,9 @@
 //! Secret references (`{ env: NAME }`, `{ file: PATH }`, or a literal with a warning), the one
 //! resolver that turns a reference into bytes (exam files and the CLI's `--*-env`/`--*-file` alike),
 //! and the type that holds them: a `secrecy` box that zeroes on drop and never prints its bytes.
+//! Under `--sandbox` the resolver reads no file at all (see [`crate::sandbox`]).
 
+use crate::sandbox::Sandbox;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -35,6 +37,17 @@ pub struct FileRef {
 pub type Secret = secrecy::SecretSlice<u8>;
 pub use secrecy::ExposeSecret;
 
+/// Why a secret could not be had. Messages say where it should have come from, never its value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretError {
+    /// The variable is unset, the file missing or unreadable.
+    #[error("{0}")]
+    Unavailable(String),
+    /// The policy forbids the source: a secret file under `--sandbox`.
+    #[error("{0}")]
+    Refused(String),
+}
+
 /// Largest secret file read (`{ file: PATH }`, `--password-file`): passwords and keys are small.
 pub const MAX_SECRET_FILE_BYTES: u64 = 1024 * 1024;
 
@@ -53,21 +66,47 @@ impl SecretRef {
         })
     }
 
-    /// Resolves the secret. `base_dir` is the directory of the exam file for relative paths.
-    /// Errors describe where the secret should have come from, never its value.
-    pub fn resolve(&self, base_dir: &Path) -> Result<Secret, String> {
+    /// Resolves the secret. `base_dir` is the directory of the exam file for relative paths. With a
+    /// `sandbox`, a file is never read: secrets come from environment variables only (a file inside the
+    /// folder would be the untrusted author's, one outside it the machine's).
+    pub fn resolve(
+        &self,
+        base_dir: &Path,
+        sandbox: Option<&Sandbox>,
+    ) -> Result<Secret, SecretError> {
+        use SecretError::{Refused, Unavailable};
         match self {
             SecretRef::Env(e) => match std::env::var_os(&e.env) {
                 Some(v) => v
                     .into_string()
                     .map(|s| Secret::from(s.into_bytes()))
-                    .map_err(|_| format!("environment variable `{}` is not valid UTF-8", e.env)),
-                None => Err(format!("environment variable `{}` is not set", e.env)),
+                    .map_err(|_| {
+                        Unavailable(format!(
+                            "environment variable `{}` is not valid UTF-8",
+                            e.env
+                        ))
+                    }),
+                None => Err(Unavailable(format!(
+                    "environment variable `{}` is not set",
+                    e.env
+                ))),
             },
+            SecretRef::File(f) if sandbox.is_some() => {
+                let outside = sandbox
+                    .filter(|s| !s.admits(&base_dir.join(&f.file)))
+                    .map_or("", |_| ", and this one is outside the sandbox");
+                Err(Refused(format!(
+                    "secret file `{}` refused: with --sandbox, secrets come only from environment \
+                     variables{outside}",
+                    f.file
+                )))
+            }
             SecretRef::File(f) => {
                 let path = base_dir.join(&f.file);
-                let mut bytes = crate::source::read_bounded(&path, MAX_SECRET_FILE_BYTES)
-                    .map_err(|err| format!("cannot read secret file `{}`: {err}", f.file))?;
+                let mut bytes =
+                    crate::source::read_bounded(&path, MAX_SECRET_FILE_BYTES).map_err(|err| {
+                        Unavailable(format!("cannot read secret file `{}`: {err}", f.file))
+                    })?;
                 if bytes.ends_with(b"\r\n") {
                     bytes.truncate(bytes.len() - 2);
                 } else if bytes.ends_with(b"\n") {
@@ -117,13 +156,35 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("pw"), "s3cret\n").unwrap();
         let r = SecretRef::File(FileRef { file: "pw".into() });
-        assert_eq!(r.resolve(dir.path()).unwrap().expose_secret(), b"s3cret");
+        assert_eq!(
+            r.resolve(dir.path(), None).unwrap().expose_secret(),
+            b"s3cret"
+        );
         let missing = SecretRef::Env(EnvRef {
             env: "SEBC_TEST_SURELY_UNSET".into(),
         });
         assert_eq!(
-            missing.resolve(dir.path()).unwrap_err(),
+            missing.resolve(dir.path(), None).unwrap_err().to_string(),
             "environment variable `SEBC_TEST_SURELY_UNSET` is not set"
         );
+    }
+
+    #[test]
+    fn a_sandbox_refuses_every_secret_file_and_keeps_env() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pw"), "s3cret\n").unwrap();
+        let sandbox = Sandbox::new(dir.path()).unwrap();
+        let inside = SecretRef::File(FileRef { file: "pw".into() });
+        let err = inside.resolve(dir.path(), Some(&sandbox)).unwrap_err();
+        assert!(matches!(err, SecretError::Refused(_)), "{err:?}");
+        assert!(!err.to_string().contains("outside"), "{err}");
+        let outside = SecretRef::File(FileRef {
+            file: "../pw".into(),
+        });
+        let err = outside.resolve(dir.path(), Some(&sandbox)).unwrap_err();
+        assert!(err.to_string().contains("outside the sandbox"), "{err}");
+        // PATH is set wherever tests run.
+        let env = SecretRef::env("PATH");
+        assert!(env.resolve(dir.path(), Some(&sandbox)).is_ok());
     }
 }

@@ -1,6 +1,7 @@
 //! `sebc compile` and `sebc validate`: exam files, directories and globs in; files written in parallel,
 //! diagnostics, a progress bar on a terminal and a summary line out.
 
+use super::inputs::collect_inputs;
 use super::*;
 
 #[derive(Args)]
@@ -52,6 +53,8 @@ pub(super) struct CompileArgs {
     #[command(flatten)]
     password: PasswordArgs,
     #[command(flatten)]
+    sandbox: SandboxArg,
+    #[command(flatten)]
     report: Report,
 }
 
@@ -69,83 +72,9 @@ pub(super) struct ValidateArgs {
     #[arg(long)]
     minimal: bool,
     #[command(flatten)]
+    sandbox: SandboxArg,
+    #[command(flatten)]
     report: Report,
-}
-
-/// Exam files from the arguments: files as given, directories walked (sorted), glob patterns expanded.
-/// `skip` is a directory never walked into (the output directory).
-fn collect_inputs(args: &[PathBuf], skip: Option<&Path>) -> (Vec<Input>, Vec<Diagnostic>) {
-    let skip = skip.and_then(|p| std::fs::canonicalize(p).ok());
-    let mut inputs = Vec::new();
-    let mut diags = Vec::new();
-    for arg in args {
-        let display = display_of(arg);
-        if arg.is_dir() {
-            let mut found = Vec::new();
-            walk(arg, skip.as_deref(), &mut found);
-            found.sort();
-            inputs.extend(found.into_iter().map(|p| Input {
-                display: display_of(&p),
-                path: p,
-                discovered: true,
-            }));
-        } else if !arg.exists() && display.contains(['*', '?', '[']) {
-            match glob::glob(&display) {
-                Ok(paths) => {
-                    let matched: Vec<PathBuf> = paths
-                        .filter_map(Result::ok)
-                        .filter(|p| p.is_file())
-                        .collect();
-                    if matched.is_empty() {
-                        diags.push(
-                            Diagnostic::error("no-input", format!("no file matches `{display}`"))
-                                .at(&display, Default::default()),
-                        );
-                    }
-                    inputs.extend(matched.into_iter().map(|p| Input {
-                        display: display_of(&p),
-                        path: p,
-                        discovered: false,
-                    }));
-                }
-                Err(e) => diags.push(
-                    Diagnostic::error("no-input", format!("bad glob pattern `{display}`: {e}"))
-                        .at(&display, Default::default()),
-                ),
-            }
-        } else {
-            inputs.push(Input {
-                path: arg.clone(),
-                display,
-                discovered: false,
-            });
-        }
-    }
-    (inputs, diags)
-}
-
-/// Exam files under `dir`: hidden entries, the output directory and sebc's own `*.server.json` are left out.
-fn walk(dir: &Path, skip: Option<&Path>, found: &mut Vec<PathBuf>) {
-    if skip.is_some_and(|s| std::fs::canonicalize(dir).is_ok_and(|d| d == s)) {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.')
-            || name.to_string_lossy().ends_with(".server.json")
-        {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, skip, found);
-        } else if crate::load::Syntax::of(&path).is_some() {
-            found.push(path);
-        }
-    }
 }
 
 /// A progress bar on stderr when it is a terminal (and not `--quiet`); otherwise nothing.
@@ -165,7 +94,11 @@ fn progress_bar(len: usize, quiet: bool) -> indicatif::ProgressBar {
 
 pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
     let started = std::time::Instant::now();
-    let password = match read_password(&a.password) {
+    let sandbox = match a.sandbox.policy() {
+        Ok(s) => s,
+        Err(msg) => return usage_error(&msg),
+    };
+    let password = match read_password(&a.password, sandbox.as_ref()) {
         Ok(p) => p,
         Err(msg) => return usage_error(&msg),
     };
@@ -190,8 +123,9 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
         per_room: a.per_room,
         now,
         check_only,
+        sandbox,
     };
-    let (inputs, mut all) = collect_inputs(&a.exams, Some(&opts.out_dir));
+    let (inputs, mut all) = collect_inputs(&a.exams, Some(&opts.out_dir), opts.sandbox.as_ref());
     let bar = progress_bar(inputs.len(), a.quiet);
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(a.jobs.unwrap_or(0))
@@ -242,12 +176,19 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
         Ok(n) => n,
         Err(msg) => return usage_error(&msg),
     };
-    let (inputs, mut all) = collect_inputs(&a.exams, None);
+    let sandbox = match a.sandbox.policy() {
+        Ok(s) => s,
+        Err(msg) => return usage_error(&msg),
+    };
+    let (inputs, mut all) = collect_inputs(&a.exams, None, sandbox.as_ref());
     let results: Vec<crate::compile::Checked> = {
         use rayon::prelude::*;
         inputs
             .par_iter()
-            .map(|input| check(input, MergeOptions { minimal: a.minimal }, now))
+            .map(|input| {
+                let opts = MergeOptions { minimal: a.minimal };
+                check(input, opts, now, sandbox.as_ref())
+            })
             .collect()
     };
     let mut exams = 0;

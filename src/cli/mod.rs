@@ -2,6 +2,7 @@
 //! (0 success, 1 errors in the inputs, 2 usage errors).
 
 mod build;
+mod inputs;
 mod read;
 mod token;
 
@@ -13,6 +14,7 @@ use crate::compile::{CompileOptions, Input, check};
 use crate::diagnostic::{ColorChoice, Diagnostic, MessageFormat, render_with, sort_dedup};
 use crate::exam::OutputFormat;
 use crate::merge::MergeOptions;
+use crate::sandbox::Sandbox;
 use crate::schema;
 use crate::secret::{ExposeSecret, Secret, SecretRef};
 use crate::source::Sources;
@@ -84,6 +86,22 @@ struct PasswordArgs {
     /// File holding the password (one trailing newline is ignored).
     #[arg(long, value_name = "PATH")]
     password_file: Option<PathBuf>,
+}
+
+/// `--sandbox DIR`, for `compile`, `validate` and `config-key`.
+#[derive(Args)]
+struct SandboxArg {
+    /// Treat the exams as untrusted: exam files, `extends` bases and walked directories must resolve
+    /// (after symlinks) inside DIR, and secrets come only from environment variables (no `{ file: }`
+    /// secrets, no --password-file).
+    #[arg(long, value_name = "DIR")]
+    sandbox: Option<PathBuf>,
+}
+
+impl SandboxArg {
+    fn policy(&self) -> Result<Option<Sandbox>, String> {
+        self.sandbox.as_deref().map(Sandbox::new).transpose()
+    }
 }
 
 #[derive(Args)]
@@ -171,14 +189,22 @@ fn outcome(errors: usize, warnings: usize, deny_warnings: bool) -> ExitCode {
     }
 }
 
-/// `--*-env NAME` / `--*-file PATH`, through the same resolver as the exam file's secrets.
-fn read_password(args: &PasswordArgs) -> Result<Option<Secret>, String> {
+/// `--*-env NAME` / `--*-file PATH`, through the same resolver as the exam file's secrets (so
+/// `--sandbox` refuses `--password-file`).
+fn read_password(args: &PasswordArgs, sandbox: Option<&Sandbox>) -> Result<Option<Secret>, String> {
     let reference = match (&args.password_env, &args.password_file) {
         (Some(name), _) => SecretRef::env(name),
         (None, Some(path)) => SecretRef::file(path),
         (None, None) => return Ok(None),
     };
-    reference.resolve(Path::new("")).map(Some)
+    match reference.resolve(Path::new(""), sandbox) {
+        Ok(secret) => Ok(Some(secret)),
+        Err(crate::secret::SecretError::Refused(_)) => Err(
+            "--password-file is refused with --sandbox: give the password with --password-env NAME"
+                .to_string(),
+        ),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// The current time: `--now` (epoch seconds or RFC 3339), else `SOURCE_DATE_EPOCH`, else the clock.

@@ -45,23 +45,44 @@ pub(super) struct ConfigKeyArgs {
     #[command(flatten)]
     secrets: ReadSecrets,
     #[command(flatten)]
+    sandbox: SandboxArg,
+    #[command(flatten)]
     report: Report,
 }
 
-/// Reads the settings of a `.seb` or plist file; `Err` is the exit code after reporting.
+/// Reads the settings of a `.seb` or plist file; `Err` is the exit code after reporting. Under a
+/// `sandbox` the file must be inside it, and no key or password is read from a file.
 fn read_settings(
     file: &Path,
     secrets: &ReadSecrets,
     max_decompressed: u64,
+    sandbox: Option<&Sandbox>,
 ) -> Result<plist::Dictionary, ExitCode> {
     let display = display_of(file);
-    let password = read_password(&secrets.password).map_err(|msg| usage_error(&msg))?;
+    if sandbox.is_some() && secrets.key.is_some() {
+        return Err(usage_error(
+            "--key is refused with --sandbox: no secret is read from a file",
+        ));
+    }
+    if let Some(s) = sandbox.filter(|s| !s.admits(file)) {
+        let msg = format!(
+            "`{display}` resolves to {}, outside the sandbox {}",
+            s.resolved(file).display(),
+            s.root().display()
+        );
+        let d = Diagnostic::error("sandbox-escape", msg)
+            .at(&display, Default::default())
+            .hint("with --sandbox DIR, give only files inside DIR");
+        report(&mut vec![d], MessageFormat::Human, &Sources::default());
+        return Err(ExitCode::from(1));
+    }
+    let password = read_password(&secrets.password, sandbox).map_err(|msg| usage_error(&msg))?;
     let admin = secrets
         .admin_password_env
         .as_deref()
-        .map(|name| SecretRef::env(name).resolve(Path::new("")))
+        .map(|name| SecretRef::env(name).resolve(Path::new(""), None))
         .transpose()
-        .map_err(|msg| usage_error(&msg))?;
+        .map_err(|e| usage_error(&e.to_string()))?;
     let fail_with = |msg: String, hint: Option<&str>| {
         let mut d = Diagnostic::error("decode", msg).at(&display, Default::default());
         d.hint = hint.map(str::to_string);
@@ -117,7 +138,7 @@ fn container_hint(e: &container::ContainerError) -> Option<&'static str> {
 }
 
 pub(super) fn run_decode(a: DecodeArgs) -> ExitCode {
-    let dict = match read_settings(&a.file, &a.secrets, a.max_decompressed) {
+    let dict = match read_settings(&a.file, &a.secrets, a.max_decompressed, None) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -135,6 +156,10 @@ pub(super) fn run_decode(a: DecodeArgs) -> ExitCode {
 
 pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
     let display = display_of(&a.file);
+    let sandbox = match a.sandbox.policy() {
+        Ok(s) => s,
+        Err(msg) => return usage_error(&msg),
+    };
     let mut diags = Vec::new();
     let mut sources = Sources::default();
     let settings = if crate::load::Syntax::of(&a.file).is_some() {
@@ -147,7 +172,8 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
             display: display.clone(),
             discovered: false,
         };
-        let checked = check(&input, MergeOptions { minimal: a.minimal }, now);
+        let opts = MergeOptions { minimal: a.minimal };
+        let checked = check(&input, opts, now, sandbox.as_ref());
         diags = checked.diags;
         sources = checked.sources;
         match checked.merged {
@@ -158,7 +184,8 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
             }
         }
     } else {
-        let dict = match read_settings(&a.file, &a.secrets, container::DEFAULT_MAX_DECOMPRESSED) {
+        let max = container::DEFAULT_MAX_DECOMPRESSED;
+        let dict = match read_settings(&a.file, &a.secrets, max, sandbox.as_ref()) {
             Ok(d) => d,
             Err(code) => return code,
         };

@@ -98,10 +98,13 @@ pub(super) struct VerifyArgs {
 }
 
 fn read_secret(a: &SecretArgs) -> Result<Option<Secret>, String> {
-    read_password(&PasswordArgs {
-        password_env: a.secret_env.clone(),
-        password_file: a.secret_file.clone(),
-    })
+    read_password(
+        &PasswordArgs {
+            password_env: a.secret_env.clone(),
+            password_file: a.secret_file.clone(),
+        },
+        None,
+    )
 }
 
 pub(super) fn run_token(t: TokenCommand) -> ExitCode {

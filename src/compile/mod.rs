@@ -8,6 +8,7 @@ use crate::exam::OutputFormat;
 use crate::load::load_tree;
 use crate::merge::{MergeOptions, Merged, merge};
 use crate::resolve::{ResolvedSecrets, resolve};
+use crate::sandbox::Sandbox;
 use crate::secret::Secret;
 use crate::source::Sources;
 use crate::validate::{ValidExam, validate};
@@ -31,8 +32,8 @@ pub struct Checked {
 }
 
 /// Load, validate, resolve secrets, merge and plan rooms (everything but writing). `now` bounds token
-/// lifetimes.
-pub fn check(input: &Input, opts: MergeOptions, now: i64) -> Checked {
+/// lifetimes; `sandbox` (`--sandbox`) limits what the exam may make sebc read.
+pub fn check(input: &Input, opts: MergeOptions, now: i64, sandbox: Option<&Sandbox>) -> Checked {
     let mut checked = Checked {
         skipped: false,
         diags: Vec::new(),
@@ -42,21 +43,23 @@ pub fn check(input: &Input, opts: MergeOptions, now: i64) -> Checked {
         merged: None,
         plan: None,
     };
-    let tree = match load_tree(&input.path, &input.display, &mut checked.sources) {
-        Ok(t) => t,
-        Err(diags) => {
-            checked.diags = diags;
-            return checked;
-        }
-    };
+    let (tree, warnings) =
+        match load_tree(&input.path, &input.display, &mut checked.sources, sandbox) {
+            Ok(t) => t,
+            Err(diags) => {
+                checked.diags = diags;
+                return checked;
+            }
+        };
     if input.discovered && tree.main.value.get("exam").is_none() {
         checked.skipped = true;
         return checked;
     }
     let (exam, diags) = validate(tree);
-    checked.diags = diags;
+    checked.diags = warnings;
+    checked.diags.extend(diags);
     let Some(exam) = exam else { return checked };
-    let secrets = match resolve(&exam) {
+    let secrets = match resolve(&exam, sandbox) {
         Ok(s) => s,
         Err(mut errors) => {
             checked.diags.append(&mut errors);
@@ -103,6 +106,8 @@ pub struct CompileOptions {
     pub now: i64,
     /// Compare with the files in `out_dir` instead of writing (`--check`).
     pub check_only: bool,
+    /// `--sandbox DIR`: exam files, bases and secrets only from inside DIR, no secret files.
+    pub sandbox: Option<Sandbox>,
 }
 
 /// One exam file to compile.
@@ -134,7 +139,7 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
         merged,
         plan,
         ..
-    } = check(input, opts.merge, opts.now);
+    } = check(input, opts.merge, opts.now, opts.sandbox.as_ref());
     let (Some(exam), Some(secrets), Some(merged)) = (exam, secrets, merged) else {
         return (None, diags, sources);
     };

@@ -1,15 +1,18 @@
 //! Stage 1, load: read an exam file (YAML, TOML or JSON) into a JSON value plus a [`SourceMap`]
 //! (JSON pointer → line:column), and read plist/`.seb` bases into plist dictionaries.
 //! Every syntax goes through the same [`Node`] tree, so the three syntaxes give the same value.
+//! Following `extends` is `tree`'s (the graph) and `base`'s (one base file).
 
+mod base;
 mod json;
 mod node;
 mod toml;
 mod tree;
 mod yaml;
 
+pub use base::LoadedBase;
 pub use node::{LineIndex, Node, NodeValue, SourceMap, escape_segment, pos_of_offset};
-pub use tree::{ExamTree, LoadedBase, MAX_EXTENDS_DEPTH, load_tree};
+pub use tree::{ExamTree, MAX_BASES, MAX_EXTENDS_DEPTH, MAX_EXTENDS_ENTRIES, load_tree};
 
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::source::{MAX_FILE_BYTES, ReadError, Sources, read_bounded};

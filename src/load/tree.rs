@@ -1,80 +1,283 @@
-//! Resolving `extends`: each exam's bases, recursively, in the order they apply (a base's own bases
-//! first), with cycle and depth checks. Plist and `.seb` bases are read through the container reader.
+//! Resolving `extends`: an exam's bases, recursively, flattened in the order they apply (a file's own
+//! bases before it, entries in the order listed). A base reached again (a diamond, or a file listed
+//! twice) is loaded, validated and applied once per exam, at its first place, so the work is linear in
+//! the distinct files. Cycles, depth, distinct bases and entries followed are bounded, each a diagnostic
+//! at the `extends` entry naming the files that led to it. Under `--sandbox`, every file must resolve
+//! inside the sandbox.
 
-use super::{LoadedExam, Syntax, load_exam, read_file};
-use crate::diagnostic::Diagnostic;
+use super::base::{BaseRef, LoadedBase, load_base};
+use super::{LoadedExam, load_exam};
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::sandbox::Sandbox;
 use crate::source::Sources;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
 
 /// Deepest chain of `extends` accepted.
 pub const MAX_EXTENDS_DEPTH: usize = 16;
+/// Most distinct bases (files reached through `extends`, at any depth) of one exam.
+pub const MAX_BASES: usize = 64;
+/// Most `extends` entries followed for one exam, counting a base each time it is named.
+pub const MAX_EXTENDS_ENTRIES: usize = 1024;
 
-/// An exam and all its bases, flattened in application order.
+/// An exam and all its bases, flattened in application order, each distinct base once.
 #[derive(Debug)]
 pub struct ExamTree {
     pub main: LoadedExam,
     pub bases: Vec<LoadedBase>,
 }
 
-/// A base, shared (parsed once per run) by every exam that extends it.
-#[derive(Debug, Clone)]
-pub enum LoadedBase {
-    Plist {
-        display: String,
-        dict: Arc<plist::Dictionary>,
-    },
-    Template(Arc<LoadedExam>),
-}
-
-/// A base as cached: the parsed base and the texts read for it (to quote in diagnostics).
-type CachedBase = (LoadedBase, Sources);
-
-/// Bases already parsed in this process, by canonical path: a template used by a thousand exams is
-/// read and parsed once.
-fn cache() -> &'static Mutex<HashMap<PathBuf, CachedBase>> {
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, CachedBase>>> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
-}
-
-/// The base at `key`, from the cache or from `load`; its texts are added to `sources` either way.
-fn cached(
-    key: &Path,
-    sources: &mut Sources,
-    load: impl FnOnce(&mut Sources) -> Result<LoadedBase, Vec<Diagnostic>>,
-) -> Result<LoadedBase, Vec<Diagnostic>> {
-    if let Some((hit, texts)) = cache().lock().ok().and_then(|c| c.get(key).cloned()) {
-        sources.extend(texts);
-        return Ok(hit);
-    }
-    let mut texts = Sources::default();
-    let base = load(&mut texts);
-    sources.extend(texts.clone());
-    let base = base?;
-    if let Ok(mut c) = cache().lock() {
-        c.insert(key.to_path_buf(), (base.clone(), texts));
-    }
-    Ok(base)
-}
-
-/// Loads an exam file and its `extends` chain; every text read goes into `sources`. Problems in bases
-/// are reported at the `extends` entry.
+/// Loads an exam file and its `extends` graph, with the warnings found on the way (a base listed twice
+/// in one `extends`); every text read goes into `sources`. Problems in bases are reported at the
+/// `extends` entry. With a `sandbox`, the exam file and every base must resolve inside it.
 pub fn load_tree(
     path: &Path,
     display: &str,
     sources: &mut Sources,
-) -> Result<ExamTree, Vec<Diagnostic>> {
-    let main = load_exam(path, display, sources)?;
-    let mut bases = Vec::new();
-    let mut diags = Vec::new();
-    let mut stack = vec![canonical(path)];
-    expand(&main, &mut stack, &mut bases, &mut diags, sources);
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(diags);
+    sandbox: Option<&Sandbox>,
+) -> Result<(ExamTree, Vec<Diagnostic>), Vec<Diagnostic>> {
+    if let Some(s) = sandbox.filter(|s| !s.admits(path)) {
+        return Err(vec![
+            escape(s, path, format!("exam file `{display}`"))
+                .at(display, Pos::default())
+                .hint("with --sandbox DIR, give only exam files inside DIR"),
+        ]);
     }
-    Ok(ExamTree { main, bases })
+    let main = load_exam(path, display, sources)?;
+    let mut graph = Graph {
+        chain: vec![(canonical(path), display.to_string())],
+        seen: HashSet::new(),
+        followed: 0,
+        stopped: false,
+        sandbox,
+        bases: Vec::new(),
+        diags: Vec::new(),
+    };
+    graph.expand(&main, sources);
+    if graph.diags.iter().any(Diagnostic::is_error) {
+        return Err(graph.diags);
+    }
+    let tree = ExamTree {
+        main,
+        bases: graph.bases,
+    };
+    Ok((tree, graph.diags))
+}
+
+/// The state of one exam's walk through its bases.
+struct Graph<'a> {
+    /// The files being expanded, from the exam down: canonical path and name in diagnostics.
+    chain: Vec<(PathBuf, String)>,
+    /// Every base reached so far (loaded or not), by canonical path.
+    seen: HashSet<PathBuf>,
+    /// `extends` entries followed, repeats included.
+    followed: usize,
+    /// A limit was hit: one error, then nothing more is followed.
+    stopped: bool,
+    sandbox: Option<&'a Sandbox>,
+    bases: Vec<LoadedBase>,
+    diags: Vec<Diagnostic>,
+}
+
+/// One `extends` entry being followed.
+struct Entry<'e> {
+    exam: &'e LoadedExam,
+    /// Its index in the list.
+    i: usize,
+    /// As written.
+    rel: &'e str,
+    path: PathBuf,
+    display: String,
+    /// The canonical path (the path as written when it does not resolve).
+    key: PathBuf,
+}
+
+impl Entry<'_> {
+    /// `d` placed at this entry.
+    fn at(&self, d: Diagnostic) -> Diagnostic {
+        at_entry(self.exam, self.i, d)
+    }
+}
+
+/// What to do with an entry.
+enum Step {
+    Load,
+    Skip,
+    Stop,
+}
+
+impl Graph<'_> {
+    fn expand(&mut self, exam: &LoadedExam, sources: &mut Sources) {
+        let Some(entries) = exam.value.get("extends").and_then(Value::as_array) else {
+            return;
+        };
+        let dir = exam.path.parent().unwrap_or(Path::new(""));
+        let display_dir = Path::new(&exam.display).parent().unwrap_or(Path::new(""));
+        // The bases this list names, with the index of their first entry.
+        let mut listed: Vec<(PathBuf, usize)> = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let Some(rel) = entry.as_str() else { continue }; // the schema reports it
+            let path = dir.join(rel);
+            let e = Entry {
+                exam,
+                i,
+                rel,
+                key: canonical(&path),
+                display: normalize(&display_dir.join(rel))
+                    .to_string_lossy()
+                    .into_owned(),
+                path,
+            };
+            match self.step(&e, &mut listed) {
+                Step::Load => {}
+                Step::Skip => continue,
+                Step::Stop => return,
+            }
+            let base = BaseRef {
+                path: &e.path,
+                key: &e.key,
+                rel,
+                display: &e.display,
+            };
+            match load_base(&base, sources, &|code, msg| {
+                e.at(Diagnostic::error(code, msg))
+            }) {
+                Ok(LoadedBase::Template(template)) => {
+                    self.chain.push((e.key, e.display));
+                    self.expand(&template, sources);
+                    self.chain.pop();
+                    self.bases.push(LoadedBase::Template(template));
+                }
+                Ok(plist) => self.bases.push(plist),
+                Err(mut d) => self.diags.append(&mut d),
+            }
+        }
+    }
+
+    /// The checks an entry passes before its base is loaded, in order: the limit on entries, a
+    /// duplicate in the same list, a cycle, a base reached before (applied at its first place), the
+    /// sandbox, depth, the limit on distinct bases.
+    fn step(&mut self, e: &Entry, listed: &mut Vec<(PathBuf, usize)>) -> Step {
+        if self.stopped {
+            return Step::Stop;
+        }
+        self.followed += 1;
+        if self.followed > MAX_EXTENDS_ENTRIES {
+            let msg = format!(
+                "more than {MAX_EXTENDS_ENTRIES} `extends` entries followed for {} (a base counts \
+                 each time it is named): stopped at `{}`, reached via {}",
+                self.chain[0].1,
+                e.rel,
+                self.via()
+            );
+            return self.stop(e.at(Diagnostic::error("extends-too-many", msg)));
+        }
+        if let Some((_, first)) = listed.iter().find(|(k, _)| *k == e.key) {
+            let first_at = e.exam.map.value(&format!("/extends/{first}"));
+            let msg = format!(
+                "`{}` is already listed in this `extends`; it applies once, at its first place",
+                e.rel
+            );
+            self.diags.push(
+                e.at(Diagnostic::warning("extends-duplicate", msg))
+                    .related(&e.exam.display, first_at, "applied here")
+                    .hint(
+                        "remove this entry, or move the first one here if this base should win \
+                         over the ones between",
+                    ),
+            );
+            return Step::Skip;
+        }
+        listed.push((e.key.clone(), e.i));
+        if let Some(start) = self.chain.iter().position(|(p, _)| *p == e.key) {
+            let names: Vec<String> = self.chain[start..]
+                .iter()
+                .map(|(p, _)| p)
+                .chain(std::iter::once(&e.key))
+                .map(|p| {
+                    p.file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                })
+                .collect();
+            let msg = format!("`extends` forms a cycle: {}", names.join(" → "));
+            self.diags.push(
+                e.at(Diagnostic::error("extends-cycle", msg))
+                    .hint("a base must not extend, directly or indirectly, the file that uses it"),
+            );
+            return Step::Skip;
+        }
+        if !self.seen.insert(e.key.clone()) {
+            return Step::Skip; // reached before: it applies at its first place
+        }
+        if let Some(s) = self.sandbox.filter(|s| !s.admits(&e.path)) {
+            self.diags
+                .push(e.at(escape(s, &e.path, format!("base `{}`", e.rel))).hint(
+                    "with --sandbox DIR, bases must be inside DIR: copy the base into the folder \
+                     and extend the copy",
+                ));
+            return Step::Skip;
+        }
+        if self.chain.len() > MAX_EXTENDS_DEPTH {
+            let msg = format!(
+                "`extends` chain deeper than {MAX_EXTENDS_DEPTH} files: {} → {}",
+                self.via(),
+                e.display
+            );
+            self.diags
+                .push(e.at(Diagnostic::error("extends-too-deep", msg)).hint(
+                    "list several bases in one file's `extends` instead of chaining each \
+                     template to the next",
+                ));
+            return Step::Skip;
+        }
+        if self.seen.len() > MAX_BASES {
+            let msg = format!(
+                "more than {MAX_BASES} distinct bases in the `extends` graph of {}: stopped at \
+                 `{}`, reached via {}",
+                self.chain[0].1,
+                e.rel,
+                self.via()
+            );
+            return self.stop(e.at(Diagnostic::error("extends-too-many", msg)));
+        }
+        Step::Load
+    }
+
+    /// The files from the exam to the one being expanded: `exam.yaml → a.yaml → b.yaml`.
+    fn via(&self) -> String {
+        let names: Vec<&str> = self.chain.iter().map(|(_, d)| d.as_str()).collect();
+        names.join(" → ")
+    }
+
+    /// Reports a limit and follows nothing more.
+    fn stop(&mut self, d: Diagnostic) -> Step {
+        self.diags.push(d.hint(format!(
+            "combine templates into fewer files: one exam accepts at most {MAX_BASES} distinct \
+             bases and {MAX_EXTENDS_ENTRIES} `extends` entries"
+        )));
+        self.stopped = true;
+        Step::Stop
+    }
+}
+
+/// `d` placed at entry `i` of `exam`'s `extends`.
+fn at_entry(exam: &LoadedExam, i: usize, d: Diagnostic) -> Diagnostic {
+    let pointer = format!("/extends/{i}");
+    d.at(&exam.display, exam.map.value(&pointer))
+        .pointer(pointer)
+}
+
+/// The error for a file (`what`) that resolves outside the sandbox.
+fn escape(sandbox: &Sandbox, path: &Path, what: String) -> Diagnostic {
+    Diagnostic::error(
+        "sandbox-escape",
+        format!(
+            "{what} resolves to {}, outside the sandbox {}",
+            sandbox.resolved(path).display(),
+            sandbox.root().display()
+        ),
+    )
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -99,140 +302,4 @@ fn normalize(p: &Path) -> PathBuf {
         }
     }
     out
-}
-
-fn expand(
-    exam: &LoadedExam,
-    stack: &mut Vec<PathBuf>,
-    out: &mut Vec<LoadedBase>,
-    diags: &mut Vec<Diagnostic>,
-    sources: &mut Sources,
-) {
-    let Some(entries) = exam.value.get("extends").and_then(Value::as_array) else {
-        return;
-    };
-    let dir = exam.path.parent().unwrap_or(Path::new(""));
-    let display_dir = Path::new(&exam.display).parent().unwrap_or(Path::new(""));
-    for (i, entry) in entries.iter().enumerate() {
-        let Some(rel) = entry.as_str() else { continue }; // the schema reports it
-        let pointer = format!("/extends/{i}");
-        let at = exam.map.value(&pointer);
-        let err = |code: &'static str, msg: String| {
-            Diagnostic::error(code, msg)
-                .at(&exam.display, at)
-                .pointer(&pointer)
-        };
-        let path = dir.join(rel);
-        let display = normalize(&display_dir.join(rel))
-            .to_string_lossy()
-            .into_owned();
-        let key = canonical(&path);
-        if let Some(start) = stack.iter().position(|p| *p == key) {
-            let names: Vec<String> = stack[start..]
-                .iter()
-                .chain(std::iter::once(&key))
-                .map(|p| {
-                    p.file_name()
-                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-                })
-                .collect();
-            diags.push(
-                err(
-                    "extends-cycle",
-                    format!("`extends` forms a cycle: {}", names.join(" → ")),
-                )
-                .hint("a base must not extend, directly or indirectly, the file that uses it"),
-            );
-            continue;
-        }
-        if stack.len() > MAX_EXTENDS_DEPTH {
-            diags.push(err(
-                "extends-too-deep",
-                format!("`extends` chain deeper than {MAX_EXTENDS_DEPTH} files"),
-            ));
-            continue;
-        }
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("seb" | "plist" | "xml") => {
-                let loaded = cached(&key, sources, |texts| {
-                    let dict = read_settings_file(&path, &display, texts)
-                        .map_err(|msg| vec![err("base-unreadable", msg)])?;
-                    Ok(LoadedBase::Plist {
-                        display: display.clone(),
-                        dict: Arc::new(dict),
-                    })
-                });
-                match loaded {
-                    Ok(base) => out.push(base),
-                    Err(mut d) => diags.append(&mut d),
-                }
-            }
-            _ if Syntax::of(&path).is_some() => match cached(&key, sources, |texts| {
-                load_exam(&path, &display, texts).map(|e| LoadedBase::Template(Arc::new(e)))
-            }) {
-                Ok(LoadedBase::Template(base)) => {
-                    stack.push(key);
-                    expand(&base, stack, out, diags, sources);
-                    stack.pop();
-                    out.push(LoadedBase::Template(base));
-                }
-                Ok(other) => out.push(other),
-                Err(mut d) => {
-                    if d.iter().any(|d| d.code == "io") {
-                        diags.push(err(
-                            "base-unreadable",
-                            format!("cannot read base `{rel}`: no such file"),
-                        ));
-                    } else {
-                        diags.append(&mut d);
-                    }
-                }
-            },
-            _ => diags.push(
-                err(
-                    "base-unreadable",
-                    format!("`{rel}` is not a base sebc can read"),
-                )
-                .hint("bases are .seb, .plist, or exam/template files (.yaml, .yml, .toml, .json)"),
-            ),
-        }
-    }
-}
-
-/// Reads a `.seb` or `.plist` file's settings (unencrypted containers; passwords come with `sebc decode`).
-/// A file that is XML as it stands goes into `sources`, so diagnostics can point at its `<key>` lines.
-fn read_settings_file(
-    path: &Path,
-    display: &str,
-    sources: &mut Sources,
-) -> Result<plist::Dictionary, String> {
-    let bytes = read_file(path, display).map_err(|d| d.message)?;
-    if bytes.trim_ascii_start().starts_with(b"<")
-        && let Ok(text) = std::str::from_utf8(&bytes)
-    {
-        sources.insert(display, text.into());
-    }
-    let keys = seb_format::container::Keys::default();
-    seb_format::read_settings(&bytes, &keys, &crate::load::PLIST_LIMITS)
-        .map(|(settings, _)| settings)
-        .map_err(|e| {
-            use seb_format::container::ContainerError as E;
-            let seb_format::SettingsError::Container(e) = e else {
-                return format!("{display}: {e}");
-            };
-            let option = match e {
-                E::PasswordNeeded("pwcc") => "--admin-password-env NAME",
-                E::PasswordNeeded(_) => "--password-env NAME",
-                E::Certificate(_) => "--key PEM",
-                _ => return format!("{display}: {e}"),
-            };
-            format!(
-                "{display}: {e}; sebc cannot open encrypted bases yet: decrypt it once with \
-             `sebc decode {display} {option} > base.plist` and extend the plist"
-            )
-        })
 }

@@ -40,6 +40,8 @@ pub enum ValidBase {
 }
 
 /// Validates an exam and its bases. Returns the typed exam when there are no errors, and all diagnostics.
+/// The loader hands over each distinct base once, however often the `extends` graph reaches it, so each
+/// template is validated once per exam.
 pub fn validate(tree: ExamTree) -> (Option<ValidExam>, Vec<Diagnostic>) {
     let mut diags = check_document(&tree.main, true);
     let mut bases = Vec::new();

@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: running the real `sebc` binary with the fixture secrets
-//! in its environment, listing fixtures, and locating the external test vectors.
+//! in its environment, listing fixtures, writing generated inputs, reading `--message-format json`
+//! diagnostics, and locating the external test vectors.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -107,3 +108,31 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn read(p: impl AsRef<Path>) -> Vec<u8> {
     std::fs::read(p.as_ref()).unwrap_or_else(|e| panic!("read {}: {e}", p.as_ref().display()))
 }
+
+/// Writes `text` to `path`, creating its directory.
+pub fn write(path: &Path, text: &str) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+#[cfg(unix)]
+pub fn symlink(target: &str, link: &Path) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+/// Diagnostics of a `--message-format json` run.
+pub fn json_diags(o: &Output) -> Vec<serde_json::Value> {
+    stderr(o)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+pub fn with_code<'a>(diags: &'a [serde_json::Value], code: &str) -> Vec<&'a serde_json::Value> {
+    diags.iter().filter(|d| d["code"] == code).collect()
+}
+
+/// A small valid exam (id `small`).
+pub const SMALL_EXAM: &str = "exam: { id: small }\nseb: { startURL: https://lms.example.org/ }\n";
