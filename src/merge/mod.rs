@@ -259,7 +259,7 @@ pub(crate) fn merged_from(yaml: &str, opts: MergeOptions) -> (Option<Merged>, Ve
         bases: Vec::new(),
     });
     let exam = exam.unwrap_or_else(|| panic!("{diags:?}"));
-    let secrets = crate::resolve::resolve(&exam).unwrap_or_else(|d| panic!("{d:?}"));
+    let secrets = crate::resolve::resolve(&exam, None).unwrap_or_else(|d| panic!("{d:?}"));
     merge(&exam, &secrets, opts)
 }
 
