@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes sebc's readers with cargo-fuzz (libFuzzer): container, plist, exam, token.
+# Fuzzes sebc's readers with cargo-fuzz (libFuzzer): container, plist, exam, token, extends.
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default: 60 s, every target)
 # Seeds come from fixtures/ and, when present, the SEB test vectors. Crashes are saved under
 # fuzz/artifacts/<target>/: turn each into a regression test (tests/fuzz_regressions.rs).
@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(container plist exam token)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(container plist exam token extends)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
 export RUSTC_BOOTSTRAP=1
 vectors="${SEB_VECTORS_DIR:-../shared/seb-vectors}"
@@ -22,6 +22,8 @@ mkdir -p fuzz/corpus/exam
 for f in fixtures/*/*.yaml fixtures/*/*.yml; do [ -f "$f" ] && { printf '\0'; cat "$f"; } > "fuzz/corpus/exam/seed-$(basename "$f")"; done
 for f in fixtures/*/*.toml; do [ -f "$f" ] && { printf '\1'; cat "$f"; } > "fuzz/corpus/exam/seed-$(basename "$f")"; done
 for f in fixtures/*/*.json; do [ -f "$f" ] && { printf '\2'; cat "$f"; } > "fuzz/corpus/exam/seed-$(basename "$f")"; done
+mkdir -p fuzz/corpus/extends
+printf '\3\2\1\1\0\2\2\2\1\1\0\0' > fuzz/corpus/extends/seed-diamond
 mkdir -p fuzz/corpus/token
 printf '%s' 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb250ZXh0Ijp7InVzZXIiOnsibmFtZSI6IlRlc3QgTmFtZSJ9fSwibW9kZXJhdG9yIjp0cnVlLCJhdWQiOiJ0ZXN0LWNsaWVudCIsImlzcyI6InRlc3QtYXBwIiwic3ViIjoic2ViLWppdHNpLmV4YW1wbGUuY2giLCJyb29tIjoiU29tZVJvb20iLCJleHAiOjE2MDk0NTkyMDB9.47qoBCXG34ITeMmrwxlTmDcc6JLSVVF1HAOlcSkCvqw' > fuzz/corpus/token/seed-seb-server
 cd fuzz

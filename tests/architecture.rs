@@ -80,7 +80,12 @@ fn cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
 /// The top-level module a file of `src/` belongs to (`src/merge/reconcile.rs` → `merge`).
 fn top_module(src: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(src).unwrap();
-    let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
     first.trim_end_matches(".rs").to_string()
 }
 
@@ -154,10 +159,15 @@ fn the_files_of_each_module_directory_form_no_cycle() {
 #[test]
 fn the_format_crate_stands_alone() {
     let crate_dir = root().join("crates/seb-format");
-    let compiler_modules: BTreeSet<String> = module_graph(&root().join("src")).into_keys().collect();
+    let compiler_modules: BTreeSet<String> =
+        module_graph(&root().join("src")).into_keys().collect();
     for file in rust_files(&crate_dir.join("src")) {
         let code = code_of(&file);
-        assert!(!code.contains("sebc"), "{} names the compiler", file.display());
+        assert!(
+            !code.contains("sebc"),
+            "{} names the compiler",
+            file.display()
+        );
         for to in names_after(&code, "crate::") {
             let own = crate_dir.join("src").join(to);
             assert!(

@@ -48,7 +48,8 @@ fn each_failure_has_its_own_message() {
     );
     fails_with(&pswd, &[], "encrypted with a password (`pswd`)");
     fails_with(b"abcd1234", &[], "not a .seb file: unknown prefix \"abcd\"");
-    fails_with(b"", &[], "the file is empty");
+    fails_with(b"", &[], "empty configuration");
+    fails_with(b"\xEF\xBB\xBF", &[], "empty configuration");
     fails_with(
         &pswd[..pswd.len() - 20],
         &["--password-env", "BAD_PW"],

@@ -10,7 +10,7 @@ mod toml;
 mod tree;
 mod yaml;
 
-pub use base::LoadedBase;
+pub use base::{LoadedBase, clear_base_cache};
 pub use node::{LineIndex, Node, NodeValue, SourceMap, escape_segment, pos_of_offset};
 pub use tree::{ExamTree, MAX_BASES, MAX_EXTENDS_DEPTH, MAX_EXTENDS_ENTRIES, load_tree};
 

@@ -147,17 +147,34 @@ pub fn verify(token: &str, acc: &Acceptance<'_>) -> Result<Verified, &'static st
     {
         return Err("Invalid signature");
     }
+    check_times(&payload, acc.now)?;
+    check_claims(&payload, acc)?;
+    let warnings = warnings(&payload, acc.secret.is_some());
+    Ok(Verified {
+        header,
+        payload,
+        warnings,
+        signature_checked: acc.secret.is_some(),
+    })
+}
+
+/// Prosody's `exp` and `nbf` checks, with its reason strings.
+fn check_times(payload: &Value, now: i64) -> Result<(), &'static str> {
     let number = |claim: &str| payload.get(claim).map(Value::as_f64);
     match number("exp") {
         Some(None) => return Err("exp must be number"),
-        Some(Some(exp)) if acc.now as f64 >= exp => return Err("Not acceptable by exp"),
+        Some(Some(exp)) if now as f64 >= exp => return Err("Not acceptable by exp"),
         _ => {}
     }
     match number("nbf") {
-        Some(None) => return Err("nbf must be number"),
-        Some(Some(nbf)) if (acc.now as f64) < nbf => return Err("Not acceptable by nbf"),
-        _ => {}
+        Some(None) => Err("nbf must be number"),
+        Some(Some(nbf)) if (now as f64) < nbf => Err("Not acceptable by nbf"),
+        _ => Ok(()),
     }
+}
+
+/// Prosody's issuer, audience, room and subject checks, with its reason strings.
+fn check_claims(payload: &Value, acc: &Acceptance<'_>) -> Result<(), &'static str> {
     let accepted = |list: &[String], claim: &str| -> Option<bool> {
         let v = payload.get(claim)?;
         Some(
@@ -188,13 +205,17 @@ pub fn verify(token: &str, acc: &Acceptance<'_>) -> Result<Verified, &'static st
     if payload.get("sub").is_none() {
         return Err("sub claim is missing");
     }
+    Ok(())
+}
+
+/// What Prosody accepts but an operator should know: lifetimes, audiences, rooms and user claims that
+/// Jitsi handles differently from what the token's author likely meant.
+fn warnings(payload: &Value, signature_checked: bool) -> Vec<String> {
     let mut warnings = Vec::new();
-    if let Some(Some(exp)) = number("exp") {
-        if exp > 1e11 {
-            warnings.push("`exp` looks like milliseconds (SEB Server writes those): the token practically never expires".to_string());
-        }
-    } else {
-        warnings.push("no `exp`: the token never expires".to_string());
+    match payload.get("exp").and_then(Value::as_f64) {
+        Some(exp) if exp > 1e11 => warnings.push("`exp` looks like milliseconds (SEB Server writes those): the token practically never expires".to_string()),
+        Some(_) => {}
+        None => warnings.push("no `exp`: the token never expires".to_string()),
     }
     if payload.get("aud").is_some_and(Value::is_array) {
         warnings.push(
@@ -221,18 +242,13 @@ pub fn verify(token: &str, acc: &Acceptance<'_>) -> Result<Verified, &'static st
             }
         }
     }
-    if acc.secret.is_none() {
+    if !signature_checked {
         warnings.push(
             "signature not checked (give the app secret with --secret-env or --secret-file)"
                 .to_string(),
         );
     }
-    Ok(Verified {
-        header,
-        payload,
-        warnings,
-        signature_checked: acc.secret.is_some(),
-    })
+    warnings
 }
 
 #[cfg(test)]

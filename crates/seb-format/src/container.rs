@@ -126,8 +126,8 @@ pub enum Layout {
 /// supplies a missing key: callers add that.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ContainerError {
-    /// No bytes at all.
-    #[error("the file is empty")]
+    /// No bytes at all (or only a byte-order mark).
+    #[error("empty configuration: the file holds no data")]
     Empty,
     /// Neither a known prefix nor XML.
     #[error("not a .seb file: unknown prefix {0:?} and no XML header")]
@@ -188,18 +188,26 @@ fn is_xml(d: &[u8]) -> bool {
     d.len() >= 4 && d[..4].eq_ignore_ascii_case(b"<?xm")
 }
 
+/// The UTF-8 byte-order mark. SEB writes none, but real files carry one before `<?xml` (the official SEB
+/// for Windows client settings file), and the clients open them: the reader skips it.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn without_bom(d: &[u8]) -> &[u8] {
+    d.strip_prefix(UTF8_BOM).unwrap_or(d)
+}
+
 /// Reads any container SEB clients accept and returns the XML plist bytes (spec §1.4).
 pub fn decode(data: &[u8], keys: &Keys<'_>) -> Result<(Vec<u8>, Layout), ContainerError> {
     let limit = keys.max_decompressed.unwrap_or(DEFAULT_MAX_DECOMPRESSED);
+    let outer;
+    let mut data = without_bom(data);
     if data.is_empty() {
         return Err(ContainerError::Empty);
     }
-    let outer;
-    let mut data = data;
     let mut gz = false;
     if is_gzip(data) {
         outer = gunzip(data, limit)?;
-        data = &outer;
+        data = without_bom(&outer);
         gz = true;
     }
     if is_xml(data) {
@@ -214,11 +222,14 @@ pub fn decode(data: &[u8], keys: &Keys<'_>) -> Result<(Vec<u8>, Layout), Contain
         ));
     }
     let (inner, layout) = open_block(data, keys, limit, false)?;
-    let xml = if is_gzip(&inner) {
+    let mut xml = if is_gzip(&inner) {
         gunzip(&inner, limit)?
     } else {
         inner
     };
+    if xml.starts_with(UTF8_BOM) {
+        xml.drain(..UTF8_BOM.len());
+    }
     if !is_xml(&xml) {
         return Err(ContainerError::Gzip(
             "the decrypted data is neither gzip nor an XML plist".into(),
@@ -351,6 +362,28 @@ mod tests {
     fn gzip_header_has_mtime_zero() {
         let file = encode(XML, Protection::Plain).unwrap();
         assert_eq!(&file[..8], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_nothing_else_is_empty() {
+        let with_bom = [UTF8_BOM, XML].concat();
+        assert_eq!(
+            decode(&with_bom, &Keys::default()).unwrap(),
+            (XML.to_vec(), Layout::Xml)
+        );
+        let plnd = encode(&with_bom, Protection::Plain).unwrap();
+        assert_eq!(
+            decode(&plnd, &Keys::default()).unwrap(),
+            (XML.to_vec(), Layout::Plnd)
+        );
+        let gz = gzip(&with_bom, Compression::fast());
+        assert_eq!(
+            decode(&gz, &Keys::default()).unwrap(),
+            (XML.to_vec(), Layout::GzipXml)
+        );
+        for empty in [&b""[..], UTF8_BOM] {
+            assert_eq!(decode(empty, &Keys::default()), Err(ContainerError::Empty));
+        }
     }
 
     #[test]
