@@ -185,6 +185,9 @@ def mac_switches(repo, tag, platform):
         if d and d.group(1) in SWITCH_KEYS:
             found[SWITCH_KEYS[d.group(1)]] = {"supported": d.group(2) == "YES", "define": n}
     mlines = m.splitlines()
+    for key in SWITCH_KEYS.values():
+        if key not in found and f'SEB_{key}"' not in m:
+            found[key] = {"unread": True}
     for n, line in enumerate(mlines, 1):
         for name, key in SWITCH_KEYS.items():
             if key in found and f"!{name}ProctoringSupported" in line and "if (" in line and "check" not in found[key]:
@@ -241,7 +244,7 @@ def main():
         for p in platforms:
             sw = mac_switches(mac, tag, p)
             print(f"{MAC_REPO} {tag} {commit[:8]} ({p}): {MAC_DEFAULTS} {len(root)} keys, {len(tables)} tables; "
-                  f"switches {json.dumps({k: s['supported'] for k, s in sw.items()})}")
+                  f"switches {json.dumps({k: s.get('supported', 'unread') for k, s in sw.items()})}")
             per[p][rel(v)] = (tag, commit, {"root": root, "tables": tables, "switches": sw})
 
     for p, repo_name in (("windows", WIN_REPO), ("macos", MAC_REPO), ("ios", MAC_REPO)):
@@ -361,7 +364,11 @@ def switch_refusals(p, key, tags, releases):
                            "read, then switched off after loading")
         else:
             sw = data["switches"].get(key)
-            if sw and not sw["supported"]:
+            if sw and sw.get("unread"):
+                h, m = MAC_SWITCHES[p]
+                hits[r] = ("ignored", [f"{MAC_REPO} {m} @ {tag} ({commit[:8]}): never reads SEB_{key}"],
+                           "the key is stored, but no proctoring starts")
+            elif sw and not sw["supported"]:
                 h, m = MAC_SWITCHES[p]
                 src = [cite(MAC_REPO, tag, commit, h, sw["define"])]
                 if sw.get("check"):
