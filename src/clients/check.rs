@@ -31,9 +31,10 @@ pub fn check_clients(exam: &ValidExam, merged: &Merged, targets: &Targets) -> Ve
         let Some(value) = merged.settings.get(key) else {
             continue;
         };
+        let columns = columns_written(exam, layer, value);
         let findings: Vec<Finding> = Platform::ALL
             .into_iter()
-            .filter_map(|p| finding(data, key, value, p, targets.get(p)))
+            .filter_map(|p| finding(data, key, value, &columns, p, targets.get(p)))
             .collect();
         if !findings.is_empty() {
             per_key.push((key, layer, value, findings));
@@ -46,7 +47,10 @@ pub fn check_clients(exam: &ValidExam, merged: &Merged, targets: &Targets) -> Ve
         let refused: Vec<&Finding> = findings.iter().filter(|f| !f.refused.is_empty()).collect();
         if !refused.is_empty() {
             let what: Vec<String> = refused.iter().map(|f| refused_text(data, f)).collect();
-            let shown = super::describe::value_text(value);
+            let mut shown = super::describe::value_text(value);
+            if matches!(layer, Layer::Service { .. }) {
+                shown.push_str(" (implied by the service settings)");
+            }
             diags.push(place(
                 Diagnostic::error(
                     "client-unsupported",
@@ -82,6 +86,7 @@ fn finding<'a>(
     data: &'a ClientData,
     key: &str,
     value: &plist::Value,
+    columns: &[String],
     p: Platform,
     target: Target,
 ) -> Option<Finding<'a>> {
@@ -100,8 +105,11 @@ fn finding<'a>(
         } else if row.reads_at(r) == Some(false) {
             f.ignored.push((r, None));
         } else {
-            for column in unread_columns(row, r, value) {
-                f.ignored.push((r, Some(column)));
+            for column in columns {
+                let unread = row.columns.get(column).is_some_and(|c| c.reads_at(r) == Some(false));
+                if unread {
+                    f.ignored.push((r, Some(column.clone())));
+                }
             }
         }
     }
@@ -120,26 +128,43 @@ fn targeted(data: &ClientData, p: Platform, target: Target) -> Vec<Release> {
     }
 }
 
-/// Columns used in a table's rows that release `r` does not read.
-fn unread_columns(row: &PlatformRow, r: Release, value: &plist::Value) -> Vec<String> {
-    let rows: Vec<&plist::Dictionary> = match value {
-        plist::Value::Array(items) => items.iter().filter_map(|v| v.as_dictionary()).collect(),
-        plist::Value::Dictionary(d) => vec![d],
-        _ => Vec::new(),
-    };
-    let mut unread: Vec<String> = Vec::new();
-    for d in rows {
-        for column in d.keys() {
-            let not_read = row
-                .columns
-                .get(column)
-                .is_some_and(|c| c.reads_at(r) == Some(false));
-            if not_read && !unread.contains(column) {
-                unread.push(column.clone());
+/// The table columns the author wrote (in an exam or template file; as read from a plist base): the
+/// merged value also holds every column's default, which nobody chose.
+fn columns_written(exam: &ValidExam, layer: &Layer, merged: &plist::Value) -> Vec<String> {
+    let mut columns: Vec<String> = Vec::new();
+    let mut add = |keys: &mut dyn Iterator<Item = &String>| {
+        for k in keys {
+            if !columns.contains(k) {
+                columns.push(k.clone());
             }
         }
+    };
+    if let Layer::File { file, pointer, .. } = layer {
+        let source = std::iter::once(&exam.source)
+            .chain(exam.bases.iter().filter_map(|b| match b {
+                crate::validate::ValidBase::Template { source, .. } => Some(source.as_ref()),
+                crate::validate::ValidBase::Plist { .. } => None,
+            }))
+            .find(|s| &s.display == file);
+        match source.and_then(|s| s.value.pointer(pointer)) {
+            Some(serde_json::Value::Array(rows)) => rows
+                .iter()
+                .filter_map(serde_json::Value::as_object)
+                .for_each(|o| add(&mut o.keys())),
+            Some(serde_json::Value::Object(o)) => add(&mut o.keys()),
+            _ => {}
+        }
+        return columns;
     }
-    unread
+    match merged {
+        plist::Value::Array(rows) => rows
+            .iter()
+            .filter_map(plist::Value::as_dictionary)
+            .for_each(|d| add(&mut d.keys())),
+        plist::Value::Dictionary(d) => add(&mut d.keys()),
+        _ => {}
+    }
+    columns
 }
 
 fn refused_text(data: &ClientData, f: &Finding) -> String {
@@ -196,17 +221,15 @@ fn ignored_text(data: &ClientData, key: &str, f: &Finding) -> String {
     let mut columns: Vec<&str> = f.ignored.iter().filter_map(|(_, c)| c.as_deref()).collect();
     columns.sort_unstable();
     columns.dedup();
-    for c in columns {
-        let rs: Vec<Release> = f
-            .ignored
-            .iter()
-            .filter(|(_, col)| col.as_deref() == Some(c))
-            .map(|(r, _)| *r)
-            .collect();
+    if !columns.is_empty() {
+        let rs: Vec<Release> = f.ignored.iter().filter(|(_, c)| c.is_some()).map(|(r, _)| *r).collect();
+        let list: Vec<String> = columns.iter().map(|c| format!("`{c}`")).collect();
         parts.push(format!(
-            "{} {} (column `{c}` is not read)",
+            "{} {} (does not read column{} {})",
             f.platform.name(),
-            ranges(&rs, &known)
+            ranges(&rs, &known),
+            if list.len() == 1 { "" } else { "s" },
+            list.join(", ")
         ));
     }
     parts.join("; ")
@@ -312,7 +335,7 @@ fn unsupported_hint(
         )
     } else {
         format!(
-            "to target only releases that run this exam, write `{}` in the exam file (or pass `--clients {}`)",
+            "to target only releases that run this exam, set `{}` in the exam file (or pass `--clients {}`)",
             fixed.to_yaml(),
             fixed.to_cli()
         )
