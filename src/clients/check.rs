@@ -106,7 +106,10 @@ fn finding<'a>(
             f.ignored.push((r, None));
         } else {
             for column in columns {
-                let unread = row.columns.get(column).is_some_and(|c| c.reads_at(r) == Some(false));
+                let unread = row
+                    .columns
+                    .get(column)
+                    .is_some_and(|c| c.reads_at(r) == Some(false));
                 if unread {
                     f.ignored.push((r, Some(column.clone())));
                 }
@@ -210,7 +213,7 @@ fn ignored_text(data: &ClientData, key: &str, f: &Finding) -> String {
                 Some(until) => format!("read only by {since}–{until}"),
                 None => format!("read since {since}"),
             },
-            None => "not read by any release".to_string(),
+            None => "no release reads it".to_string(),
         };
         parts.push(format!(
             "{} {} ({read})",
@@ -222,7 +225,12 @@ fn ignored_text(data: &ClientData, key: &str, f: &Finding) -> String {
     columns.sort_unstable();
     columns.dedup();
     if !columns.is_empty() {
-        let rs: Vec<Release> = f.ignored.iter().filter(|(_, c)| c.is_some()).map(|(r, _)| *r).collect();
+        let rs: Vec<Release> = f
+            .ignored
+            .iter()
+            .filter(|(_, c)| c.is_some())
+            .map(|(r, _)| *r)
+            .collect();
         let list: Vec<String> = columns.iter().map(|c| format!("`{c}`")).collect();
         parts.push(format!(
             "{} {} (does not read column{} {})",
