@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 const CATALOG_JSON: &str = include_str!("../schemas/seb-catalog.json");
 
 /// The plist type a setting is written as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum SettingType {
     Boolean,

@@ -34,6 +34,9 @@ pub struct ExamFile {
     /// Screen proctoring (SEB Server `ScreenProctoringSettings`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screen_proctoring: Option<ScreenProctoringSettings>,
+    /// The SEB releases the exam must work on; sebc reports settings they refuse or ignore.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<ClientsSection>,
     /// What to write.
     #[serde(default)]
     pub output: OutputOptions,
@@ -49,6 +52,49 @@ pub struct TemplateFile {
     pub seb: IndexMap<String, serde_json::Value>,
     #[serde(default)]
     pub proctoring: IndexMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub clients: Option<ClientsSection>,
+}
+
+/// `clients:`: per platform the oldest release in use (`"3.5"`: 3.5 and every later release), a range
+/// (`"3.2..3.5"`), `true` (the current release only) or `false` (not used). A platform left out means its
+/// current release; `sebServer` left out means the exam is not served by SEB Server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ClientsSection {
+    /// SEB for Windows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "client_target_schema")]
+    pub windows: Option<ClientTarget>,
+    /// SEB for macOS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "client_target_schema")]
+    pub macos: Option<ClientTarget>,
+    /// SEB for iOS (iPadOS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "client_target_schema")]
+    pub ios: Option<ClientTarget>,
+    /// SEB Server serving the exam (`"2.2"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "client_target_schema")]
+    pub seb_server: Option<ClientTarget>,
+}
+
+/// One platform's target: a release (`"3.5"`), a range (`"3.2..3.5"`) or a boolean.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ClientTarget {
+    Release(String),
+    Used(bool),
+}
+
+fn client_target_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "oneOf": [
+            { "type": "string", "pattern": r"^[0-9]+\.[0-9]+(\.\.[0-9]+\.[0-9]+)?$" },
+            { "type": "boolean" }
+        ]
+    })
 }
 
 fn seb_settings_schema(_: &mut SchemaGenerator) -> Schema {

@@ -5,7 +5,8 @@
 //! [`validate`] (JSON Schema, settings catalog, semantic rules) →
 //! [`merge`] (SEB defaults ← bases ← `seb` ← `proctoring`, with provenance) →
 //! [`emit`] (canonical plist, output files).
-//! [`proctoring`] plans rooms and signs tokens from the validated exam (its checks are validate's).
+//! [`proctoring`] plans rooms and signs tokens from the validated exam (its checks are validate's);
+//! [`clients`] checks the merged settings against the SEB releases the exam targets.
 //! Shared types and helpers ([`diagnostic`], [`catalog`], [`exam`], [`secret`], [`sandbox`],
 //! [`timestamp`], [`address`]) serve the stages; no stage reaches back into an earlier one.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
@@ -16,6 +17,7 @@
 pub mod address;
 pub mod catalog;
 pub mod cli;
+pub mod clients;
 pub mod compile;
 pub mod diagnostic;
 pub mod emit;

@@ -420,8 +420,11 @@ fn explain_names_the_service_and_the_plan_needs_no_network() {
         "jitsiMeetEnable",
     ]);
     assert!(o.status.success());
+    let text = stdout(&o);
+    let (head, clients) = text.split_at(text.find("\n  SEB for Windows").unwrap());
     assert_eq!(
-        stdout(&o).trim(),
+        head,
         "fixtures/valid/jitsi-proctored.yaml: jitsiMeetEnable = true\n  set by the exam's service settings (/service/enableProctoring)"
     );
+    assert!(clients.contains("SEB for iOS: read since 3.0"), "{clients}");
 }

@@ -44,6 +44,8 @@ pub(super) struct CompileArgs {
     /// The current time for token lifetimes: epoch seconds or RFC 3339 (default: SOURCE_DATE_EPOCH, else the clock).
     #[arg(long, value_name = "TIME")]
     now: Option<String>,
+    #[command(flatten)]
+    clients: ClientsArg,
     /// Threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
@@ -72,9 +74,21 @@ pub(super) struct ValidateArgs {
     #[arg(long)]
     minimal: bool,
     #[command(flatten)]
+    clients: ClientsArg,
+    #[command(flatten)]
     sandbox: SandboxArg,
     #[command(flatten)]
     report: Report,
+}
+
+/// `--clients`, for `compile` and `validate`.
+#[derive(Args)]
+struct ClientsArg {
+    /// The SEB releases to check against, overriding the exam's `clients:`: e.g.
+    /// `windows=3.5,ios=3.4,macos=false,sebServer=2.2` (a release and later, `3.2..3.5`, `true` for the
+    /// current release, `false` for not used; platforms left out: their current release).
+    #[arg(long, value_name = "TARGETS", value_parser = crate::clients::Targets::parse_cli)]
+    clients: Option<crate::clients::Targets>,
 }
 
 /// A progress bar on stderr when it is a terminal (and not `--quiet`); otherwise nothing.
@@ -117,7 +131,10 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
         out_dir,
         format: a.format,
         style: a.plist_style,
-        merge: MergeOptions { minimal: a.minimal },
+        merge: MergeOptions {
+            minimal: a.minimal,
+            clients: a.clients.clients,
+        },
         password,
         raw_xml: a.raw_xml,
         per_room: a.per_room,
@@ -186,7 +203,10 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
         inputs
             .par_iter()
             .map(|input| {
-                let opts = MergeOptions { minimal: a.minimal };
+                let opts = MergeOptions {
+                    minimal: a.minimal,
+                    clients: a.clients.clients,
+                };
                 check(input, opts, now, sandbox.as_ref())
             })
             .collect()
@@ -231,14 +251,29 @@ fn explain(display: &str, key: &str, merged: &crate::merge::Merged) -> String {
                 }
                 serde_json::to_string(&super::read::plist_to_json(value)).unwrap_or_default()
             };
-            format!("{display}: {key} = {shown}\n  set by {layer}")
+            format!(
+                "{display}: {key} = {shown}\n  set by {layer}{}",
+                client_rows(key)
+            )
         }
         _ => {
             let hint = crate::diagnostic::did_you_mean(key, crate::catalog::Catalog::get().keys())
                 .filter(|k| *k != key)
                 .map(|k| format!(" (did you mean `{k}`?)"))
                 .unwrap_or_default();
-            format!("{display}: {key} is not set{hint}")
+            format!("{display}: {key} is not set{hint}{}", client_rows(key))
         }
+    }
+}
+
+/// The setting's client rows, for `--explain` (empty for a key the catalog does not know).
+fn client_rows(key: &str) -> String {
+    match crate::catalog::Catalog::get().setting(key) {
+        Some(s) => {
+            let text = crate::clients::describe(s);
+            let rows: Vec<&str> = text.lines().skip(2).collect();
+            format!("\n{}", rows.join("\n"))
+        }
+        None => String::new(),
     }
 }

@@ -4,6 +4,7 @@
 mod build;
 mod inputs;
 mod read;
+mod settings;
 mod token;
 
 use build::{CompileArgs, ValidateArgs, run_compile, run_validate};
@@ -62,6 +63,8 @@ enum Command {
     Token(TokenCommand),
     /// Print the generated JSON Schemas (exam file, SEB settings).
     Schema(SchemaArgs),
+    /// Look settings up by key or words: type, default, allowed values, and which SEB releases read them.
+    Settings(settings::SettingsArgs),
 }
 
 #[derive(Args)]
@@ -140,6 +143,7 @@ pub fn main() -> ExitCode {
         Command::ConfigKey(a) => run_config_key(a),
         Command::Token(t) => run_token(t),
         Command::Schema(a) => run_schema(a),
+        Command::Settings(a) => settings::run_settings(a),
     }
 }
 

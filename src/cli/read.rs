@@ -172,7 +172,10 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
             display: display.clone(),
             discovered: false,
         };
-        let opts = MergeOptions { minimal: a.minimal };
+        let opts = MergeOptions {
+            minimal: a.minimal,
+            ..MergeOptions::default()
+        };
         let checked = check(&input, opts, now, sandbox.as_ref());
         diags = checked.diags;
         sources = checked.sources;

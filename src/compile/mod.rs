@@ -73,6 +73,11 @@ pub fn check(input: &Input, opts: MergeOptions, now: i64, sandbox: Option<&Sandb
         checked
             .diags
             .extend(crate::portability::portability_errors(m, &checked.sources));
+        let (targets, mut bad_targets) = crate::clients::targets_of(&exam, opts.clients);
+        checked.diags.append(&mut bad_targets);
+        checked
+            .diags
+            .extend(crate::clients::check_clients(&exam, m, &targets));
     }
     if !checked.diags.iter().any(Diagnostic::is_error) {
         match crate::proctoring::build(&exam, &secrets, now) {

@@ -1,0 +1,289 @@
+//! Client compatibility: which SEB release reads each setting and which refuse it (the data in
+//! `schemas/seb-clients.json`, built by `scripts/build-client-data.py` from the clients' sources), the
+//! releases an exam targets (`clients:` / `--clients`), and the check that reports settings the targeted
+//! releases refuse (`client-unsupported`) or do not read (`client-ignored`). The data is parsed on first
+//! use only, so commands that never check clients never pay for it.
+
+mod check;
+mod describe;
+mod targets;
+
+pub use check::check_clients;
+pub use describe::{describe, describe_json, search, summary};
+pub use targets::{Target, Targets, targets_of};
+
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+const CLIENTS_JSON: &str = include_str!("../../schemas/seb-clients.json");
+
+/// A major.minor release (`3.10`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Release {
+    pub major: u16,
+    pub minor: u16,
+}
+
+impl Release {
+    pub fn parse(s: &str) -> Option<Release> {
+        let (major, minor) = s.trim().split_once('.')?;
+        Some(Release {
+            major: major.parse().ok()?,
+            minor: minor.parse().ok()?,
+        })
+    }
+}
+
+impl std::fmt::Display for Release {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+/// A system the exam must work with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Platform {
+    Windows,
+    Macos,
+    Ios,
+    SebServer,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 4] = [
+        Platform::Windows,
+        Platform::Macos,
+        Platform::Ios,
+        Platform::SebServer,
+    ];
+
+    /// The name in `clients:`, `--clients` and the data file.
+    pub fn key(self) -> &'static str {
+        match self {
+            Platform::Windows => "windows",
+            Platform::Macos => "macos",
+            Platform::Ios => "ios",
+            Platform::SebServer => "sebServer",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Windows => "SEB for Windows",
+            Platform::Macos => "SEB for macOS",
+            Platform::Ios => "SEB for iOS",
+            Platform::SebServer => "SEB Server",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Platform> {
+        Platform::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// `schemas/seb-clients.json`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ClientData {
+    #[serde(default)]
+    pub sources: BTreeMap<String, Value>,
+    #[serde(default)]
+    releases: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    settings: HashMap<String, HashMap<String, PlatformRow>>,
+}
+
+/// What one platform does with one setting.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformRow {
+    /// `true`: read by the releases `since`..=`until`; `false`: never read; absent: not decided.
+    #[serde(default)]
+    pub reads: Option<bool>,
+    #[serde(default)]
+    pub since: Option<String>,
+    #[serde(default)]
+    pub until: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub source: Vec<String>,
+    #[serde(default)]
+    pub columns: BTreeMap<String, PlatformRow>,
+    #[serde(default)]
+    pub refusals: Vec<Refusal>,
+}
+
+/// Releases that read a setting but refuse it: quit, force it off, or have removed the feature.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refusal {
+    pub since: String,
+    #[serde(default)]
+    pub until: Option<String>,
+    /// `quits`, `forced off`, `removed`, `ignored`, `refused`.
+    pub effect: String,
+    /// The value the refusal applies to (absent: any value).
+    #[serde(default)]
+    pub when: Option<Value>,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub source: Vec<String>,
+    #[serde(default)]
+    pub hand_written: bool,
+}
+
+impl ClientData {
+    /// The embedded data, parsed on first use. Unparsable data (a build defect the tests catch) checks
+    /// nothing rather than stopping the compiler.
+    pub fn get() -> &'static ClientData {
+        static DATA: OnceLock<ClientData> = OnceLock::new();
+        DATA.get_or_init(|| serde_json::from_str(CLIENTS_JSON).unwrap_or_default())
+    }
+
+    /// The known releases of a platform, oldest first.
+    pub fn releases(&self, p: Platform) -> Vec<Release> {
+        let mut r: Vec<Release> = self
+            .releases
+            .get(p.key())
+            .map(|v| v.iter().filter_map(|s| Release::parse(s)).collect())
+            .unwrap_or_default();
+        r.sort();
+        r
+    }
+
+    pub fn newest(&self, p: Platform) -> Option<Release> {
+        self.releases(p).last().copied()
+    }
+
+    pub fn row(&self, key: &str, p: Platform) -> Option<&PlatformRow> {
+        self.settings.get(key)?.get(p.key())
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.settings.contains_key(key)
+    }
+}
+
+fn within(r: Release, since: &str, until: Option<&str>) -> bool {
+    Release::parse(since).is_some_and(|s| s <= r)
+        && until.is_none_or(|u| Release::parse(u).is_some_and(|u| r <= u))
+}
+
+impl PlatformRow {
+    /// Whether release `r` reads the setting (`None`: not decided).
+    pub fn reads_at(&self, r: Release) -> Option<bool> {
+        match (self.reads?, &self.since) {
+            (true, Some(since)) => Some(within(r, since, self.until.as_deref())),
+            (true, None) => Some(true),
+            (false, _) => Some(false),
+        }
+    }
+
+    /// The refusal release `r` applies to `value`, if any.
+    pub fn refusal_at(&self, r: Release, value: &plist::Value) -> Option<&Refusal> {
+        self.refusals.iter().find(|f| {
+            within(r, &f.since, f.until.as_deref())
+                && f.when.as_ref().is_none_or(|w| same_value(w, value))
+        })
+    }
+}
+
+fn same_value(json: &Value, value: &plist::Value) -> bool {
+    match (json, value) {
+        (Value::Bool(a), plist::Value::Boolean(b)) => a == b,
+        (Value::Number(a), plist::Value::Integer(b)) => a.as_i64() == b.as_signed(),
+        (Value::String(a), plist::Value::String(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// `3.2–3.6`, `3.7`, `3.2, 3.4–3.5`, `3.0 and later`: releases as ranges of consecutive known releases
+/// (a range reaching the newest known release is open).
+pub fn ranges(chosen: &[Release], known: &[Release]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut run: Option<(Release, Release)> = None;
+    for r in known {
+        if chosen.contains(r) {
+            run = Some(run.map_or((*r, *r), |(a, _)| (a, *r)));
+        } else if let Some(done) = run.take() {
+            parts.push(span(done));
+        }
+    }
+    if let Some((a, b)) = run {
+        parts.push(if a == b {
+            a.to_string()
+        } else {
+            format!("{a} and later")
+        });
+    }
+    parts.join(", ")
+}
+
+fn span((a, b): (Release, Release)) -> String {
+    if a == b {
+        a.to_string()
+    } else {
+        format!("{a}–{b}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn every_catalog_key_has_a_client_row_for_every_platform() {
+        let data = ClientData::get();
+        assert!(!data.settings.is_empty(), "schemas/seb-clients.json parses");
+        for key in Catalog::get().keys() {
+            assert!(
+                data.has(key),
+                "{key} has no row in schemas/seb-clients.json"
+            );
+            for p in [Platform::Windows, Platform::Macos, Platform::Ios] {
+                assert!(data.row(key, p).is_some(), "{key} has no {} row", p.key());
+            }
+        }
+        for p in Platform::ALL {
+            assert!(data.newest(p).is_some(), "{} has releases", p.key());
+        }
+    }
+
+    #[test]
+    fn jitsi_rows_say_what_the_sources_say() {
+        let data = ClientData::get();
+        let on = plist::Value::Boolean(true);
+        let mac = data.row("jitsiMeetEnable", Platform::Macos).unwrap();
+        let quits = mac.refusal_at(Release::parse("3.7").unwrap(), &on).unwrap();
+        assert_eq!(quits.effect, "quits");
+        assert!(
+            mac.refusal_at(
+                Release::parse("3.7").unwrap(),
+                &plist::Value::Boolean(false)
+            )
+            .is_none()
+        );
+        let ios = data.row("jitsiMeetEnable", Platform::Ios).unwrap();
+        assert!(
+            ios.refusal_at(Release::parse("3.4").unwrap(), &on)
+                .is_none()
+        );
+        let win = data.row("jitsiMeetEnable", Platform::Windows).unwrap();
+        assert_eq!(win.reads_at(Release::parse("3.6").unwrap()), Some(true));
+        assert_eq!(win.reads_at(Release::parse("3.8").unwrap()), Some(false));
+        let known = data.releases(Platform::Windows);
+        let picked: Vec<Release> = ["3.2", "3.3", "3.5"]
+            .iter()
+            .filter_map(|s| Release::parse(s))
+            .collect();
+        assert_eq!(ranges(&picked, &known), "3.2–3.3, 3.5");
+    }
+}
