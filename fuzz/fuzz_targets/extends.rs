@@ -3,7 +3,7 @@
 //! work must stay bounded (libFuzzer's timeout) and the layers at most one per distinct base.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use sebc::compile::{Input, check};
+use sebc::compile::{CheckOptions, Input, check};
 use sebc::merge::MergeOptions;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -50,7 +50,11 @@ fuzz_target!(|data: &[u8]| {
         display: "exam.yaml".into(),
         discovered: false,
     };
-    let checked = check(&input, MergeOptions { minimal: true }, 0, None);
+    let opts = CheckOptions {
+        merge: MergeOptions { minimal: true },
+        clients: None,
+    };
+    let checked = check(&input, opts, 0, None);
     if let Some(exam) = &checked.exam {
         assert!(exam.bases.len() <= files, "{} layers from {files} files", exam.bases.len());
     }

@@ -131,8 +131,8 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
         out_dir,
         format: a.format,
         style: a.plist_style,
-        merge: MergeOptions {
-            minimal: a.minimal,
+        check: CheckOptions {
+            merge: MergeOptions { minimal: a.minimal },
             clients: a.clients.clients,
         },
         password,
@@ -203,8 +203,8 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
         inputs
             .par_iter()
             .map(|input| {
-                let opts = MergeOptions {
-                    minimal: a.minimal,
+                let opts = CheckOptions {
+                    merge: MergeOptions { minimal: a.minimal },
                     clients: a.clients.clients,
                 };
                 check(input, opts, now, sandbox.as_ref())

@@ -11,7 +11,7 @@ use build::{CompileArgs, ValidateArgs, run_compile, run_validate};
 use read::{ConfigKeyArgs, DecodeArgs, run_config_key, run_decode};
 use token::{TokenCommand, run_token};
 
-use crate::compile::{CompileOptions, Input, check};
+use crate::compile::{CheckOptions, CompileOptions, Input, check};
 use crate::diagnostic::{ColorChoice, Diagnostic, MessageFormat, render_with, sort_dedup};
 use crate::exam::OutputFormat;
 use crate::merge::MergeOptions;

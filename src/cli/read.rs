@@ -172,9 +172,9 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
             display: display.clone(),
             discovered: false,
         };
-        let opts = MergeOptions {
-            minimal: a.minimal,
-            ..MergeOptions::default()
+        let opts = CheckOptions {
+            merge: MergeOptions { minimal: a.minimal },
+            ..CheckOptions::default()
         };
         let checked = check(&input, opts, now, sandbox.as_ref());
         diags = checked.diags;

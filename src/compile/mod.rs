@@ -33,7 +33,15 @@ pub struct Checked {
 
 /// Load, validate, resolve secrets, merge and plan rooms (everything but writing). `now` bounds token
 /// lifetimes; `sandbox` (`--sandbox`) limits what the exam may make sebc read.
-pub fn check(input: &Input, opts: MergeOptions, now: i64, sandbox: Option<&Sandbox>) -> Checked {
+/// What [`check`] does beyond the defaults: how to merge, and which client releases to check against.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    pub merge: MergeOptions,
+    /// `--clients`: the releases to check the merged settings against, instead of the exam's `clients:`.
+    pub clients: Option<crate::clients::Targets>,
+}
+
+pub fn check(input: &Input, opts: CheckOptions, now: i64, sandbox: Option<&Sandbox>) -> Checked {
     let mut checked = Checked {
         skipped: false,
         diags: Vec::new(),
@@ -67,7 +75,7 @@ pub fn check(input: &Input, opts: MergeOptions, now: i64, sandbox: Option<&Sandb
             return checked;
         }
     };
-    let (merged, mut more) = merge(&exam, &secrets, opts);
+    let (merged, mut more) = merge(&exam, &secrets, opts.merge);
     checked.diags.append(&mut more);
     if let Some(m) = &merged {
         checked
@@ -100,7 +108,7 @@ pub struct CompileOptions {
     /// Overrides the exam file's `output.format`.
     pub format: Option<OutputFormat>,
     pub style: PlistStyle,
-    pub merge: MergeOptions,
+    pub check: CheckOptions,
     /// Overrides the exam file's `output.encryption` password (`--password-env`/`--password-file`).
     pub password: Option<Secret>,
     /// Write unencrypted `.seb` files as raw XML (Moodle accepts only that) instead of `plnd`.
@@ -144,7 +152,7 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
         merged,
         plan,
         ..
-    } = check(input, opts.merge, opts.now, opts.sandbox.as_ref());
+    } = check(input, opts.check, opts.now, opts.sandbox.as_ref());
     let (Some(exam), Some(secrets), Some(merged)) = (exam, secrets, merged) else {
         return (None, diags, sources);
     };

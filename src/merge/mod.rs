@@ -57,8 +57,6 @@ impl std::fmt::Display for Layer {
 pub struct MergeOptions {
     /// Write only what the author and the bases set, not every catalog default.
     pub minimal: bool,
-    /// `--clients`: the releases to check the merged settings against, instead of the exam's `clients:`.
-    pub clients: Option<crate::clients::Targets>,
 }
 
 /// The merged settings of one exam.
@@ -269,10 +267,7 @@ pub(crate) fn merged_from(yaml: &str, opts: MergeOptions) -> (Option<Merged>, Ve
 mod tests {
     use super::*;
 
-    const MINIMAL: MergeOptions = MergeOptions {
-        minimal: true,
-        clients: None,
-    };
+    const MINIMAL: MergeOptions = MergeOptions { minimal: true };
 
     #[test]
     fn full_output_carries_every_default_and_minimal_only_what_is_set() {

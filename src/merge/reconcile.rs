@@ -204,10 +204,7 @@ mod tests {
     use super::super::{MergeOptions, merged_from};
     use super::*;
 
-    const MINIMAL: MergeOptions = MergeOptions {
-        minimal: true,
-        clients: None,
-    };
+    const MINIMAL: MergeOptions = MergeOptions { minimal: true };
     const JITSI: &str = "service:\n  enableProctoring: true\n  serverType: JITSI_MEET\n  \
                          serverURL: https://meet.example.org\n  appKey: k\n  appSecret: s\n";
 
