@@ -29,6 +29,9 @@ pub fn compile_all(
     progress: &(dyn Fn() + Sync),
 ) -> Vec<Outcome> {
     use rayon::prelude::*;
+    if !opts.check_only {
+        crate::emit::files::sweep_stale_temporaries(&opts.out_dir);
+    }
     let mut claimed: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut outcomes = Vec::with_capacity(inputs.len());
     for chunk in inputs.chunks(CHUNK) {

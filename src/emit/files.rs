@@ -5,6 +5,37 @@ use seb_format::container;
 use std::io::Write;
 use std::path::Path;
 
+/// Temporaries older than this are left over from a run that was killed (`kill -9`, power loss).
+const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Removes the temporaries of [`write_atomic`] (`.NAME.XXXXXX.tmp`) that a killed run left in `dir`,
+/// once they are older than ten minutes (a concurrent run's temporaries are younger). Returns how many
+/// were removed; a directory that cannot be read has none.
+pub fn sweep_stale_temporaries(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours =
+            name.starts_with('.') && name.ends_with(".tmp") && name.matches('.').count() >= 3;
+        let stale = entry
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age > STALE_TEMPORARY);
+        if ours && stale && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// Writes `bytes` to `path` atomically: into an unpredictably named temporary file in the same
 /// directory (created 0600 by `tempfile`), which is renamed over `path` only when complete. `private`
 /// files (holding tokens) stay 0600; others become 0644. A missing directory is created 0755 whatever
@@ -103,5 +134,55 @@ fn strip_tokens(v: &mut serde_json::Value) {
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(strip_tokens),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_stale_temporaries_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = std::time::SystemTime::now() - 2 * STALE_TEMPORARY;
+        let make = |name: &str, stale: bool| {
+            let path = dir.path().join(name);
+            let f = std::fs::File::create(&path).unwrap();
+            if stale {
+                f.set_modified(old).unwrap();
+            }
+            path
+        };
+        let killed = make(".exam.seb.a1B2c3.tmp", true);
+        let running = make(".exam.seb.d4E5f6.tmp", false);
+        let output = make("exam.seb", true);
+        let other = make(".hidden.tmp", true);
+        assert_eq!(sweep_stale_temporaries(dir.path()), 1);
+        assert!(!killed.exists());
+        assert!(running.exists() && output.exists() && other.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_are_atomic_with_the_right_modes() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("sub/exam.seb");
+        let private = dir.path().join("sub/exam.server.json");
+        write_atomic(&public, b"a", false).unwrap();
+        write_atomic(&private, b"b", true).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&public), 0o644);
+        assert_eq!(mode(&private), 0o600);
+        assert_eq!(
+            mode(&dir.path().join("sub")) & 0o022,
+            0,
+            "no group/other write"
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "no temporary left: {names:?}");
     }
 }
