@@ -151,8 +151,8 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
     };
     let rendered = match emit::render_exam(&exam.exam, &merged, plan.as_ref(), &layout) {
         Ok(r) => r,
-        Err(msg) => {
-            diags.push(Diagnostic::error("encrypt", msg).at(&input.display, Pos::default()));
+        Err(d) => {
+            diags.push(d.at(&input.display, Pos::default()));
             return (None, diags, sources);
         }
     };
