@@ -17,6 +17,11 @@ use std::path::PathBuf;
 mod many;
 pub use many::{Outcome, compile_all};
 
+/// Stack of the threads that run the pipeline. Parsers and serde recurse once per nesting level (up
+/// to [`crate::load::MAX_DEPTH`]), at tens of KiB a level in debug builds: more than the 2 MiB a thread
+/// gets by default.
+pub const WORKER_STACK: usize = 8 * 1024 * 1024;
+
 /// The result of every stage but emit.
 pub struct Checked {
     /// A template found in a directory: nothing to compile.

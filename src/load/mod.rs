@@ -3,8 +3,10 @@
 //! Every syntax goes through the same [`Node`] tree, so the three syntaxes give the same value.
 
 mod json;
+mod limits;
 mod node;
 mod toml;
+mod toml_scan;
 mod tree;
 mod yaml;
 
@@ -111,7 +113,7 @@ pub fn parse_exam(
         Syntax::Toml => toml::parse(text),
         Syntax::Json => json::parse(text),
     }
-    .map_err(|(msg, pos)| vec![Diagnostic::error("parse", msg).at(display, pos)])?;
+    .map_err(|e| vec![e.into_diagnostic(display)])?;
     let mut map = SourceMap::default();
     let mut diags = Vec::new();
     let value = node.into_json(&mut String::new(), &mut map, &mut diags, 0);

@@ -1,6 +1,7 @@
 //! The syntax-independent tree every exam-file parser produces: values with the position of each
 //! value and each key, turned into a `serde_json::Value` plus a [`SourceMap`].
 
+use super::limits::Limit;
 use super::{MAX_DEPTH, MAX_STRING, MAX_VALUES};
 use crate::diagnostic::{Diagnostic, Pos};
 use std::collections::HashMap;
@@ -72,18 +73,15 @@ impl Node {
     ) -> serde_json::Value {
         use serde_json::Value;
         map.values.insert(pointer.clone(), self.pos);
+        // The parsers stop at these limits while parsing; this is the backstop for any tree.
         if map.values.len() == MAX_VALUES + 1 {
             diags.push((
-                Diagnostic::error(
-                    "too-many-values",
-                    format!("more than {MAX_VALUES} values in one file"),
-                )
-                .pointer(pointer.clone()),
+                Limit::Values.diagnostic().pointer(pointer.clone()),
                 self.pos,
             ));
         }
         if map.values.len() > MAX_VALUES {
-            return serde_json::Value::Null;
+            return Value::Null;
         }
         if let NodeValue::Str(s) = &self.value
             && s.len() > MAX_STRING
@@ -96,17 +94,10 @@ impl Node {
                 .pointer(pointer.clone()),
                 self.pos,
             ));
-            return serde_json::Value::Null;
+            return Value::Null;
         }
         if depth > MAX_DEPTH {
-            diags.push((
-                Diagnostic::error(
-                    "too-deep",
-                    format!("nesting deeper than {MAX_DEPTH} levels"),
-                )
-                .pointer(pointer.clone()),
-                self.pos,
-            ));
+            diags.push((Limit::Depth.diagnostic().pointer(pointer.clone()), self.pos));
             return Value::Null;
         }
         match self.value {
@@ -173,29 +164,69 @@ pub fn pos_of_offset(text: &str, offset: usize) -> Pos {
     Pos { line, col }
 }
 
-/// Maps byte offsets to positions quickly for parsers that report offsets (TOML).
+/// Maps byte offsets to positions for parsers that report offsets (TOML), in time independent of the
+/// length of lines: it keeps the position at every [`LineIndex::BLOCK`]th byte and counts from there.
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    /// The position of byte `k * BLOCK`.
+    marks: Vec<Pos>,
 }
 
 impl<'a> LineIndex<'a> {
+    const BLOCK: usize = 1024;
+
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        let mut marks = Vec::with_capacity(text.len() / Self::BLOCK + 1);
+        let mut at = Pos { line: 1, col: 1 };
+        for block in text.as_bytes().chunks(Self::BLOCK) {
+            marks.push(at);
+            at = advance(at, block);
+        }
+        LineIndex { text, marks }
     }
     pub fn pos(&self, offset: usize) -> Pos {
         let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
-        Pos {
-            line: line as u32 + 1,
-            col: col as u32,
+        let k = offset / Self::BLOCK;
+        let start = self
+            .marks
+            .get(k)
+            .copied()
+            .unwrap_or(Pos { line: 1, col: 1 });
+        let bytes = self.text.as_bytes();
+        advance(
+            start,
+            bytes.get(k * Self::BLOCK..offset).unwrap_or_default(),
+        )
+    }
+}
+
+/// The position after `bytes` (UTF-8, possibly cut mid-character) from `at`: columns count the bytes
+/// that start a character.
+fn advance(mut at: Pos, bytes: &[u8]) -> Pos {
+    for &b in bytes {
+        if b == b'\n' {
+            at.line += 1;
+            at.col = 1;
+        } else if b & 0xC0 != 0x80 {
+            at.col += 1;
         }
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_agrees_with_counting_from_the_start() {
+        // Long lines, multi-byte characters across block boundaries, empty lines, CRLF.
+        let text = format!("é😀\r\n{}\n\n{}x\nü", "a".repeat(3000), "ß€😀".repeat(700));
+        let index = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            assert_eq!(index.pos(offset), pos_of_offset(&text, offset), "{offset}");
+        }
+        assert_eq!(index.pos(usize::MAX), pos_of_offset(&text, text.len()));
+        assert_eq!(LineIndex::new("").pos(0), Pos { line: 1, col: 1 });
     }
 }
