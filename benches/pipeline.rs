@@ -62,13 +62,14 @@ fn stages(c: &mut Criterion) {
                 PlistStyle::Indented,
                 &sebc::merge::is_table,
             )
+            .expect("writable")
         })
     });
     g.finish();
 }
 
 fn containers(c: &mut Criterion) {
-    let xml = write_xml(&big_plist(), PlistStyle::Indented, &|_| false);
+    let xml = write_xml(&big_plist(), PlistStyle::Indented, &|_| false).expect("writable");
     let small = {
         let (exam, _) = sebc::validate::validate(loaded());
         let exam = exam.expect("valid");
@@ -77,6 +78,7 @@ fn containers(c: &mut Criterion) {
         write_xml(&m.expect("merged").settings, PlistStyle::Indented, &|_| {
             false
         })
+        .expect("writable")
     };
     let mut g = c.benchmark_group("container");
     g.sample_size(20);
@@ -114,7 +116,7 @@ fn containers(c: &mut Criterion) {
 
 fn config_key(c: &mut Criterion) {
     let dict = big_plist();
-    let xml = write_xml(&dict, PlistStyle::Indented, &|_| false);
+    let xml = write_xml(&dict, PlistStyle::Indented, &|_| false).expect("writable");
     let mut g = c.benchmark_group("config-key");
     g.throughput(Throughput::Bytes(xml.len() as u64));
     g.bench_function(

@@ -7,7 +7,8 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(dict) = seb_format::plist::read_xml(data) {
         let _ = seb_format::configkey::config_key(&dict);
         let _ = seb_format::configkey::lint(&dict);
-        let xml = seb_format::plist::write_xml(&dict, seb_format::plist::PlistStyle::Indented, &|_| false);
+        let xml = seb_format::plist::write_xml(&dict, seb_format::plist::PlistStyle::Indented, &|_| false)
+            .expect("the writer writes whatever the reader accepts");
         let back = seb_format::plist::read_xml(&xml).expect("sebc reads what it writes");
         assert_eq!(seb_format::configkey::config_key(&back), seb_format::configkey::config_key(&dict));
     }

@@ -146,6 +146,7 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
     let bar = progress_bar(inputs.len(), a.quiet);
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(a.jobs.unwrap_or(0))
+        .stack_size(crate::compile::WORKER_STACK)
         .build()
     {
         Ok(p) => p,

@@ -148,7 +148,16 @@ pub(super) fn run_decode(a: DecodeArgs) -> ExitCode {
         s.push('\n');
         s.into_bytes()
     } else {
-        seb_format::plist::write_xml(&dict, PlistStyle::Indented, &|_| false)
+        // The reader refuses what the writer cannot write, so this fails only on a broken invariant.
+        match seb_format::plist::write_xml(&dict, PlistStyle::Indented, &|_| false) {
+            Ok(xml) => xml,
+            Err(e) => {
+                let d = Diagnostic::error("invalid-character", e.to_string())
+                    .at(&display_of(&a.file), Default::default());
+                report(&mut vec![d], MessageFormat::Human, &Sources::default());
+                return ExitCode::from(1);
+            }
+        }
     };
     let _ = std::io::stdout().lock().write_all(&out);
     ExitCode::SUCCESS

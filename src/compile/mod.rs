@@ -18,6 +18,11 @@ use std::path::PathBuf;
 mod many;
 pub use many::{Outcome, compile_all};
 
+/// Stack of the threads that run the pipeline. Parsers and serde recurse once per nesting level (up
+/// to [`crate::load::MAX_DEPTH`]), at tens of KiB a level in debug builds: more than the 2 MiB a thread
+/// gets by default.
+pub const WORKER_STACK: usize = crate::load::PARSER_STACK_BYTES;
+
 /// The result of every stage but emit.
 pub struct Checked {
     /// A template found in a directory: nothing to compile.
@@ -169,8 +174,8 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
     };
     let rendered = match emit::render_exam(&exam.exam, &merged, plan.as_ref(), &layout) {
         Ok(r) => r,
-        Err(msg) => {
-            diags.push(Diagnostic::error("encrypt", msg).at(&input.display, Pos::default()));
+        Err(d) => {
+            diags.push(d.at(&input.display, Pos::default()));
             return (None, diags, sources);
         }
     };

@@ -129,13 +129,17 @@ fn snippet(file: &str, text: &str, marks: &[&Mark]) -> Snippet<'static, Annotati
             above_masked = false;
             continue;
         }
+        // Far past the marks is never shown: cut it first (annotate-snippets still marks the cut with
+        // `...`), so that quoting a line of a hostile 16 MiB one-line file costs no more than its start.
+        let reach = here.iter().map(|m| m.col).max().unwrap_or(0) + 3 * MAX_QUOTE;
+        let raw = raw
+            .char_indices()
+            .nth(reach)
+            .map_or(raw, |(i, _)| raw.get(..i).unwrap_or(raw));
         let secret_at = here.iter().find(|m| m.primary && m.secret).map(|m| m.col);
         let masked = masked_line(raw, secret_at);
         above_masked = masked != raw;
         let mut shown: Vec<char> = escape_controls(&masked, false).chars().collect();
-        // Far past the marks is never shown: cut it (annotate-snippets still marks the cut with `...`).
-        let reach = here.iter().map(|m| m.col).max().unwrap_or(0) + 3 * MAX_QUOTE;
-        shown.truncate(reach);
         // A mark past the end of the (masked) line: pad, so the column in `-->` stays the real one.
         let far = here.iter().map(|m| m.col).max().unwrap_or(0);
         if far > shown.len() {

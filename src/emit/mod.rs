@@ -10,6 +10,7 @@ pub use files::{Freshness, freshness, write_atomic};
 pub use key::OutputKey;
 pub use server::server_json;
 
+use crate::diagnostic::Diagnostic;
 use crate::exam::{ExamFile, OutputFormat, RoomType};
 use crate::merge::{Merged, is_table};
 use crate::proctoring::Plan;
@@ -18,17 +19,24 @@ use seb_format::plist::{PlistStyle, write_xml};
 use std::path::{Path, PathBuf};
 
 /// The bytes of one configuration file: the canonical plist XML of `settings`, inside a `.seb`
-/// container when the format asks for one.
+/// container when the format asks for one. The error is a diagnostic still to be placed.
 pub fn render(
     settings: &plist::Dictionary,
     format: OutputFormat,
     style: PlistStyle,
     protection: Protection<'_>,
-) -> Result<Vec<u8>, String> {
-    let xml = write_xml(settings, style, &is_table);
+) -> Result<Vec<u8>, Diagnostic> {
+    // Load refuses such characters in exam files and the plist reader in bases; this is the guarantee.
+    let xml = write_xml(settings, style, &is_table).map_err(|e| {
+        Diagnostic::error("invalid-character", e.to_string()).hint(
+            "remove the character from the setting, in the exam file or the base that sets it",
+        )
+    })?;
     match format {
         OutputFormat::Plist => Ok(xml),
-        OutputFormat::Seb => container::encode(&xml, protection),
+        OutputFormat::Seb => {
+            container::encode(&xml, protection).map_err(|e| Diagnostic::error("encrypt", e))
+        }
     }
 }
 
@@ -65,13 +73,13 @@ pub struct Rendered {
 }
 
 /// Renders every output of one exam: `<id>.seb`/`.plist`, `<id>-room-N.*` with `--per-room`, and
-/// `<id>.server.json`.
+/// `<id>.server.json`. The error is a diagnostic still to be placed.
 pub fn render_exam(
     exam: &ExamFile,
     merged: &Merged,
     plan: Option<&Plan>,
     layout: &Layout<'_>,
-) -> Result<Rendered, String> {
+) -> Result<Rendered, Diagnostic> {
     let id = &exam.exam.id;
     let ext = match layout.format {
         OutputFormat::Plist => "plist",

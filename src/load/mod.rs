@@ -5,19 +5,26 @@
 
 mod base;
 mod json;
+mod limits;
 mod node;
+mod pointer;
 mod toml;
+mod toml_scan;
 mod tree;
 mod yaml;
 
 pub use base::{LoadedBase, clear_base_cache};
-pub use node::{LineIndex, Node, NodeValue, SourceMap, escape_segment, pos_of_offset};
+pub use node::{LineIndex, Node, NodeValue, SourceMap, pos_of_offset};
+pub use pointer::escape_segment;
 pub use tree::{ExamTree, MAX_BASES, MAX_EXTENDS_DEPTH, MAX_EXTENDS_ENTRIES, load_tree};
 
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::source::{MAX_FILE_BYTES, ReadError, Sources, read_bounded};
 use std::path::{Path, PathBuf};
 
+/// Stack a thread needs to parse an exam file at the depth limit (serde's recursive deserialization
+/// takes tens of KiB per level in debug builds); sebc's worker threads get this much.
+pub const PARSER_STACK_BYTES: usize = 8 * 1024 * 1024;
 /// Deepest nesting accepted in an exam file.
 pub const MAX_DEPTH: usize = 64;
 /// Most values (keys' values and list items, at every depth) accepted in one exam file.
@@ -114,7 +121,7 @@ pub fn parse_exam(
         Syntax::Toml => toml::parse(text),
         Syntax::Json => json::parse(text),
     }
-    .map_err(|(msg, pos)| vec![Diagnostic::error("parse", msg).at(display, pos)])?;
+    .map_err(|e| vec![e.into_diagnostic(display)])?;
     let mut map = SourceMap::default();
     let mut diags = Vec::new();
     let value = node.into_json(&mut String::new(), &mut map, &mut diags, 0);

@@ -1,6 +1,10 @@
 //! The syntax-independent tree every exam-file parser produces: values with the position of each
-//! value and each key, turned into a `serde_json::Value` plus a [`SourceMap`].
+//! value and each key, turned into a `serde_json::Value` plus a [`SourceMap`]. The conversion is the one
+//! place every string of an exam file passes, keys included, so it refuses the characters a plist
+//! (XML 1.0) cannot carry, whichever syntax and escape produced them.
 
+use super::limits::Limit;
+use super::pointer::escape_segment;
 use super::{MAX_DEPTH, MAX_STRING, MAX_VALUES};
 use crate::diagnostic::{Diagnostic, Pos};
 use std::collections::HashMap;
@@ -53,11 +57,6 @@ impl SourceMap {
     }
 }
 
-/// Escapes one JSON pointer segment (RFC 6901).
-pub fn escape_segment(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
-}
-
 impl Node {
     pub fn new(value: NodeValue, pos: Pos) -> Node {
         Node { value, pos }
@@ -72,41 +71,38 @@ impl Node {
     ) -> serde_json::Value {
         use serde_json::Value;
         map.values.insert(pointer.clone(), self.pos);
+        // The parsers stop at these limits while parsing; this is the backstop for any tree.
         if map.values.len() == MAX_VALUES + 1 {
             diags.push((
-                Diagnostic::error(
-                    "too-many-values",
-                    format!("more than {MAX_VALUES} values in one file"),
-                )
-                .pointer(pointer.clone()),
+                Limit::Values.diagnostic().pointer(pointer.clone()),
                 self.pos,
             ));
         }
         if map.values.len() > MAX_VALUES {
-            return serde_json::Value::Null;
+            return Value::Null;
         }
-        if let NodeValue::Str(s) = &self.value
-            && s.len() > MAX_STRING
-        {
-            diags.push((
-                Diagnostic::error(
-                    "string-too-long",
-                    format!("a string longer than {} KiB", MAX_STRING / 1024),
-                )
-                .pointer(pointer.clone()),
-                self.pos,
-            ));
-            return serde_json::Value::Null;
+        if let NodeValue::Str(s) = &self.value {
+            if s.len() > MAX_STRING {
+                diags.push((
+                    Diagnostic::error(
+                        "string-too-long",
+                        format!("a string longer than {} KiB", MAX_STRING / 1024),
+                    )
+                    .pointer(pointer.clone()),
+                    self.pos,
+                ));
+                return Value::Null;
+            }
+            let subject = match pointer.is_empty() {
+                true => "the document's string".to_string(),
+                false => format!("the string at `{pointer}`"),
+            };
+            if let Some(d) = invalid_character(s, &subject) {
+                diags.push((d.pointer(pointer.clone()), self.pos));
+            }
         }
         if depth > MAX_DEPTH {
-            diags.push((
-                Diagnostic::error(
-                    "too-deep",
-                    format!("nesting deeper than {MAX_DEPTH} levels"),
-                )
-                .pointer(pointer.clone()),
-                self.pos,
-            ));
+            diags.push((Limit::Depth.diagnostic().pointer(pointer.clone()), self.pos));
             return Value::Null;
         }
         match self.value {
@@ -141,6 +137,9 @@ impl Node {
                     let len = pointer.len();
                     pointer.push('/');
                     pointer.push_str(&escape_segment(&key));
+                    if let Some(d) = invalid_character(&key, &format!("the key `{key}`")) {
+                        diags.push((d.pointer(pointer.clone()), key_pos));
+                    }
                     if out.contains_key(&key) {
                         diags.push((
                             Diagnostic::error("duplicate-key", format!("duplicate key `{key}`"))
@@ -163,6 +162,38 @@ impl Node {
     }
 }
 
+/// Names of the C0 control characters, by code.
+const C0_NAMES: [&str; 32] = [
+    "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF", "CR",
+    "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC",
+    "FS", "GS", "RS", "US",
+];
+
+/// The error for the first character of `s` a plist cannot hold (XML 1.0 allows no C0 control but tab,
+/// line feed and carriage return, and not U+FFFE or U+FFFF); `subject` names the string in the message.
+fn invalid_character(s: &str, subject: &str) -> Option<Diagnostic> {
+    let (index, c) = seb_format::plist::first_invalid_char(s)?;
+    let kind = match C0_NAMES.get(c as usize) {
+        Some(name) => format!("{name}, a control character"),
+        None => "a Unicode noncharacter".to_string(),
+    };
+    Some(
+        Diagnostic::error(
+            "invalid-character",
+            format!(
+                "{subject} holds U+{:04X} ({kind}) at character {}, which a plist (XML 1.0) cannot carry",
+                c as u32,
+                index + 1
+            ),
+        )
+        .hint(
+            "remove the character, or the escape that writes it (such as `\\u0000`, `\\e` or `\\0`); \
+             of the control characters only tab, line feed and carriage return (`\\t`, `\\n`, `\\r`) \
+             can be written",
+        ),
+    )
+}
+
 /// Line and column (1-based, columns in characters) of a byte offset in `text`.
 pub fn pos_of_offset(text: &str, offset: usize) -> Pos {
     let offset = offset.min(text.len());
@@ -173,29 +204,105 @@ pub fn pos_of_offset(text: &str, offset: usize) -> Pos {
     Pos { line, col }
 }
 
-/// Maps byte offsets to positions quickly for parsers that report offsets (TOML).
+/// Maps byte offsets to positions for parsers that report offsets (TOML), in time independent of the
+/// length of lines: it keeps the position at every [`LineIndex::BLOCK`]th byte and counts from there.
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    /// The position of byte `k * BLOCK`.
+    marks: Vec<Pos>,
 }
 
 impl<'a> LineIndex<'a> {
+    const BLOCK: usize = 1024;
+
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        let mut marks = Vec::with_capacity(text.len() / Self::BLOCK + 1);
+        let mut at = Pos { line: 1, col: 1 };
+        for block in text.as_bytes().chunks(Self::BLOCK) {
+            marks.push(at);
+            at = advance(at, block);
+        }
+        LineIndex { text, marks }
     }
     pub fn pos(&self, offset: usize) -> Pos {
         let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
-        Pos {
-            line: line as u32 + 1,
-            col: col as u32,
+        let k = offset / Self::BLOCK;
+        let start = self
+            .marks
+            .get(k)
+            .copied()
+            .unwrap_or(Pos { line: 1, col: 1 });
+        let bytes = self.text.as_bytes();
+        advance(
+            start,
+            bytes.get(k * Self::BLOCK..offset).unwrap_or_default(),
+        )
+    }
+}
+
+/// The position after `bytes` (UTF-8, possibly cut mid-character) from `at`: columns count the bytes
+/// that start a character.
+fn advance(mut at: Pos, bytes: &[u8]) -> Pos {
+    for &b in bytes {
+        if b == b'\n' {
+            at.line += 1;
+            at.col = 1;
+        } else if b & 0xC0 != 0x80 {
+            at.col += 1;
         }
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{Syntax, parse_exam};
+
+    #[test]
+    fn line_index_agrees_with_counting_from_the_start() {
+        // Long lines, multi-byte characters across block boundaries, empty lines, CRLF.
+        let text = format!("é😀\r\n{}\n\n{}x\nü", "a".repeat(3000), "ß€😀".repeat(700));
+        let index = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            assert_eq!(index.pos(offset), pos_of_offset(&text, offset), "{offset}");
+        }
+        assert_eq!(index.pos(usize::MAX), pos_of_offset(&text, text.len()));
+        assert_eq!(LineIndex::new("").pos(0), Pos { line: 1, col: 1 });
+    }
+
+    fn errors(text: &str, syntax: Syntax) -> Vec<Diagnostic> {
+        parse_exam(text, syntax, std::path::Path::new("f"), "f").unwrap_err()
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_errors_at_the_string_or_key() {
+        let d = errors("{\"seb\": {\"startURL\": \"ab\\u001bc\"}}", Syntax::Json);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "invalid-character");
+        assert_eq!(d[0].pointer, "/seb/startURL");
+        assert_eq!((d[0].line, d[0].col), (1, 22));
+        assert_eq!(
+            d[0].message,
+            "the string at `/seb/startURL` holds U+001B (ESC, a control character) at character 3, \
+             which a plist (XML 1.0) cannot carry"
+        );
+        assert!(d[0].hint.as_deref().unwrap_or("").contains("\\u0000"));
+        let d = errors("seb:\n  \"a\\0b\": 1\n", Syntax::Yaml);
+        assert_eq!(d[0].pointer, "/seb/a\u{0}b");
+        assert_eq!((d[0].line, d[0].col), (2, 3));
+        assert!(d[0].message.starts_with(
+            "the key `a\u{0}b` holds U+0000 (NUL, a control character) at character 2"
+        ));
+        let d = errors("[seb]\nx = [\"ok\", \"\\uFFFF\"]\n", Syntax::Toml);
+        assert_eq!(d[0].pointer, "/seb/x/1");
+        assert!(
+            d[0].message
+                .contains("U+FFFF (a Unicode noncharacter) at character 1")
+        );
+        // Both a key and its value, each reported.
+        assert_eq!(errors("{\"\\u0001\": \"\\u0002\"}", Syntax::Json).len(), 2);
+        let ok = "{\"s\": \"tab\\t lf\\n cr\\r é 😀 \\u007f \\u0085\"}";
+        assert!(parse_exam(ok, Syntax::Json, std::path::Path::new("f"), "f").is_ok());
     }
 }

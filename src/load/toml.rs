@@ -1,16 +1,19 @@
-//! TOML exam files through the `toml` crate's spanned document tree. TOML datetimes become
-//! RFC 3339 strings, as they are written in YAML and JSON exam files.
+//! TOML exam files through the `toml` crate's spanned document tree, once [`super::toml_scan`] has
+//! checked the limits on values and depth. TOML datetimes become RFC 3339 strings, as they are written
+//! in YAML and JSON exam files.
 
+use super::limits::ParseError;
 use super::node::{LineIndex, Node, NodeValue};
-use crate::diagnostic::Pos;
+use super::toml_scan::scan;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-pub fn parse(text: &str) -> Result<Node, (String, Pos)> {
+pub fn parse(text: &str) -> Result<Node, ParseError> {
     let index = LineIndex::new(text);
+    scan(text, &index)?;
     let root = DeTable::parse(text).map_err(|e| {
         let at = e.span().map(|s| index.pos(s.start)).unwrap_or_default();
-        (
+        ParseError::Syntax(
             format!("invalid TOML: {}", e.message().trim_end_matches('\n')),
             at,
         )
@@ -72,7 +75,7 @@ mod tests {
             exam[1].2.value,
             NodeValue::Str("2026-12-01T09:00:00Z".into())
         );
-        assert_eq!(exam[1].1, Pos { line: 3, col: 1 });
+        assert_eq!(exam[1].1, crate::diagnostic::Pos { line: 3, col: 1 });
         let NodeValue::Map(seb) = &top[1].2.value else {
             panic!()
         };
@@ -82,7 +85,9 @@ mod tests {
 
     #[test]
     fn syntax_error_has_position() {
-        let (msg, pos) = parse("[exam]\nid = \n").unwrap_err();
+        let Err(ParseError::Syntax(msg, pos)) = parse("[exam]\nid = \n") else {
+            panic!()
+        };
         assert!(msg.starts_with("invalid TOML"));
         assert_eq!(pos.line, 2);
     }

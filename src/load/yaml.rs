@@ -1,26 +1,111 @@
 //! YAML exam files through serde-saphyr (pure Rust, bounded alias expansion), keeping the
-//! position of every key and value with its `Spanned` wrapper.
+//! position of every key and value with its `Spanned` wrapper, and counting values and depth as
+//! serde-saphyr hands them over (aliases expanded), so the limits stop the parse where they are crossed.
 
+use super::limits::{Budget, Limit, ParseError};
 use super::node::{Node, NodeValue};
+use super::{MAX_DEPTH, MAX_VALUES};
 use crate::diagnostic::Pos;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
+use std::cell::RefCell;
 use std::fmt;
 
-pub fn parse(text: &str) -> Result<Node, (String, Pos)> {
+pub fn parse(text: &str) -> Result<Node, ParseError> {
     if text.trim().is_empty() {
         return Ok(Node::new(
             NodeValue::Map(Vec::new()),
             Pos { line: 1, col: 1 },
         ));
     }
-    match serde_saphyr::from_str::<Spanned<YNode>>(text) {
+    // serde-saphyr's own budget stays on (aliases, anchors, events), set so that sebc's limits are met
+    // first or at the same place: a key and a value are two nodes, and serde-saphyr counts the root
+    // collection as depth 1, so its depth limit meets a collection at sebc's depth 65.
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH + 1,
+            flow_nesting_limit: MAX_DEPTH + 1,
+            max_nodes: 2 * MAX_VALUES + 16,
+        },
+    };
+    WALK.with(|w| *w.borrow_mut() = Walk::default());
+    let parsed = serde_saphyr::from_str_with_options::<Spanned<YNode>>(text, options);
+    let walk = WALK.with(|w| std::mem::take(&mut *w.borrow_mut()));
+    match parsed {
         Ok(root) => Ok(convert(root)),
         Err(e) => {
             let pos = e.location().map(pos).unwrap_or_default();
-            Err((first_line(&e.to_string()), pos))
+            let path = walk.path;
+            Err(match walk.crossed {
+                Some(limit) => ParseError::Limit { limit, pos, path },
+                // serde-saphyr meets a collection too deep as it reads ahead of the values handed over
+                // (its scanner reads flow collections ahead): the same limit, met first.
+                None if too_deep(&e) => ParseError::Limit {
+                    limit: Limit::Depth,
+                    pos,
+                    path,
+                },
+                None => ParseError::Syntax(first_line(&e.to_string()), pos),
+            })
         }
     }
+}
+
+/// Whether serde-saphyr stopped at its nesting limit (its budget's or its scanner's).
+fn too_deep(e: &serde_saphyr::Error) -> bool {
+    use serde_saphyr::granit_parser::ErrorKind;
+    use serde_saphyr::{Error, ExternalMessageSource};
+    match e.without_snippet() {
+        Error::Budget {
+            breach: serde_saphyr::budget::BudgetBreach::Depth { .. },
+            ..
+        } => true,
+        Error::ExternalMessage { source, .. } => matches!(
+            &**source,
+            ExternalMessageSource::Parser(s) if matches!(s.kind(), ErrorKind::RecursionLimitExceeded)
+        ),
+        _ => false,
+    }
+}
+
+/// What the visitor knows while serde-saphyr drives it: the values met, the depth of the next one, the
+/// limit crossed, and, as an error leaves the collections, the pointer segments of where it happened.
+/// serde's `Deserialize` takes no state and `Spanned` (which gives positions) takes no seed, so this
+/// lives in a thread-local for the duration of one parse.
+#[derive(Default)]
+struct Walk {
+    budget: Budget,
+    depth: usize,
+    crossed: Option<Limit>,
+    path: Vec<String>,
+}
+
+thread_local! {
+    static WALK: RefCell<Walk> = RefCell::new(Walk::default());
+}
+
+/// Counts the value about to be read; past a limit, records it and stops the parse.
+fn enter<E: de::Error>() -> Result<(), E> {
+    WALK.with(|w| {
+        let mut w = w.borrow_mut();
+        let depth = w.depth;
+        w.budget.value(depth).map_err(|limit| {
+            w.crossed = Some(limit);
+            E::custom(limit.diagnostic().message)
+        })
+    })
+}
+
+/// Adds a collection's segment to the pointer of an error, as the error leaves the collection.
+fn within(segment: impl FnOnce() -> String) {
+    WALK.with(|w| w.borrow_mut().path.insert(0, segment()));
+}
+
+fn nest(delta: isize) {
+    WALK.with(|w| {
+        let mut w = w.borrow_mut();
+        w.depth = w.depth.saturating_add_signed(delta);
+    });
 }
 
 /// serde-saphyr's messages may carry a quoted snippet; sebc prints its own, so keep the first line
@@ -114,6 +199,7 @@ impl<'de> Deserialize<'de> for YKey {
 
 impl<'de> Deserialize<'de> for YNode {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        enter::<D::Error>()?;
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = YNode;
@@ -161,17 +247,30 @@ impl<'de> Deserialize<'de> for YNode {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<YNode, A::Error> {
                 let mut items = Vec::new();
-                while let Some(item) = seq.next_element::<Spanned<YNode>>()? {
-                    items.push(item);
+                nest(1);
+                loop {
+                    let index = items.len();
+                    match seq
+                        .next_element::<Spanned<YNode>>()
+                        .inspect_err(|_| within(|| index.to_string()))?
+                    {
+                        Some(item) => items.push(item),
+                        None => break,
+                    }
                 }
+                nest(-1);
                 Ok(YNode::Seq(items))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<YNode, A::Error> {
                 let mut entries = Vec::new();
+                nest(1);
                 while let Some(key) = map.next_key::<Spanned<YKey>>()? {
-                    let value = map.next_value::<Spanned<YNode>>()?;
+                    let value = map
+                        .next_value::<Spanned<YNode>>()
+                        .inspect_err(|_| within(|| key.value.0.clone()))?;
                     entries.push((key, value));
                 }
+                nest(-1);
                 Ok(YNode::Map(entries))
             }
         }
@@ -207,8 +306,55 @@ mod tests {
 
     #[test]
     fn syntax_error_has_position() {
-        let (msg, pos) = parse("a: [1, 2\nb: c\n").unwrap_err();
+        let Err(ParseError::Syntax(msg, pos)) = parse("a: [1, 2\nb: c\n") else {
+            panic!()
+        };
         assert!(msg.starts_with("invalid YAML"), "{msg}");
         assert!(pos.line >= 1);
+    }
+
+    /// serde's recursive deserialization takes tens of KiB of stack per level in debug builds: deep
+    /// documents run on a thread with the stack sebc's worker threads have.
+    fn on_worker_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(crate::load::PARSER_STACK_BYTES)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    #[test]
+    fn limits_stop_the_parse_with_the_pointer() {
+        on_worker_stack(limits);
+    }
+
+    fn limits() {
+        let deep = format!("a:\n  b: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        let Err(ParseError::Limit { limit, path, .. }) = parse(&deep) else {
+            panic!("{:?}", parse(&deep))
+        };
+        assert_eq!(limit, Limit::Depth);
+        assert_eq!(path[..2], ["a", "b"]);
+        let block: String = (0..=MAX_DEPTH)
+            .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+            .collect();
+        let block = format!("{block}{}x\n", "  ".repeat(MAX_DEPTH + 1));
+        let Err(ParseError::Limit { limit, pos, path }) = parse(&block) else {
+            panic!("{:?}", parse(&block))
+        };
+        assert_eq!(limit, Limit::Depth);
+        assert_eq!(path.len(), MAX_DEPTH + 1);
+        assert_eq!(path[..2], ["k0", "k1"]);
+        assert_eq!(pos.line as usize, MAX_DEPTH + 2);
+        let many = format!("l:\n{}", "- x\n".repeat(MAX_VALUES));
+        let Err(ParseError::Limit { limit, pos, path }) = parse(&many) else {
+            panic!()
+        };
+        assert_eq!(limit, Limit::Values);
+        assert_eq!(path, ["l", &(MAX_VALUES - 2).to_string()]);
+        assert_eq!(pos.line as usize, MAX_VALUES);
+        // The thread's state is reset: the next parse counts from zero.
+        assert!(parse("a: [1, 2]\n").is_ok());
     }
 }

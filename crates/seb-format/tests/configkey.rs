@@ -179,7 +179,7 @@ mod properties {
             prop_assert_eq!(config_key(&with), key.clone());
             // Written in both XML styles (different whitespace) and read back.
             for style in [seb_format::plist::PlistStyle::Indented, seb_format::plist::PlistStyle::Compact] {
-                let xml = seb_format::plist::write_xml(&original, style, &|_| false);
+                let xml = seb_format::plist::write_xml(&original, style, &|_| false).unwrap();
                 let back = seb_format::plist::read_xml(&xml).unwrap();
                 prop_assert_eq!(config_key(&back), key.clone());
             }

@@ -1,13 +1,26 @@
 //! Property lists, SEB's settings format: the value model (the `plist` crate's `Value`), the
-//! Config Key key order, the canonical XML writer and the hardened reader.
+//! Config Key key order, the canonical XML writer and the hardened reader, and the characters an XML
+//! plist can hold (both refuse the others).
 
 mod read;
 mod write;
 
 pub use read::{Limits, read_value, read_xml, read_xml_limited};
-pub use write::{PlistStyle, write_xml};
+pub use write::{PlistStyle, WriteError, write_xml};
 
 use std::cmp::Ordering;
+
+/// Whether XML 1.0 allows `c` in a document (the `Char` production: tab, line feed, carriage return,
+/// U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF). A plist string or key can hold no other character,
+/// not even as a character reference.
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// The first character of `s` XML 1.0 does not allow, with its index in characters.
+pub fn first_invalid_char(s: &str) -> Option<(usize, char)> {
+    s.chars().enumerate().find(|&(_, c)| !is_xml_char(c))
+}
 
 /// SEB's key order (Config Key order, SEB Server's `Collator(Locale.ROOT)` on ASCII keys):
 /// case-insensitive, and for keys equal but for case, lowercase first at the first difference.
@@ -24,6 +37,23 @@ pub fn key_order(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_chars() {
+        for c in [
+            '\t', '\n', '\r', ' ', '\u{7f}', '\u{85}', 'é', '\u{d7ff}', '\u{e000}', '\u{fffd}',
+            '😀',
+        ] {
+            assert!(is_xml_char(c), "{c:?}");
+        }
+        for c in [
+            '\0', '\u{1}', '\u{8}', '\u{b}', '\u{c}', '\u{1b}', '\u{1f}', '\u{fffe}', '\u{ffff}',
+        ] {
+            assert!(!is_xml_char(c), "{c:?}");
+        }
+        assert_eq!(first_invalid_char("aé\u{1b}\0"), Some((2, '\u{1b}')));
+        assert_eq!(first_invalid_char("tab\there\r\n"), None);
+    }
 
     #[test]
     fn key_order_matches_seb_server_and_config_key() {

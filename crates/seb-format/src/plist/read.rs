@@ -1,7 +1,9 @@
 //! Reading XML property lists from files sebc did not write: one quick-xml pass straight into plist
 //! values, iterative (no recursion), with nesting bounded and DTD internal subsets refused (no entity
 //! declarations, no external entities: only XML's five predefined entities and character references).
+//! Characters XML 1.0 does not allow are refused, written raw or as character references (`&#0;`).
 
+use super::is_xml_char;
 use base64::Engine;
 use plist::{Dictionary, Value};
 use quick_xml::events::Event;
@@ -51,6 +53,12 @@ pub fn read_xml_limited(bytes: &[u8], limits: &Limits) -> Result<Dictionary, Str
 pub fn read_value(bytes: &[u8], limits: &Limits) -> Result<Value, String> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| format!("the XML is not UTF-8 (byte {})", e.valid_up_to()))?;
+    if let Some((byte, c)) = text.char_indices().find(|&(_, c)| !is_xml_char(c)) {
+        return Err(format!(
+            "the XML holds U+{:04X}, a character XML 1.0 does not allow (byte {byte})",
+            c as u32
+        ));
+    }
     let mut reader = quick_xml::Reader::from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Value> = None;
@@ -234,9 +242,22 @@ fn text_until(reader: &mut quick_xml::Reader<&[u8]>, name: &str) -> Result<Strin
                     "gt" => '>',
                     "quot" => '"',
                     "apos" => '\'',
-                    _ => match r.resolve_char_ref() {
-                        Ok(Some(c)) => c,
-                        _ => return Err(format!("undefined entity `&{entity};` (byte {pos})")),
+                    _ => match char_ref(entity) {
+                        Some(Ok(code)) => match char::from_u32(code).filter(|&c| is_xml_char(c)) {
+                            Some(c) => c,
+                            None => {
+                                return Err(format!(
+                                    "the character reference `&{entity};` is U+{code:04X}, a character \
+                                     XML 1.0 does not allow (byte {pos})"
+                                ));
+                            }
+                        },
+                        Some(Err(())) => {
+                            return Err(format!(
+                                "invalid character reference `&{entity};` (byte {pos})"
+                            ));
+                        }
+                        None => return Err(format!("undefined entity `&{entity};` (byte {pos})")),
                     },
                 };
                 out.push(c);
@@ -248,6 +269,20 @@ fn text_until(reader: &mut quick_xml::Reader<&[u8]>, name: &str) -> Result<Strin
         }
         first = false;
     }
+}
+
+/// The code point a character reference names (`#233`, `#xE9`; XML writes the `x` in lowercase), or
+/// `None` when `entity` is not a character reference.
+fn char_ref(entity: &str) -> Option<Result<u32, ()>> {
+    let digits = entity.strip_prefix('#')?;
+    let (digits, radix) = match digits.strip_prefix('x') {
+        Some(hex) => (hex, 16),
+        None => (digits, 10),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return Some(Err(()));
+    }
+    Some(u32::from_str_radix(digits, radix).map_err(|_| ()))
 }
 
 fn scalar(name: &str, content: &str) -> Result<Value, String> {
@@ -377,5 +412,59 @@ mod tests {
                 .contains("invalid <integer>")
         );
         assert!(read_xml(&[0xff, 0xfe]).unwrap_err().contains("UTF-8"));
+    }
+
+    #[test]
+    fn refuses_characters_xml_forbids() {
+        let doc = |s: &str| format!("<plist><dict><key>k</key><string>{s}</string></dict></plist>");
+        for (text, code) in [
+            ("&#0;", "U+0000"),
+            ("&#x1B;", "U+001B"),
+            ("&#xFFFE;", "U+FFFE"),
+            ("&#65535;", "U+FFFF"),
+            ("&#xD800;", "U+D800"),
+            ("&#x110000;", "U+110000"),
+        ] {
+            let err = read_xml(doc(text).as_bytes()).unwrap_err();
+            assert_eq!(
+                err,
+                format!(
+                    "the character reference `{}` is {code}, a character XML 1.0 does not allow (byte 33)",
+                    text
+                )
+            );
+        }
+        for raw in ["\0", "\u{1}", "\u{1b}", "\u{ffff}"] {
+            let err = read_xml(doc(&format!("ab{raw}")).as_bytes()).unwrap_err();
+            assert!(
+                err.contains("a character XML 1.0 does not allow (byte 35)"),
+                "{err}"
+            );
+        }
+        // Anywhere in the document, not only in strings: in a key, a comment, between elements.
+        for xml in [
+            "<plist><dict><key>a\u{7}</key><true/></dict></plist>",
+            "<plist><!-- \u{0} --><dict/></plist>",
+            "<plist>\u{c}<dict/></plist>",
+        ] {
+            assert!(
+                read_xml(xml.as_bytes())
+                    .unwrap_err()
+                    .contains("does not allow"),
+                "{xml:?}"
+            );
+        }
+        for bad in ["&#;", "&#x;", "&#+5;", "&#X41;", "&#99999999999;"] {
+            let err = read_xml(doc(bad).as_bytes()).unwrap_err();
+            assert_eq!(
+                err,
+                format!("invalid character reference `{bad}` (byte 33)")
+            );
+        }
+        let ok = doc("tab\t&#9; lf\n&#10; cr&#13; &#xE9; \u{7f} &#x1F600;");
+        assert_eq!(
+            read_xml(ok.as_bytes()).unwrap()["k"],
+            Value::String("tab\t\t lf\n\n cr\r é \u{7f} 😀".into())
+        );
     }
 }

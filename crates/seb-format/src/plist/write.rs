@@ -1,7 +1,9 @@
 //! The canonical XML writer (spec `seb-file-format.md` §5): first bytes `<?xml`, no BOM, keys in SEB's key
 //! order, exact types. Two byte formats: indented (SEB for macOS's layout) and compact (SEB Server's).
+//! It writes well-formed XML or nothing: a string or key holding a character XML 1.0 does not allow is
+//! a [`WriteError`], and what it writes the reader reads back equal (carriage returns as `&#xD;`).
 
-use super::key_order;
+use super::{first_invalid_char, key_order};
 use base64::Engine;
 use plist::Value;
 
@@ -18,14 +20,91 @@ pub enum PlistStyle {
 const MAC_HEADER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n<plist version=\"1.0\">\n";
 const SERVER_HEADER: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?><!DOCTYPE plist PUBLIC \"-//Apple Computer//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\"><plist version=\"1.0\">";
 
+/// Why a dictionary cannot be written as an XML plist.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WriteError {
+    /// A string, or a dictionary key, holds a character XML 1.0 does not allow (a C0 control other than
+    /// tab, line feed and carriage return, U+FFFE or U+FFFF): no XML reader would accept the file.
+    #[error(
+        "{} `{path}` holds U+{:04X} at character {}, which an XML plist cannot carry",
+        if *.in_key { "the key at" } else { "the string at" },
+        *.character as u32,
+        .index + 1
+    )]
+    InvalidCharacter {
+        /// Where: a JSON pointer (RFC 6901) of keys and array indexes from the root dictionary; for a
+        /// key, the pointer of its entry.
+        path: String,
+        /// Whether the character is in the entry's key rather than in a string value.
+        in_key: bool,
+        /// The character.
+        character: char,
+        /// Its index in the string, in characters (0-based).
+        index: usize,
+    },
+}
+
+impl WriteError {
+    /// The error as seen from the container holding it at `segment`.
+    fn within(mut self, segment: &str) -> Self {
+        let WriteError::InvalidCharacter { path, .. } = &mut self;
+        let escaped = segment.replace('~', "~0").replace('/', "~1");
+        *path = format!("/{escaped}{path}");
+        self
+    }
+}
+
+/// The first string or key under `v` that XML cannot carry.
+fn check(v: &Value) -> Result<(), WriteError> {
+    match v {
+        Value::String(s) => match first_invalid_char(s) {
+            Some((index, character)) => Err(WriteError::InvalidCharacter {
+                path: String::new(),
+                in_key: false,
+                character,
+                index,
+            }),
+            None => Ok(()),
+        },
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, item)| check(item).map_err(|e| e.within(&i.to_string()))),
+        Value::Dictionary(d) => check_dict(d),
+        _ => Ok(()),
+    }
+}
+
+/// The first key or string in `d` that XML cannot carry.
+fn check_dict(d: &plist::Dictionary) -> Result<(), WriteError> {
+    d.iter().try_for_each(|(k, item)| {
+        match first_invalid_char(k) {
+            Some((index, character)) => Err(WriteError::InvalidCharacter {
+                path: String::new(),
+                in_key: true,
+                character,
+                index,
+            }),
+            None => check(item),
+        }
+        .map_err(|e| e.within(k))
+    })
+}
+
 /// Writes a settings dictionary as an XML plist. Keys are written in SEB's key order whatever the
 /// dictionary's order. `is_table`, for the compact style, tells which top-level keys are tables
 /// (SEB Server writes an empty table as `<array />` and an empty string list as `<array></array>`).
+///
+/// # Errors
+///
+/// [`WriteError::InvalidCharacter`] when a string or key holds a character XML 1.0 does not allow;
+/// nothing is written then.
 pub fn write_xml(
     root: &plist::Dictionary,
     style: PlistStyle,
     is_table: &dyn Fn(&str) -> bool,
-) -> Vec<u8> {
+) -> Result<Vec<u8>, WriteError> {
+    check_dict(root)?;
     let mut w = Writer {
         out: String::with_capacity(64 * 1024),
         style,
@@ -43,7 +122,7 @@ pub fn write_xml(
             w.out.push_str("</plist>");
         }
     }
-    w.out.into_bytes()
+    Ok(w.out.into_bytes())
 }
 
 struct Writer<'a> {
@@ -164,17 +243,19 @@ impl Writer<'_> {
     }
 }
 
-/// XML text escaping as SEB's writers do it (`&`, `<`, `>`; quotes need no escaping in element text).
+/// XML text escaping as SEB's writers do it (`&`, `<`, `>`; quotes need no escaping in element text),
+/// and carriage returns as `&#xD;`, which XML readers would otherwise turn into line feeds.
 fn escape_into(out: &mut String, s: &str) {
     let mut rest = s;
-    while let Some(i) = rest.find(['&', '<', '>']) {
-        out.push_str(&rest[..i]);
-        out.push_str(match rest.as_bytes()[i] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            _ => "&gt;",
+    while let Some(i) = rest.find(['&', '<', '>', '\r']) {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        out.push_str(match rest.as_bytes().get(i) {
+            Some(b'&') => "&amp;",
+            Some(b'<') => "&lt;",
+            Some(b'>') => "&gt;",
+            _ => "&#xD;",
         });
-        rest = &rest[i + 1..];
+        rest = rest.get(i + 1..).unwrap_or_default();
     }
     out.push_str(rest);
 }
@@ -219,9 +300,9 @@ mod tests {
             ("defaultPageZoomLevel", Value::Real(1.0)),
             ("allowedDisplaysMaxNumber", Value::Integer(1.into())),
         ]);
-        let xml = String::from_utf8(write_xml(&d, PlistStyle::Compact, &|k| {
-            k == "URLFilterRules"
-        }))
+        let xml = String::from_utf8(
+            write_xml(&d, PlistStyle::Compact, &|k| k == "URLFilterRules").unwrap(),
+        )
         .unwrap();
         assert_eq!(
             xml,
@@ -240,12 +321,52 @@ mod tests {
             ("salt", Value::Data(vec![0, 1, 2])),
             ("zoom", Value::Real(0.1)),
         ]);
-        let xml = String::from_utf8(write_xml(&d, PlistStyle::Indented, &|_| false)).unwrap();
+        let xml =
+            String::from_utf8(write_xml(&d, PlistStyle::Indented, &|_| false).unwrap()).unwrap();
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist"));
         assert!(xml.ends_with("</dict>\n</plist>\n"));
         assert!(xml.contains("\t<key>rules</key>\n\t<array>\n\t\t<dict>\n\t\t\t<key>active</key>\n\t\t\t<false/>\n\t\t\t<key>expression</key>\n\t\t\t<string>a&amp;b&lt;c&gt;\"</string>\n"));
         assert!(xml.contains("<data>AAEC</data>"));
         assert!(xml.contains("<real>0.1</real>"));
+    }
+
+    #[test]
+    fn refuses_characters_xml_forbids_and_names_where() {
+        let inner = dict(vec![("expression", Value::String("a\u{1b}[2J".into()))]);
+        let d = dict(vec![
+            ("ok", Value::String("tab\t lf\n é 😀".into())),
+            ("rules", Value::Array(vec![Value::Dictionary(inner)])),
+        ]);
+        let err = write_xml(&d, PlistStyle::Indented, &|_| false).unwrap_err();
+        assert_eq!(
+            err,
+            WriteError::InvalidCharacter {
+                path: "/rules/0/expression".into(),
+                in_key: false,
+                character: '\u{1b}',
+                index: 1
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "the string at `/rules/0/expression` holds U+001B at character 2, which an XML plist cannot carry"
+        );
+        let key = dict(vec![("a/b\u{fffe}", Value::Boolean(true))]);
+        let err = write_xml(&key, PlistStyle::Compact, &|_| false).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the key at `/a~1b\u{fffe}` holds U+FFFE at character 4, which an XML plist cannot carry"
+        );
+        let nul = dict(vec![("s", Value::String("\0".into()))]);
+        assert!(write_xml(&nul, PlistStyle::Indented, &|_| false).is_err());
+    }
+
+    #[test]
+    fn carriage_returns_are_character_references() {
+        let d = dict(vec![("s", Value::String("a\r\nb".into()))]);
+        let xml =
+            String::from_utf8(write_xml(&d, PlistStyle::Compact, &|_| false).unwrap()).unwrap();
+        assert!(xml.contains("<string>a&#xD;\nb</string>"), "{xml}");
     }
 
     #[test]
