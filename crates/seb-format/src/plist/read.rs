@@ -59,115 +59,26 @@ pub fn read_value(bytes: &[u8], limits: &Limits) -> Result<Value, String> {
             c as u32
         ));
     }
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut root: Option<Value> = None;
-    let mut in_plist = false;
-    let mut values = 0usize;
-    let at = |r: &quick_xml::Reader<&[u8]>| r.buffer_position();
+    let mut state = Reading {
+        reader: quick_xml::Reader::from_str(text),
+        limits,
+        stack: Vec::new(),
+        root: None,
+        in_plist: false,
+        values: 0,
+    };
     loop {
-        let pos = at(&reader);
-        let event = reader
+        let pos = state.reader.buffer_position();
+        let event = state
+            .reader
             .read_event()
             .map_err(|e| format!("malformed XML at byte {pos}: {e}"))?;
         let value = match event {
-            Event::Start(e) => {
-                let qname = e.name();
-                let name: &str = qname.0;
-                match name {
-                    "plist" if !in_plist && root.is_none() => {
-                        in_plist = true;
-                        continue;
-                    }
-                    _ if !in_plist => {
-                        return Err(format!("not a property list (root element <{name}>)"));
-                    }
-                    "dict" | "array" => {
-                        if stack.len() >= limits.max_depth {
-                            return Err(format!(
-                                "property list nested deeper than {} levels (byte {pos})",
-                                limits.max_depth
-                            ));
-                        }
-                        stack.push(if name == "dict" {
-                            Frame::Dict(Dictionary::new(), None)
-                        } else {
-                            Frame::Array(Vec::new())
-                        });
-                        continue;
-                    }
-                    "key" => {
-                        let key = text_until(&mut reader, "key")?;
-                        match stack.last_mut() {
-                            Some(Frame::Dict(_, pending @ None)) => *pending = Some(key),
-                            _ => {
-                                return Err(format!(
-                                    "<key> outside a dictionary or without a value (byte {pos})"
-                                ));
-                            }
-                        }
-                        continue;
-                    }
-                    "string" | "integer" | "real" | "data" | "date" | "true" | "false" => {
-                        let content = text_until(&mut reader, name)?;
-                        scalar(name, &content).map_err(|e| format!("{e} (byte {pos})"))?
-                    }
-                    other => {
-                        return Err(format!(
-                            "<{other}> is not a property-list element (byte {pos})"
-                        ));
-                    }
-                }
-            }
-            Event::Empty(e) => {
-                let qname = e.name();
-                let name: &str = qname.0;
-                match name {
-                    _ if !in_plist => {
-                        return Err(format!("not a property list (root element <{name}/>)"));
-                    }
-                    "dict" => Value::Dictionary(Dictionary::new()),
-                    "array" => Value::Array(Vec::new()),
-                    "key" => match stack.last_mut() {
-                        Some(Frame::Dict(_, pending @ None)) => {
-                            *pending = Some(String::new());
-                            continue;
-                        }
-                        _ => return Err(format!("<key/> outside a dictionary (byte {pos})")),
-                    },
-                    "string" | "data" | "true" | "false" => {
-                        scalar(name, "").map_err(|e| format!("{e} (byte {pos})"))?
-                    }
-                    other => {
-                        return Err(format!(
-                            "<{other}/> is not a valid property-list value (byte {pos})"
-                        ));
-                    }
-                }
-            }
-            Event::End(e) => {
-                let qname = e.name();
-                let name: &str = qname.0;
-                match (name, stack.pop()) {
-                    ("plist", None) if in_plist => {
-                        in_plist = false;
-                        continue;
-                    }
-                    ("dict", Some(Frame::Dict(d, None))) => Value::Dictionary(d),
-                    ("dict", Some(Frame::Dict(_, Some(key)))) => {
-                        return Err(format!("key `{key}` has no value (byte {pos})"));
-                    }
-                    ("array", Some(Frame::Array(items))) => Value::Array(items),
-                    _ => return Err(format!("unexpected </{name}> (byte {pos})")),
-                }
-            }
-            Event::Text(t) => {
-                if t.xml10_content().trim().is_empty() {
-                    continue;
-                }
-                return Err(format!("unexpected text between elements (byte {pos})"));
-            }
-            Event::GeneralRef(_) | Event::CData(_) => {
+            Event::Start(e) => state.start(e.name().0, pos)?,
+            Event::Empty(e) => state.empty(e.name().0, pos)?,
+            Event::End(e) => state.end(e.name().0, pos)?,
+            Event::Text(t) if t.xml10_content().trim().is_empty() => None,
+            Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) => {
                 return Err(format!("unexpected text between elements (byte {pos})"));
             }
             Event::DocType(d) => {
@@ -178,27 +89,137 @@ pub fn read_value(bytes: &[u8], limits: &Limits) -> Result<Value, String> {
                             .to_string(),
                     );
                 }
-                continue;
+                None
             }
-            Event::Decl(_) | Event::Comment(_) | Event::PI(_) => continue,
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) => None,
             Event::Eof => break,
         };
-        values += 1;
-        if values > limits.max_values {
+        if let Some(value) = value {
+            state.place(value, pos)?;
+        }
+    }
+    if state.in_plist || !state.stack.is_empty() {
+        return Err("the property list is truncated".to_string());
+    }
+    state
+        .root
+        .ok_or_else(|| "not a property list (no <plist> element with a value)".to_string())
+}
+
+/// The reader's state: the XML events still to come, the containers open, what has been read.
+struct Reading<'a> {
+    reader: quick_xml::Reader<&'a [u8]>,
+    limits: &'a Limits,
+    stack: Vec<Frame>,
+    root: Option<Value>,
+    in_plist: bool,
+    values: usize,
+}
+
+impl Reading<'_> {
+    /// `<name>`: opens a container, reads a key, or reads a whole leaf value.
+    fn start(&mut self, name: &str, pos: u64) -> Result<Option<Value>, String> {
+        match name {
+            "plist" if !self.in_plist && self.root.is_none() => {
+                self.in_plist = true;
+                Ok(None)
+            }
+            _ if !self.in_plist => Err(format!("not a property list (root element <{name}>)")),
+            "dict" | "array" => {
+                if self.stack.len() >= self.limits.max_depth {
+                    return Err(format!(
+                        "property list nested deeper than {} levels (byte {pos})",
+                        self.limits.max_depth
+                    ));
+                }
+                self.stack.push(if name == "dict" {
+                    Frame::Dict(Dictionary::new(), None)
+                } else {
+                    Frame::Array(Vec::new())
+                });
+                Ok(None)
+            }
+            "key" => {
+                let key = text_until(&mut self.reader, "key")?;
+                match self.stack.last_mut() {
+                    Some(Frame::Dict(_, pending @ None)) => *pending = Some(key),
+                    _ => {
+                        return Err(format!(
+                            "<key> outside a dictionary or without a value (byte {pos})"
+                        ));
+                    }
+                }
+                Ok(None)
+            }
+            "string" | "integer" | "real" | "data" | "date" | "true" | "false" => {
+                let content = text_until(&mut self.reader, name)?;
+                scalar(name, &content)
+                    .map(Some)
+                    .map_err(|e| format!("{e} (byte {pos})"))
+            }
+            other => Err(format!(
+                "<{other}> is not a property-list element (byte {pos})"
+            )),
+        }
+    }
+
+    /// `<name/>`: an empty value, or an empty key.
+    fn empty(&mut self, name: &str, pos: u64) -> Result<Option<Value>, String> {
+        match name {
+            _ if !self.in_plist => Err(format!("not a property list (root element <{name}/>)")),
+            "dict" => Ok(Some(Value::Dictionary(Dictionary::new()))),
+            "array" => Ok(Some(Value::Array(Vec::new()))),
+            "key" => match self.stack.last_mut() {
+                Some(Frame::Dict(_, pending @ None)) => {
+                    *pending = Some(String::new());
+                    Ok(None)
+                }
+                _ => Err(format!("<key/> outside a dictionary (byte {pos})")),
+            },
+            "string" | "data" | "true" | "false" => scalar(name, "")
+                .map(Some)
+                .map_err(|e| format!("{e} (byte {pos})")),
+            other => Err(format!(
+                "<{other}/> is not a valid property-list value (byte {pos})"
+            )),
+        }
+    }
+
+    /// `</name>`: closes a container (its value is complete) or the plist.
+    fn end(&mut self, name: &str, pos: u64) -> Result<Option<Value>, String> {
+        match (name, self.stack.pop()) {
+            ("plist", None) if self.in_plist => {
+                self.in_plist = false;
+                Ok(None)
+            }
+            ("dict", Some(Frame::Dict(d, None))) => Ok(Some(Value::Dictionary(d))),
+            ("dict", Some(Frame::Dict(_, Some(key)))) => {
+                Err(format!("key `{key}` has no value (byte {pos})"))
+            }
+            ("array", Some(Frame::Array(items))) => Ok(Some(Value::Array(items))),
+            _ => Err(format!("unexpected </{name}> (byte {pos})")),
+        }
+    }
+
+    /// Puts a complete value where it belongs — under its key, into its array, or at the root —
+    /// within the value and string limits.
+    fn place(&mut self, value: Value, pos: u64) -> Result<(), String> {
+        self.values += 1;
+        if self.values > self.limits.max_values {
             return Err(format!(
                 "more than {} values in one property list",
-                limits.max_values
+                self.limits.max_values
             ));
         }
         if let Value::String(s) = &value
-            && s.len() > limits.max_string_bytes
+            && s.len() > self.limits.max_string_bytes
         {
             return Err(format!(
                 "a string longer than {} KiB (byte {pos})",
-                limits.max_string_bytes / 1024
+                self.limits.max_string_bytes / 1024
             ));
         }
-        match stack.last_mut() {
+        match self.stack.last_mut() {
             Some(Frame::Dict(d, pending)) => match pending.take() {
                 Some(key) => {
                     d.insert(key, value);
@@ -210,14 +231,11 @@ pub fn read_value(bytes: &[u8], limits: &Limits) -> Result<Value, String> {
                 }
             },
             Some(Frame::Array(items)) => items.push(value),
-            None if root.is_none() && in_plist => root = Some(value),
+            None if self.root.is_none() && self.in_plist => self.root = Some(value),
             None => return Err(format!("more than one root value (byte {pos})")),
         }
+        Ok(())
     }
-    if in_plist || !stack.is_empty() {
-        return Err("the property list is truncated".to_string());
-    }
-    root.ok_or_else(|| "not a property list (no <plist> element with a value)".to_string())
 }
 
 /// The text content of a leaf element up to its end tag, entities resolved, line ends normalised.
