@@ -64,6 +64,13 @@ pub struct Setting {
     /// For `kioskMode`: the keys each value stands for.
     #[serde(default)]
     pub expands_to: Option<serde_json::Map<String, Value>>,
+    /// Where the entry comes from (SEB Server attribute, a client source file:line at a release, a real file).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -76,6 +83,18 @@ pub struct Column {
     pub allowed: Option<Vec<Value>>,
     #[serde(default)]
     pub columns: Option<Vec<Column>>,
+    /// Filled into rows that leave it out (false for client-only columns: the clients supply their default).
+    #[serde(default = "yes")]
+    pub emit_default: bool,
+    /// A column no current client reads (written by older clients).
+    #[serde(default)]
+    pub deprecated: bool,
+    #[serde(default)]
+    pub platforms: Option<Vec<String>>,
+    #[serde(default)]
+    pub platform_defaults: Option<Value>,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug)]

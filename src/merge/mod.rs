@@ -211,7 +211,7 @@ fn to_plist(v: &J, ty: SettingType, columns: Option<&[Column]>) -> P {
                         to_plist(value, col.ty, col.columns.as_deref()),
                     ),
                     // Fill what the author left out, so every client sees the same row.
-                    None => match &col.default {
+                    None => match col.default.as_ref().filter(|_| col.emit_default) {
                         Some(default) => d.insert(
                             col.key.clone(),
                             to_plist(default, col.ty, col.columns.as_deref()),
