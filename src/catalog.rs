@@ -74,6 +74,7 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Column {
     pub key: String,
     #[serde(rename = "type")]
@@ -195,7 +196,7 @@ mod tests {
                 .as_ref()
                 .unwrap()
                 .len(),
-            20
+            24
         );
         assert_eq!(
             c.setting("prohibitedProcesses")
@@ -204,7 +205,7 @@ mod tests {
                 .as_ref()
                 .unwrap()
                 .len(),
-            10
+            12
         );
         assert_eq!(
             c.setting("defaultPageZoomLevel").unwrap().ty,
@@ -218,6 +219,48 @@ mod tests {
         assert!(c.setting("startURL").unwrap().emit_default);
         assert!(!c.setting("originatorVersion").unwrap().emit_default);
         assert!(c.setting("jitsiMeetEnable").unwrap().is_proctoring());
+        // Client-only columns are known but not filled into rows; legacy ones are outdated.
+        let prohibited = c
+            .setting("prohibitedProcesses")
+            .unwrap()
+            .columns
+            .as_ref()
+            .unwrap();
+        let handling = prohibited
+            .iter()
+            .find(|c| c.key == "windowHandlingProcess")
+            .unwrap();
+        assert_eq!(handling.ty, SettingType::String);
+        assert!(!handling.emit_default);
+        let proxies = c.setting("proxies").unwrap().columns.as_ref().unwrap();
+        let legacy = proxies
+            .iter()
+            .find(|c| c.key == "org_safeexambrowser_SEB_HTTPPort")
+            .unwrap();
+        assert_eq!(legacy.ty, SettingType::Integer);
+        assert!(legacy.deprecated);
+        // Keys no current client reads are outdated and not written by default; read ones are not.
+        for key in [
+            "outsideSebEnableLogOff",
+            "exitKey1",
+            "additionalDictionaries",
+            "examConfigKeyContainedKeys",
+        ] {
+            let s = c.setting(key).unwrap();
+            assert!(s.deprecated && !s.emit_default, "{key}");
+        }
+        assert!(
+            !c.setting("disableSessionChangeLockScreen")
+                .unwrap()
+                .deprecated
+        );
+        assert!(c.setting("KeyAudioMute").is_none());
+        assert_eq!(c.setting("audioMute").unwrap().ty, SettingType::Boolean);
+        assert!(
+            c.settings
+                .iter()
+                .all(|s| s.origin == "sebc" || s.note.is_some())
+        );
         assert!(!c.setting("allowQuit").unwrap().is_proctoring());
     }
 }

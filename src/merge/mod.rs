@@ -278,7 +278,18 @@ mod tests {
         let min = min.unwrap();
         assert_eq!(min.settings.len(), 1);
         assert_eq!(min.settings["allowQuit"], P::Boolean(false));
-        assert!(full.settings.len() > 300, "{}", full.settings.len());
+        assert!(full.settings.len() > 290, "{}", full.settings.len());
+        // Outdated keys (no current client reads them) and data keys (salts) are never written by default.
+        let catalog = Catalog::get();
+        for key in full.settings.keys() {
+            let s = catalog.setting(key);
+            assert!(
+                s.is_some_and(|s| !s.deprecated && s.ty != SettingType::Data),
+                "{key}"
+            );
+        }
+        assert!(!full.settings.contains_key("browserURLSalt"));
+        assert!(!full.settings.contains_key("exitKey1"));
         assert_eq!(full.settings["allowQuit"], P::Boolean(false));
         assert_eq!(
             full.origins["allowQuit"],
