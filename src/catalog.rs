@@ -64,9 +64,17 @@ pub struct Setting {
     /// For `kioskMode`: the keys each value stands for.
     #[serde(default)]
     pub expands_to: Option<serde_json::Map<String, Value>>,
+    /// Where the entry comes from (SEB Server attribute, a client source file:line at a release, a real file).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Column {
     pub key: String,
     #[serde(rename = "type")]
@@ -76,6 +84,18 @@ pub struct Column {
     pub allowed: Option<Vec<Value>>,
     #[serde(default)]
     pub columns: Option<Vec<Column>>,
+    /// Filled into rows that leave it out (false for client-only columns: the clients supply their default).
+    #[serde(default = "yes")]
+    pub emit_default: bool,
+    /// A column no current client reads (written by older clients).
+    #[serde(default)]
+    pub deprecated: bool,
+    #[serde(default)]
+    pub platforms: Option<Vec<String>>,
+    #[serde(default)]
+    pub platform_defaults: Option<Value>,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug)]
@@ -176,7 +196,7 @@ mod tests {
                 .as_ref()
                 .unwrap()
                 .len(),
-            20
+            24
         );
         assert_eq!(
             c.setting("prohibitedProcesses")
@@ -185,7 +205,7 @@ mod tests {
                 .as_ref()
                 .unwrap()
                 .len(),
-            10
+            12
         );
         assert_eq!(
             c.setting("defaultPageZoomLevel").unwrap().ty,
@@ -199,6 +219,48 @@ mod tests {
         assert!(c.setting("startURL").unwrap().emit_default);
         assert!(!c.setting("originatorVersion").unwrap().emit_default);
         assert!(c.setting("jitsiMeetEnable").unwrap().is_proctoring());
+        // Client-only columns are known but not filled into rows; legacy ones are outdated.
+        let prohibited = c
+            .setting("prohibitedProcesses")
+            .unwrap()
+            .columns
+            .as_ref()
+            .unwrap();
+        let handling = prohibited
+            .iter()
+            .find(|c| c.key == "windowHandlingProcess")
+            .unwrap();
+        assert_eq!(handling.ty, SettingType::String);
+        assert!(!handling.emit_default);
+        let proxies = c.setting("proxies").unwrap().columns.as_ref().unwrap();
+        let legacy = proxies
+            .iter()
+            .find(|c| c.key == "org_safeexambrowser_SEB_HTTPPort")
+            .unwrap();
+        assert_eq!(legacy.ty, SettingType::Integer);
+        assert!(legacy.deprecated);
+        // Keys no current client reads are outdated and not written by default; read ones are not.
+        for key in [
+            "outsideSebEnableLogOff",
+            "exitKey1",
+            "additionalDictionaries",
+            "examConfigKeyContainedKeys",
+        ] {
+            let s = c.setting(key).unwrap();
+            assert!(s.deprecated && !s.emit_default, "{key}");
+        }
+        assert!(
+            !c.setting("disableSessionChangeLockScreen")
+                .unwrap()
+                .deprecated
+        );
+        assert!(c.setting("KeyAudioMute").is_none());
+        assert_eq!(c.setting("audioMute").unwrap().ty, SettingType::Boolean);
+        assert!(
+            c.settings
+                .iter()
+                .all(|s| s.origin == "sebc" || s.note.is_some())
+        );
         assert!(!c.setting("allowQuit").unwrap().is_proctoring());
     }
 }

@@ -258,6 +258,9 @@ fn columns_schema(columns: &[Column]) -> Value {
             if let (Some(d), Some(obj)) = (&c.default, s.as_object_mut()) {
                 obj.insert("default".into(), d.clone());
             }
+            if let (true, Some(obj)) = (c.deprecated, s.as_object_mut()) {
+                obj.insert("deprecated".into(), Value::Bool(true));
+            }
             (c.key.clone(), s)
         })
         .collect();

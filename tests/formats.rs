@@ -90,7 +90,11 @@ fn full_output_carries_every_catalog_default_and_minimal_only_what_was_set() {
     let catalog = sebc::catalog::Catalog::get();
     let emitted: Vec<&sebc::catalog::Setting> =
         catalog.settings.iter().filter(|s| s.emit_default).collect();
-    assert!(emitted.len() > 319);
+    assert!(emitted.len() > 290);
+    // Outdated keys (no current client reads them) are not written by default.
+    for s in catalog.settings.iter().filter(|s| s.deprecated) {
+        assert!(!full.contains_key(&s.key), "{} is outdated", s.key);
+    }
     for s in &emitted {
         assert!(
             full.contains_key(&s.key),
@@ -145,7 +149,11 @@ fn compact_style_is_seb_servers_format() {
     assert!(!text.contains('\n') && !text.contains('\t'));
     assert!(text.contains("<key>allowQuit</key><true />"));
     assert!(text.contains("<key>allowedDisplaysMaxNumber</key><integer>1</integer>"));
-    assert!(text.contains("<key>blacklistURLFilter</key><string />"));
+    assert!(text.contains("<key>browserUserAgent</key><string />"));
+    assert!(
+        !text.contains("<key>blacklistURLFilter</key>"),
+        "outdated, not written"
+    );
     assert!(text.contains("<key>URLFilterRules</key><array />"));
     assert!(text.contains("<key>sebAllowedVersions</key><array></array>"));
     assert!(text.contains("<key>defaultPageZoomLevel</key><real>1</real>"));

@@ -25,7 +25,11 @@ pub fn check_clients(exam: &ValidExam, merged: &Merged, targets: &Targets) -> Ve
     let data = ClientData::get();
     let mut per_key = Vec::new();
     for (key, layer) in &merged.origins {
-        if matches!(layer, Layer::Default) {
+        // Outdated keys (no current client reads them) have their own `outdated-setting` warning.
+        let outdated = crate::catalog::Catalog::get()
+            .setting(key)
+            .is_some_and(|s| s.deprecated);
+        if matches!(layer, Layer::Default) || outdated {
             continue;
         }
         let Some(value) = merged.settings.get(key) else {

@@ -211,7 +211,7 @@ fn to_plist(v: &J, ty: SettingType, columns: Option<&[Column]>) -> P {
                         to_plist(value, col.ty, col.columns.as_deref()),
                     ),
                     // Fill what the author left out, so every client sees the same row.
-                    None => match &col.default {
+                    None => match col.default.as_ref().filter(|_| col.emit_default) {
                         Some(default) => d.insert(
                             col.key.clone(),
                             to_plist(default, col.ty, col.columns.as_deref()),
@@ -278,7 +278,18 @@ mod tests {
         let min = min.unwrap();
         assert_eq!(min.settings.len(), 1);
         assert_eq!(min.settings["allowQuit"], P::Boolean(false));
-        assert!(full.settings.len() > 300, "{}", full.settings.len());
+        assert!(full.settings.len() > 290, "{}", full.settings.len());
+        // Outdated keys (no current client reads them) and data keys (salts) are never written by default.
+        let catalog = Catalog::get();
+        for key in full.settings.keys() {
+            let s = catalog.setting(key);
+            assert!(
+                s.is_some_and(|s| !s.deprecated && s.ty != SettingType::Data),
+                "{key}"
+            );
+        }
+        assert!(!full.settings.contains_key("browserURLSalt"));
+        assert!(!full.settings.contains_key("exitKey1"));
         assert_eq!(full.settings["allowQuit"], P::Boolean(false));
         assert_eq!(
             full.origins["allowQuit"],

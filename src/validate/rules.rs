@@ -62,7 +62,7 @@ fn check_settings_sections(src: &LoadedExam, diags: &mut Vec<Diagnostic>) {
                     Diagnostic::warning("outdated-setting", format!("`{key}` is an outdated SEB setting"))
                         .at(file, src.map.key(&pointer))
                         .pointer(&pointer)
-                        .hint("SEB for macOS deletes it when the configuration is re-saved; current clients ignore it"),
+                        .hint("no current SEB client reads it (see `sebc settings KEY`); sebc does not write it by default"),
                 );
             }
             if let Some(target) = &setting.hashed_into {
