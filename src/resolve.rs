@@ -58,8 +58,8 @@ fn resolve_document(
 ) {
     let base_dir = src.path.parent().unwrap_or(Path::new(""));
     for pointer in secret_pointers() {
-        let Some(value) = src.value.pointer(pointer) else {
-            continue;
+        let Some(value) = src.value.pointer(pointer).filter(|v| !v.is_null()) else {
+            continue; // absent, or `null`: a password a base set, removed
         };
         let result = serde_json::from_value::<SecretRef>(value.clone())
             .map_err(|_| SecretError::Unavailable("not a secret reference".to_string()))

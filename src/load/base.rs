@@ -15,6 +15,8 @@ pub enum LoadedBase {
     Plist {
         display: String,
         dict: Arc<plist::Dictionary>,
+        /// The file's text when it is XML as it stands (diagnostics point at its `<key>` lines).
+        text: Option<Arc<str>>,
     },
     Template(Arc<LoadedExam>),
 }
@@ -82,11 +84,12 @@ pub(super) fn load_base(
         .map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("seb" | "plist" | "xml") => cached(b.key, sources, |texts| {
-            let dict = read_settings_file(b.path, b.display, texts)
+            let (dict, text) = read_settings_file(b.path, b.display, texts)
                 .map_err(|msg| vec![at_entry("base-unreadable", msg)])?;
             Ok(LoadedBase::Plist {
                 display: b.display.to_string(),
                 dict: Arc::new(dict),
+                text,
             })
         }),
         _ if Syntax::of(b.path).is_some() => cached(b.key, sources, |texts| {
@@ -119,16 +122,19 @@ fn read_settings_file(
     path: &Path,
     display: &str,
     sources: &mut Sources,
-) -> Result<plist::Dictionary, String> {
+) -> Result<(plist::Dictionary, Option<Arc<str>>), String> {
     let bytes = read_file(path, display).map_err(|d| d.message)?;
+    let mut text = None;
     if bytes.trim_ascii_start().starts_with(b"<")
-        && let Ok(text) = std::str::from_utf8(&bytes)
+        && let Ok(xml) = std::str::from_utf8(&bytes)
     {
-        sources.insert(display, text.into());
+        let xml: Arc<str> = xml.into();
+        sources.insert(display, xml.clone());
+        text = Some(xml);
     }
     let keys = seb_format::container::Keys::default();
     seb_format::read_settings(&bytes, &keys, &crate::load::PLIST_LIMITS)
-        .map(|(settings, _)| settings)
+        .map(|(settings, _)| (settings, text))
         .map_err(|e| {
             use seb_format::container::ContainerError as E;
             let seb_format::SettingsError::Container(e) = e else {
