@@ -259,7 +259,7 @@ fn explain(display: &str, key: &str, merged: &crate::merge::Merged) -> String {
         _ if merged.removed.contains_key(key) => {
             let layer = merged.removed.get(key).map(ToString::to_string);
             format!(
-                "{display}: {key} is removed by the exam\n  removed by {}{}",
+                "{display}: {key} is not set: removed by the exam at {}{}",
                 layer.unwrap_or_default(),
                 client_rows(key)
             )

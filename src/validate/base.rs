@@ -41,9 +41,60 @@ pub(super) fn check_plist_base(
             if settled.contains(&top.to_lowercase()) {
                 return None;
             }
+            let d = if d.code == "wrong-type" && number_for_number(dict, &pointer) {
+                let mut d = d;
+                d.severity = Severity::Warning;
+                d.message = format!(
+                    "{}: SEB for macOS reads it as the number it is, SEB for Windows ignores it and \
+                     keeps its default",
+                    d.message
+                );
+                d
+            } else {
+                d
+            };
             Some(in_base(d, display, text, &pointer, &top, exam))
         })
         .collect()
+}
+
+/// True when the value at `pointer` and the type the catalog gives it are both numbers or booleans:
+/// one `NSNumber` class for SEB for macOS, which reads it (seb-file-format.md §5.2), so the file is not
+/// refused; a warning, not an error.
+fn number_for_number(dict: &plist::Dictionary, pointer: &str) -> bool {
+    use crate::catalog::SettingType as T;
+    let segments: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let Some((top, rest)) = segments.split_first() else {
+        return false;
+    };
+    let Some(setting) = Catalog::get().setting(top) else {
+        return false;
+    };
+    let (mut ty, mut columns) = (setting.ty, setting.columns.as_deref());
+    let mut value = dict.get(top);
+    for seg in rest {
+        value = match value {
+            Some(plist::Value::Array(a)) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
+            Some(plist::Value::Dictionary(d)) => {
+                let Some(col) = columns.unwrap_or_default().iter().find(|c| c.key == *seg) else {
+                    return false;
+                };
+                (ty, columns) = (col.ty, col.columns.as_deref());
+                d.get(seg)
+            }
+            _ => None,
+        };
+    }
+    let numeric = |t: T| matches!(t, T::Boolean | T::Integer | T::Real);
+    numeric(ty)
+        && matches!(
+            value,
+            Some(plist::Value::Boolean(_) | plist::Value::Integer(_) | plist::Value::Real(_))
+        )
 }
 
 /// A schema diagnostic of `/seb{pointer}` placed in the base, with a hint the exam can follow.
