@@ -50,6 +50,13 @@ pub(super) fn check_plist_base(
                     d.message
                 );
                 d
+            } else if d.code == "wrong-type" {
+                let mut d = d;
+                d.message = format!(
+                    "{}: SEB for macOS refuses the whole file, SEB for Windows ignores the value",
+                    d.message
+                );
+                d
             } else {
                 d
             };
