@@ -185,12 +185,15 @@ pub(super) fn load_base(
     }
 }
 
+/// Why a base cannot be read: the message, and a hint when the entry can fix it.
+type Unreadable = (String, Option<String>);
+
 /// Reads a `.seb` or `.plist` base's settings, opened with what its entry gives. A file that is XML
 /// as it stands goes into `sources`, so diagnostics can point at its `<key>` lines.
 fn read_settings_file(
     b: &BaseRef,
     sources: &mut Sources,
-) -> Result<(plist::Dictionary, Option<Arc<str>>), (String, Option<String>)> {
+) -> Result<(plist::Dictionary, Option<Arc<str>>), Unreadable> {
     let display = b.display;
     let bytes = read_file(b.path, display).map_err(|d| (d.message, None))?;
     let mut text = None;
