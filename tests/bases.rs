@@ -396,3 +396,57 @@ fn a_base_opened_with_a_password_is_not_handed_to_an_exam_without_one() {
     assert_eq!(stderr(&o).matches("error[").count(), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("without.yaml"), "{}", stderr(&o));
 }
+
+#[test]
+fn under_sandbox_a_base_password_comes_from_the_environment_as_the_hint_says() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("fixtures/valid/support/encrypted-base.seb"),
+        dir.path().join("base.seb"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("pw.txt"), "base-secret\n").unwrap();
+    let sandbox = ["--sandbox", dir.path().to_str().unwrap()];
+    let from_file =
+        "exam: { id: s }\nextends:\n  - { path: base.seb, password: { file: pw.txt } }\n";
+    let o = validate_exam(dir.path(), from_file, &[], &sandbox);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("error[sandbox-refused]"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("write `{ env: NAME }`"),
+        "{}",
+        stderr(&o)
+    );
+    // Without the sandbox the file is read; with it, the variable the hint names is.
+    assert!(
+        validate_exam(dir.path(), from_file, &[], &[])
+            .status
+            .success()
+    );
+    let from_env = "exam: { id: s }\nextends:\n  - { path: base.seb, password: { env: NAME } }\n";
+    let o = validate_exam(dir.path(), from_env, &[("NAME", "base-secret")], &sandbox);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_literal_base_password_warns_and_is_never_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = root().join("fixtures/valid/support/encrypted-base.seb");
+    let yaml = format!(
+        "exam: {{ id: l }}\nextends:\n  - {{ path: \"{}\", password: base-secret }}\n",
+        base.to_string_lossy()
+    );
+    let o = validate_exam(dir.path(), &yaml, &[], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning[literal-secret]"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("/extends/0/password"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("base-secret"), "{}", stderr(&o));
+}

@@ -371,6 +371,51 @@ mod tests {
     }
 
     #[test]
+    fn null_removes_what_an_earlier_layer_set_and_is_remembered() {
+        let yaml = "exam: { id: e }\nseb:\n  allowQuit: null\n  quitPassword: null\n";
+        let (m, diags) = merged_from(yaml, MergeOptions::default());
+        let m = m.unwrap_or_else(|| panic!("{diags:?}"));
+        assert!(!m.settings.contains_key("allowQuit"), "the default is gone");
+        assert!(!m.settings.contains_key("hashedQuitPassword"));
+        assert!(!m.origins.contains_key("allowQuit"));
+        assert!(
+            matches!(&m.removed["allowQuit"], Layer::File { line: 3, .. }),
+            "{:?}",
+            m.removed
+        );
+        assert!(m.removed.contains_key("hashedQuitPassword"));
+    }
+
+    #[test]
+    fn a_key_replaces_other_spellings_from_other_layers_only() {
+        let mut m = Merged {
+            settings: plist::Dictionary::new(),
+            origins: BTreeMap::new(),
+            removed: BTreeMap::new(),
+        };
+        let base = Layer::Base {
+            file: "b.plist".into(),
+        };
+        let exam = |line| Layer::File {
+            file: "e.yaml".into(),
+            line,
+            col: 1,
+            pointer: String::new(),
+        };
+        m.set("allowWLAN", P::Boolean(false), base.clone());
+        m.set("allowWlan", P::Boolean(true), base);
+        assert_eq!(m.settings.len(), 2, "one file's two spellings stay");
+        m.set("allowWlan", P::Boolean(false), exam(3));
+        assert_eq!(
+            m.settings.len(),
+            1,
+            "the exam's spelling replaces the base's"
+        );
+        m.set("ALLOWWLAN", P::Boolean(false), exam(4));
+        assert_eq!(m.settings.len(), 2, "the exam's own two spellings stay");
+    }
+
+    #[test]
     fn passwords_are_written_as_their_hash_only() {
         let yaml = "exam: { id: e }\nseb:\n  quitPassword: quit\n";
         let (m, _) = merged_from(yaml, MINIMAL);
