@@ -103,10 +103,13 @@ fn from_base(
         );
         return (message, hint);
     }
-    (
-        format!("{generic} (set by a base)"),
-        format!("set `{top}` under `seb:` in {exam} to replace the base's value, or {drop}"),
-    )
+    let hint = match crate::catalog::Catalog::get().setting(top) {
+        Some(_) => {
+            format!("set `{top}` under `seb:` in {exam} to replace the base's value, or {drop}")
+        }
+        None => format!("no SEB client reads `{top}`: {drop}"),
+    };
+    (format!("{generic} (set by a base)"), hint)
 }
 
 /// `SEB for Windows, macOS read `allowWlan`` / `no SEB client reads `allowWLAN``.

@@ -450,3 +450,39 @@ fn a_literal_base_password_warns_and_is_never_echoed() {
     assert!(stderr(&o).contains("/extends/0/password"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("base-secret"), "{}", stderr(&o));
 }
+
+#[test]
+fn other_divergences_a_base_brings_are_settled_as_their_hints_say() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("base.plist"),
+        "<?xml version=\"1.0\"?>\n<plist version=\"1.0\">\n<dict>\n\t<key>sebAllowedVersions</key>\n\t<array>\n\t\t<string></string>\n\t\t<string></string>\n\t</array>\n\t<key>testEmptyDictionary</key>\n\t<dict/>\n</dict>\n</plist>\n",
+    )
+    .unwrap();
+    let exam = |seb: &str| format!("exam: {{ id: o }}\nextends: [base.plist]\nseb:\n{seb}");
+    let o = validate_exam(dir.path(), &exam("  {}\n"), &[], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(
+        err.matches("warning[config-key-divergence]").count(),
+        2,
+        "{err}"
+    );
+    assert!(
+        err.contains("base.plist:4:2") && err.contains("base.plist:9:2"),
+        "{err}"
+    );
+    assert!(
+        err.contains("set `sebAllowedVersions` under `seb:`"),
+        "{err}"
+    );
+    assert!(err.contains("write `testEmptyDictionary: null`"), "{err}");
+    let settled = exam("  sebAllowedVersions: [\"3.8\"]\n  testEmptyDictionary: null\n");
+    let o = validate_exam(dir.path(), &settled, &[], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("config-key-divergence") && !stderr(&o).contains("unknown-setting"),
+        "{}",
+        stderr(&o)
+    );
+}
