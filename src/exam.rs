@@ -17,9 +17,9 @@ pub struct ExamFile {
     /// The exam itself.
     pub exam: ExamInfo,
     /// Bases applied in order before this file's settings (later wins): `.seb`, `.plist`, or exam/template files,
-    /// relative to this file.
+    /// relative to this file; an encrypted `.seb` with its password.
     #[serde(default)]
-    pub extends: Vec<String>,
+    pub extends: Vec<ExtendsEntry>,
     /// SEB client settings by their SEB key.
     #[serde(default)]
     #[schemars(schema_with = "seb_settings_schema")]
@@ -47,13 +47,37 @@ pub struct ExamFile {
 #[serde(rename_all = "camelCase")]
 pub struct TemplateFile {
     #[serde(default)]
-    pub extends: Vec<String>,
+    pub extends: Vec<ExtendsEntry>,
     #[serde(default)]
     pub seb: IndexMap<String, serde_json::Value>,
     #[serde(default)]
     pub proctoring: IndexMap<String, serde_json::Value>,
     #[serde(default)]
     pub clients: Option<ClientsSection>,
+}
+
+/// One `extends` entry: a path, or an encrypted `.seb` base with what opens it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ExtendsEntry {
+    /// A base file, relative to this file.
+    Path(String),
+    /// An encrypted `.seb` base and its password (`pswd`) or admin password (`pwcc`). Unlike every
+    /// other secret, these are resolved while loading, since the base cannot be read without them.
+    Encrypted(EncryptedBase),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EncryptedBase {
+    /// The base file, relative to this file.
+    pub path: String,
+    /// The password it was saved with (`pswd`, "starting an exam").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<SecretRef>,
+    /// The admin password of a file for configuring a client (`pwcc`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_password: Option<SecretRef>,
 }
 
 /// `clients:`: per platform the oldest release in use (`"3.5"`: 3.5 and every later release), a range

@@ -1,15 +1,17 @@
-//! The last check of the merged settings: sebc never writes a configuration on which SEB clients
-//! compute different Config Keys (`seb-file-format.md` §4.2). Each divergence is an error at the place
-//! that set the key — an exam or template line, or the `<key>` line of a plist base.
+//! The last check of the merged settings: sebc never writes, from values the exam writes, a
+//! configuration on which SEB clients compute different Config Keys (`seb-file-format.md` §4.2). A
+//! divergence a file of the exam's own sets is an error there. One a plist base brings (someone else's
+//! file: SEB Server's export with `allowWlan` and `allowWLAN`, a `<date>`) is a warning at the base's
+//! `<key>` line that says which clients disagree and how, and how the exam settles it.
 
+use crate::clients::{ClientData, Platform};
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::merge::Merged;
+use crate::merge::{Layer, Merged};
 use crate::source::Sources;
 
-/// sebc never writes a configuration whose Config Key differs between SEB clients (spec §4.2):
-/// each divergence in the merged settings is an error at the place that set the key.
-pub fn portability_errors(merged: &Merged, sources: &Sources) -> Vec<Diagnostic> {
-    use crate::merge::Layer;
+/// Each Config Key divergence in the merged settings, at the place that set the key: an error in an
+/// exam or template, a warning in a plist base. `exam` is the file that can settle a base's.
+pub fn portability_errors(merged: &Merged, sources: &Sources, exam: &str) -> Vec<Diagnostic> {
     seb_format::configkey::lint(&merged.settings)
         .into_iter()
         .map(|d| {
@@ -20,13 +22,6 @@ pub fn portability_errors(merged: &Merged, sources: &Sources) -> Vec<Diagnostic>
                 .unwrap_or("")
                 .replace("~1", "/")
                 .replace("~0", "~");
-            let rest = d
-                .pointer
-                .get(crate::load::escape_segment(&top).len() + 1..)
-                .unwrap_or("");
-            let diag = Diagnostic::error("config-key-divergence", d.message).hint(
-                "SEB clients would compute different Config Keys for this file; change the value",
-            );
             match merged.origins.get(&top) {
                 Some(Layer::File {
                     file,
@@ -34,29 +29,117 @@ pub fn portability_errors(merged: &Merged, sources: &Sources) -> Vec<Diagnostic>
                     col,
                     pointer,
                 }) => {
-                    let at = format!("{pointer}{rest}");
-                    diag.at(
-                        file,
-                        Pos {
-                            line: *line,
-                            col: *col,
-                        },
-                    )
-                    .pointer(at)
+                    let rest = d
+                        .pointer
+                        .get(crate::load::escape_segment(&top).len() + 1..)
+                        .unwrap_or("");
+                    let at = Pos {
+                        line: *line,
+                        col: *col,
+                    };
+                    Diagnostic::error("config-key-divergence", d.message)
+                        .hint("SEB clients would compute different Config Keys for this file; change the value")
+                        .at(file, at)
+                        .pointer(format!("{pointer}{rest}"))
                 }
                 Some(Layer::Base { file }) => {
-                    let at = locate_plist_key(sources, file, &top).unwrap_or_default();
-                    diag.at(file, at).pointer(d.pointer)
+                    let at = sources
+                        .get(file)
+                        .and_then(|t| crate::plist_lines::locate(t, &d.pointer))
+                        .unwrap_or_default();
+                    let (message, hint) = from_base(merged, &d.pointer, &top, &d.message, exam);
+                    Diagnostic::warning("config-key-divergence", message)
+                        .hint(hint)
+                        .at(file, at)
+                        .pointer(d.pointer)
                 }
-                _ => diag.pointer(d.pointer),
+                _ => Diagnostic::error("config-key-divergence", d.message).pointer(d.pointer),
             }
         })
         .collect()
 }
 
-/// Where `<key>NAME</key>` first appears in a plain XML plist base (plists carry no other positions).
-fn locate_plist_key(sources: &Sources, file: &str, key: &str) -> Option<Pos> {
-    let text = sources.get(file)?;
-    let offset = text.find(&format!("<key>{key}</key>"))?;
-    Some(crate::load::pos_of_offset(text, offset))
+/// The message and hint of a divergence a base brings: which clients disagree and how, and how the
+/// exam settles it.
+fn from_base(
+    merged: &Merged,
+    pointer: &str,
+    top: &str,
+    generic: &str,
+    exam: &str,
+) -> (String, String) {
+    let drop = format!("write `{top}: null` under `seb:` in {exam} to drop it");
+    if let Some(date) = date_at(&merged.settings, pointer) {
+        let xml = date.to_xml_format(); // 2019-02-20T12:30:00Z or 2019-02-20T12:30:00.123Z
+        let (seconds, fraction) = xml
+            .trim_end_matches('Z')
+            .split_once('.')
+            .unwrap_or((xml.trim_end_matches('Z'), ""));
+        let message = format!(
+            "`{top}` holds a <date>, which each client renders differently in the Config Key: \
+             SEB for Windows as {seconds}.{fraction:0<7}Z, SEB for macOS and iOS as {} +0000, \
+             Moodle as \"{seconds}+00:00\"",
+            seconds.replace('T', " ")
+        );
+        return (message, format!("no SEB setting is a date: {drop}"));
+    }
+    let variants: Vec<&String> = merged
+        .settings
+        .keys()
+        .filter(|k| k.eq_ignore_ascii_case(top))
+        .collect();
+    if pointer.matches('/').count() == 1 && variants.len() > 1 {
+        let readers: Vec<String> = variants.iter().map(|k| readers_of(k)).collect();
+        let message = format!(
+            "{}; SEB for Windows and Moodle sort the lowercase spelling first in the Config Key, SEB \
+             for macOS leaves their order open",
+            readers.join("; ")
+        );
+        let names: Vec<String> = variants.iter().map(|k| format!("`{k}`")).collect();
+        let hint = format!(
+            "keep one spelling: write `{top}: null` under `seb:` in {exam} to drop this one, or set \
+             the one clients read there, which replaces all of {}",
+            names.join(" and ")
+        );
+        return (message, hint);
+    }
+    let hint = match crate::catalog::Catalog::get().setting(top) {
+        Some(_) => {
+            format!("set `{top}` under `seb:` in {exam} to replace the base's value, or {drop}")
+        }
+        None => format!("no SEB client reads `{top}`: {drop}"),
+    };
+    (format!("{generic} (set by a base)"), hint)
+}
+
+/// `SEB for Windows, macOS read `allowWlan`` / `no SEB client reads `allowWLAN``.
+fn readers_of(key: &str) -> String {
+    let data = ClientData::get();
+    let platforms: Vec<&str> = [Platform::Windows, Platform::Macos, Platform::Ios]
+        .into_iter()
+        .filter(|p| data.row(key, *p).and_then(|r| r.reads) == Some(true))
+        .map(Platform::name)
+        .collect();
+    if platforms.is_empty() {
+        format!("no SEB client reads `{key}`")
+    } else {
+        format!("{} read `{key}`", platforms.join(", "))
+    }
+}
+
+/// The `<date>` at `pointer` in `settings`, if that is what is there.
+fn date_at(settings: &plist::Dictionary, pointer: &str) -> Option<plist::Date> {
+    let mut segments = pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"));
+    let mut value = settings.get(&segments.next()?)?;
+    for seg in segments {
+        value = match value {
+            plist::Value::Dictionary(d) => d.get(&seg)?,
+            plist::Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    value.as_date()
 }

@@ -57,30 +57,24 @@ fn resolve_document(
     diags: &mut Vec<Diagnostic>,
 ) {
     let base_dir = src.path.parent().unwrap_or(Path::new(""));
-    for pointer in secret_pointers() {
-        let Some(value) = src.value.pointer(pointer) else {
-            continue;
+    // The passwords of encrypted bases (`/extends/*/password`) were resolved by load.
+    for pointer in secret_pointers().iter().filter(|p| !p.contains('*')) {
+        let Some(value) = src.value.pointer(pointer).filter(|v| !v.is_null()) else {
+            continue; // absent, or `null`: a password a base set, removed
         };
         let result = serde_json::from_value::<SecretRef>(value.clone())
             .map_err(|_| SecretError::Unavailable("not a secret reference".to_string()))
             .and_then(|r| r.resolve(base_dir, sandbox));
-        let (code, msg, hint) = match result {
+        let err = match result {
             Ok(secret) => {
                 out.entries
                     .push((src.display.clone(), pointer.clone(), secret));
                 continue;
             }
-            Err(SecretError::Unavailable(msg)) => (
-                "secret-unavailable",
-                msg,
-                "set the variable or create the file before running sebc",
-            ),
-            Err(SecretError::Refused(msg)) => (
-                "sandbox-refused",
-                msg,
-                "write `{ env: NAME }` and set NAME in the environment sebc runs in",
-            ),
+            Err(err) => err,
         };
+        let (code, hint) = err.code_and_hint();
+        let msg = err.to_string();
         diags.push(
             Diagnostic::error(
                 code,

@@ -40,13 +40,37 @@ pub fn secret_pointers() -> &'static [String] {
     })
 }
 
-/// True when `pointer` is a secret or lies inside one (`/service/appSecret/env`).
+/// True when `pointer` is a secret or lies inside one (`/service/appSecret/env`, `/extends/0/password`).
 pub fn is_secret_pointer(pointer: &str) -> bool {
     secret_pointers().iter().any(|p| {
-        pointer
-            .strip_prefix(p.as_str())
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        let mut given = pointer.split('/');
+        p.split('/')
+            .all(|seg| given.next().is_some_and(|g| seg == g || seg == "*"))
     })
+}
+
+/// The secrets `document` holds: [`secret_pointers`] with each `*` (an array item) expanded to the
+/// indices the document has.
+pub fn secrets_in(document: &Value) -> Vec<String> {
+    fn expand(value: &Value, done: &str, rest: &[&str], out: &mut Vec<String>) {
+        let Some((seg, rest)) = rest.split_first() else {
+            out.push(done.to_string());
+            return;
+        };
+        if *seg == "*" {
+            for (i, item) in value.as_array().into_iter().flatten().enumerate() {
+                expand(item, &format!("{done}/{i}"), rest, out);
+            }
+        } else if let Some(next) = value.pointer(&format!("/{seg}")) {
+            expand(next, &format!("{done}/{seg}"), rest, out);
+        }
+    }
+    let mut out = Vec::new();
+    for p in secret_pointers() {
+        let segments: Vec<&str> = p.split('/').skip(1).collect();
+        expand(document, "", &segments, &mut out);
+    }
+    out
 }
 
 fn collect_secret_pointers(
@@ -80,6 +104,12 @@ fn collect_secret_pointers(
         {
             collect_secret_pointers(root, branch, pointer, out, depth + 1);
         }
+    }
+    if let Some(items) = node.get("items") {
+        let len = pointer.len();
+        pointer.push_str("/*");
+        collect_secret_pointers(root, items, pointer, out, depth + 1);
+        pointer.truncate(len);
     }
     for (name, property) in node
         .get("properties")
@@ -313,6 +343,8 @@ mod tests {
         assert_eq!(
             secret_pointers(),
             [
+                "/extends/*/adminPassword",
+                "/extends/*/password",
                 "/output/encryption/password",
                 "/screenProctoring/spsAPISecret",
                 "/screenProctoring/spsAccountPassword",
@@ -326,5 +358,13 @@ mod tests {
         assert!(is_secret_pointer("/service/appSecret/env"));
         assert!(!is_secret_pointer("/service/appSecretary"));
         assert!(!is_secret_pointer("/service/appKey"));
+        assert!(is_secret_pointer("/extends/2/password/env"));
+        assert!(!is_secret_pointer("/extends/2/path"));
+        let doc = json!({ "extends": ["a.plist", { "path": "b.seb", "password": { "env": "P" } }],
+                          "seb": { "quitPassword": { "env": "Q" } } });
+        assert_eq!(
+            secrets_in(&doc),
+            ["/extends/1/password", "/seb/quitPassword"]
+        );
     }
 }

@@ -48,6 +48,22 @@ pub enum SecretError {
     Refused(String),
 }
 
+impl SecretError {
+    /// The diagnostic code and hint of this failure, wherever the reference is resolved.
+    pub fn code_and_hint(&self) -> (&'static str, &'static str) {
+        match self {
+            SecretError::Unavailable(_) => (
+                "secret-unavailable",
+                "set the variable or create the file before running sebc",
+            ),
+            SecretError::Refused(_) => (
+                "sandbox-refused",
+                "write `{ env: NAME }` and set NAME in the environment sebc runs in",
+            ),
+        }
+    }
+}
+
 /// Largest secret file read (`{ file: PATH }`, `--password-file`): passwords and keys are small.
 pub const MAX_SECRET_FILE_BYTES: u64 = 1024 * 1024;
 

@@ -257,6 +257,14 @@ fn explain(display: &str, key: &str, merged: &crate::merge::Merged) -> String {
                 client_rows(key)
             )
         }
+        _ if merged.removed.contains_key(key) => {
+            let layer = merged.removed.get(key).map(ToString::to_string);
+            format!(
+                "{display}: {key} is not set: removed by the exam at {}{}",
+                layer.unwrap_or_default(),
+                client_rows(key)
+            )
+        }
         _ => {
             let hint = crate::diagnostic::did_you_mean(key, crate::catalog::Catalog::get().keys())
                 .filter(|k| *k != key)

@@ -83,9 +83,11 @@ pub fn check(input: &Input, opts: CheckOptions, now: i64, sandbox: Option<&Sandb
     let (merged, mut more) = merge(&exam, &secrets, opts.merge);
     checked.diags.append(&mut more);
     if let Some(m) = &merged {
-        checked
-            .diags
-            .extend(crate::portability::portability_errors(m, &checked.sources));
+        checked.diags.extend(crate::portability::portability_errors(
+            m,
+            &checked.sources,
+            &exam.source.display,
+        ));
         let (targets, mut bad_targets) = crate::clients::targets_of(&exam, opts.clients);
         checked.diags.append(&mut bad_targets);
         checked

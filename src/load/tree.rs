@@ -5,7 +5,7 @@
 //! at the `extends` entry naming the files that led to it. Under `--sandbox`, every file must resolve
 //! inside the sandbox.
 
-use super::base::{BaseRef, LoadedBase, load_base};
+use super::base::{BaseRef, LoadedBase, Opener, load_base};
 use super::{LoadedExam, load_exam};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::sandbox::Sandbox;
@@ -117,7 +117,8 @@ impl Graph<'_> {
         // The bases this list names, with the index of their first entry.
         let mut listed: Vec<(PathBuf, usize)> = Vec::new();
         for (i, entry) in entries.iter().enumerate() {
-            let Some(rel) = entry.as_str() else { continue }; // the schema reports it
+            let rel = entry.as_str().or_else(|| entry.get("path")?.as_str());
+            let Some(rel) = rel else { continue }; // the schema reports it
             let path = dir.join(rel);
             let e = Entry {
                 exam,
@@ -134,11 +135,23 @@ impl Graph<'_> {
                 Step::Skip => continue,
                 Step::Stop => return,
             }
+            let opener = match Opener::of(entry, dir, self.sandbox) {
+                Ok(o) => o,
+                Err(failed) => {
+                    for (field, d) in failed {
+                        let pointer = format!("/extends/{i}/{field}");
+                        let at = exam.map.value(&pointer);
+                        self.diags.push(d.at(&exam.display, at).pointer(pointer));
+                    }
+                    continue;
+                }
+            };
             let base = BaseRef {
                 path: &e.path,
                 key: &e.key,
                 rel,
                 display: &e.display,
+                opener: &opener,
             };
             match load_base(&base, sources, &|code, msg| {
                 e.at(Diagnostic::error(code, msg))

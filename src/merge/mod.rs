@@ -1,5 +1,7 @@
 //! Stage 3, merge: SEB defaults ← `extends` bases ← `seb` ← `proctoring` ← what the service settings
 //! imply, into one settings dictionary typed by the catalog. Each key remembers the layer that set it.
+//! A key a layer sets replaces what earlier layers set in any spelling (`allowWlan` replaces a base's
+//! `allowWLAN`); `null` in `seb:`/`proctoring:` removes a key, and the removal is remembered too.
 
 use crate::catalog::{Catalog, Column, Setting, SettingType};
 use crate::diagnostic::Diagnostic;
@@ -64,12 +66,44 @@ pub struct MergeOptions {
 pub struct Merged {
     pub settings: plist::Dictionary,
     pub origins: BTreeMap<String, Layer>,
+    /// Keys a `null` removed (what an earlier layer set), with the place of the `null`.
+    pub removed: BTreeMap<String, Layer>,
 }
 
 impl Merged {
+    /// Sets `key`, replacing what another layer set under a spelling that differs only in case
+    /// (two spellings set by one file stay: that is a Config Key divergence the file must fix).
     fn set(&mut self, key: &str, value: P, layer: Layer) {
+        let variants: Vec<String> = self
+            .settings
+            .keys()
+            .filter(|k| k.as_str() != key && k.eq_ignore_ascii_case(key))
+            .filter(|k| !self.origins.get(*k).is_some_and(|o| same_file(o, &layer)))
+            .cloned()
+            .collect();
+        for k in variants {
+            self.settings.remove(&k);
+            self.origins.remove(&k);
+        }
         self.settings.insert(key.to_string(), value);
-        self.origins.insert(key.to_string(), layer);
+        self.origins.insert(key.to_string(), layer.clone());
+        self.removed.remove(key);
+    }
+
+    /// Removes `key` (a `null` at `layer`).
+    fn remove(&mut self, key: &str, layer: Layer) {
+        self.settings.remove(key);
+        self.origins.remove(key);
+        self.removed.insert(key.to_string(), layer);
+    }
+}
+
+/// True when two layers are the same file.
+fn same_file(a: &Layer, b: &Layer) -> bool {
+    match (a, b) {
+        (Layer::Base { file: x }, Layer::Base { file: y })
+        | (Layer::File { file: x, .. }, Layer::File { file: y, .. }) => x == y,
+        _ => false,
     }
 }
 
@@ -82,6 +116,7 @@ pub fn merge(
     let mut m = Merged {
         settings: plist::Dictionary::new(),
         origins: BTreeMap::new(),
+        removed: BTreeMap::new(),
     };
     let mut diags = Vec::new();
     if !opts.minimal {
@@ -158,7 +193,14 @@ fn apply(
             col: pos.col,
             pointer: pointer.clone(),
         };
-        let Some(setting) = catalog.setting(key) else {
+        let setting = catalog.setting(key);
+        if value.is_null() {
+            for k in setting.map_or_else(|| vec![key.clone()], written_by) {
+                m.remove(&k, layer.clone());
+            }
+            continue;
+        }
+        let Some(setting) = setting else {
             continue;
         }; // validate rejected unknown keys
         if let Some(target) = &setting.hashed_into {
@@ -182,6 +224,22 @@ fn apply(
             to_plist(value, setting.ty, setting.columns.as_deref()),
             layer,
         );
+    }
+}
+
+/// The keys a setting writes: its hash for a password, the keys of every choice for a setting that
+/// expands, else itself.
+fn written_by(setting: &Setting) -> Vec<String> {
+    if let Some(target) = &setting.hashed_into {
+        return vec![target.clone()];
+    }
+    match &setting.expands_to {
+        Some(choices) => choices
+            .values()
+            .filter_map(J::as_object)
+            .flat_map(|keys| keys.keys().cloned())
+            .collect(),
+        None => vec![setting.key.clone()],
     }
 }
 
@@ -321,6 +379,51 @@ mod tests {
             "{rule:?}"
         );
         assert_eq!(rule["expression"], P::String("a.example.org/*".into()));
+    }
+
+    #[test]
+    fn null_removes_what_an_earlier_layer_set_and_is_remembered() {
+        let yaml = "exam: { id: e }\nseb:\n  allowQuit: null\n  quitPassword: null\n";
+        let (m, diags) = merged_from(yaml, MergeOptions::default());
+        let m = m.unwrap_or_else(|| panic!("{diags:?}"));
+        assert!(!m.settings.contains_key("allowQuit"), "the default is gone");
+        assert!(!m.settings.contains_key("hashedQuitPassword"));
+        assert!(!m.origins.contains_key("allowQuit"));
+        assert!(
+            matches!(&m.removed["allowQuit"], Layer::File { line: 3, .. }),
+            "{:?}",
+            m.removed
+        );
+        assert!(m.removed.contains_key("hashedQuitPassword"));
+    }
+
+    #[test]
+    fn a_key_replaces_other_spellings_from_other_layers_only() {
+        let mut m = Merged {
+            settings: plist::Dictionary::new(),
+            origins: BTreeMap::new(),
+            removed: BTreeMap::new(),
+        };
+        let base = Layer::Base {
+            file: "b.plist".into(),
+        };
+        let exam = |line| Layer::File {
+            file: "e.yaml".into(),
+            line,
+            col: 1,
+            pointer: String::new(),
+        };
+        m.set("allowWLAN", P::Boolean(false), base.clone());
+        m.set("allowWlan", P::Boolean(true), base);
+        assert_eq!(m.settings.len(), 2, "one file's two spellings stay");
+        m.set("allowWlan", P::Boolean(false), exam(3));
+        assert_eq!(
+            m.settings.len(),
+            1,
+            "the exam's spelling replaces the base's"
+        );
+        m.set("ALLOWWLAN", P::Boolean(false), exam(4));
+        assert_eq!(m.settings.len(), 2, "the exam's own two spellings stay");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Stage 2, validate: the JSON Schema (exam structure and every `seb:`/`proctoring:` setting against the
 //! catalog), then semantic rules across fields on the typed sections, the proctoring services' included.
 //! Every problem becomes a [`Diagnostic`]; nothing stops at the first one. Its output, [`ValidExam`], is
-//! what the later stages and the proctoring plan read.
+//! what the later stages and the proctoring plan read. Plist and `.seb` bases are checked against the
+//! same settings schema ([`base`]).
 
+mod base;
 mod document;
 mod proctoring;
 mod rules;
@@ -15,6 +17,9 @@ use document::TypedDocument;
 use jsonschema::error::ValidationErrorKind;
 use rules::semantic_checks;
 use schema_errors::schema_diagnostics;
+use std::collections::HashSet;
+
+pub use base::plist_to_json;
 
 /// A validated exam: the typed file, and its bases (templates validated too).
 #[derive(Debug)]
@@ -45,9 +50,21 @@ pub enum ValidBase {
 pub fn validate(tree: ExamTree) -> (Option<ValidExam>, Vec<Diagnostic>) {
     let mut diags = check_document(&tree.main, true);
     let mut bases = Vec::new();
-    for base in tree.bases {
+    let settled = settled_keys(&tree);
+    for (base, settled) in tree.bases.into_iter().zip(settled) {
         match base {
-            LoadedBase::Plist { display, dict } => bases.push(ValidBase::Plist { display, dict }),
+            LoadedBase::Plist {
+                display,
+                dict,
+                text,
+            } => {
+                let exam = &tree.main.display;
+                let text = text.as_deref();
+                diags.extend(base::check_plist_base(
+                    &display, &dict, text, exam, &settled,
+                ));
+                bases.push(ValidBase::Plist { display, dict })
+            }
             LoadedBase::Template(source) => {
                 let mut d = check_document(&source, false);
                 let failed = d.iter().any(Diagnostic::is_error);
@@ -86,8 +103,44 @@ pub fn validate(tree: ExamTree) -> (Option<ValidExam>, Vec<Diagnostic>) {
     }
 }
 
-/// Schema and semantic checks of one exam or template document.
+/// For each base, in order, the keys (lowercase) that the layers after it set or drop: what it sets
+/// there is replaced, so it is not reported.
+fn settled_keys(tree: &ExamTree) -> Vec<HashSet<String>> {
+    let mut later = HashSet::new();
+    base::written_keys(&tree.main.value, &mut later);
+    let mut out: Vec<HashSet<String>> = tree
+        .bases
+        .iter()
+        .rev()
+        .map(|b| {
+            let before = later.clone();
+            match b {
+                LoadedBase::Plist { dict, .. } => {
+                    later.extend(dict.keys().map(|k| k.to_lowercase()))
+                }
+                LoadedBase::Template(t) => base::written_keys(&t.value, &mut later),
+            }
+            before
+        })
+        .collect();
+    out.reverse();
+    out
+}
+
+/// Schema and semantic checks of one exam or template document. A `null` in `seb:` or `proctoring:`
+/// drops what a base set (merge does it); it is checked as if left out.
 fn check_document(src: &LoadedExam, is_exam: bool) -> Vec<Diagnostic> {
+    let stripped;
+    let src = match without_nulls(&src.value) {
+        Some(value) => {
+            stripped = LoadedExam {
+                value,
+                ..src.clone()
+            };
+            &stripped
+        }
+        None => src,
+    };
     let mut diags: Vec<Diagnostic> = crate::schema::validator()
         .iter_errors(&src.value)
         .filter(|e| is_exam || !is_missing_exam(e))
@@ -95,6 +148,29 @@ fn check_document(src: &LoadedExam, is_exam: bool) -> Vec<Diagnostic> {
         .collect();
     semantic_checks(src, &TypedDocument::of(&src.value), &mut diags);
     diags
+}
+
+/// The document without the `null` entries of its `seb:` and `proctoring:` sections, if it has any.
+fn without_nulls(document: &serde_json::Value) -> Option<serde_json::Value> {
+    let has_null = |section: &str| {
+        document
+            .get(section)
+            .and_then(serde_json::Value::as_object)
+            .is_some_and(|o| o.values().any(serde_json::Value::is_null))
+    };
+    if !has_null("seb") && !has_null("proctoring") {
+        return None;
+    }
+    let mut out = document.clone();
+    for section in ["seb", "proctoring"] {
+        if let Some(o) = out
+            .get_mut(section)
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            o.retain(|_, v| !v.is_null());
+        }
+    }
+    Some(out)
 }
 
 fn is_missing_exam(e: &jsonschema::ValidationError) -> bool {

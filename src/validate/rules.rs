@@ -21,7 +21,7 @@ pub(super) fn semantic_checks(src: &LoadedExam, doc: &TypedDocument, diags: &mut
     check_proctoring(doc, &site, diags);
     check_settings_sections(src, diags);
     // Secrets outside the settings sections (those SEB stores hashed are checked with their section).
-    for pointer in crate::schema::secret_pointers()
+    for pointer in crate::schema::secrets_in(&src.value)
         .iter()
         .filter(|p| !p.starts_with("/seb/"))
     {
