@@ -241,8 +241,8 @@ LEGACY = {
     "insideSebEnableEnableNetworkConnectionSelector": ("boolean", "Moodle's encrypted.seb (SEB Windows 2.3 "
                                                        "Config Tool), SEB Server importTest.seb"),
     "examSessionClearSessionCookies": ("boolean", "Moodle's unencrypted_mac_001.seb (SEB_OSX 2.1.4)"),
-    "examConfigKeyContainedKeys": ("dict", "seb-win-refactoring TestDictionary2-3, SEB Server importTest.seb"),
-    "configKeyContainedKeys": ("dict", "seb-win-refactoring TestDictionary3 (SEB_OSX 2.1.3)"),
+    "examConfigKeyContainedKeys": ("any", "seb-win-refactoring TestDictionary2-3, SEB Server importTest.seb"),
+    "configKeyContainedKeys": ("any", "seb-win-refactoring TestDictionary3 (SEB_OSX 2.1.3)"),
     "allowWLAN": ("boolean", "seb-win-refactoring TestDictionary1-3 (the old spelling of allowWlan)"),
     "URLFilterBlacklist": ("array", "seb-win-refactoring TestDictionary1 (SEB_OSX 2.1.2)"),
     "URLFilterWhitelist": ("array", "seb-win-refactoring TestDictionary1 (SEB_OSX 2.1.2)"),

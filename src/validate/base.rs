@@ -41,6 +41,14 @@ pub(super) fn check_plist_base(
             if settled.contains(&top.to_lowercase()) {
                 return None;
             }
+            // A key no current client reads cannot be misread: its value's shape is not checked
+            // (old clients wrote these keys in different shapes).
+            let outdated = crate::catalog::Catalog::get()
+                .setting(&top)
+                .is_some_and(|s| s.deprecated);
+            if outdated && matches!(d.code, "wrong-type" | "not-allowed") {
+                return None;
+            }
             let d = if d.code == "wrong-type" && number_for_number(dict, &pointer) {
                 let mut d = d;
                 d.severity = Severity::Warning;
