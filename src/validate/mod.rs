@@ -7,6 +7,8 @@ mod document;
 mod proctoring;
 mod rules;
 mod schema_errors;
+mod screen_proctoring;
+mod server_url;
 
 use crate::diagnostic::Diagnostic;
 use crate::exam::{ExamFile, TemplateFile};
