@@ -9,6 +9,7 @@ mod rules;
 mod schema_errors;
 mod screen_proctoring;
 mod server_url;
+mod urls;
 
 use crate::diagnostic::Diagnostic;
 use crate::exam::{ExamFile, TemplateFile};
