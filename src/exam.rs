@@ -261,7 +261,7 @@ pub enum CollectingStrategy {
 
 /// SEB Server's `ScreenProctoringSettings`, same JSON names (seb-server
 /// `gbl/model/exam/ScreenProctoringSettings.java:46-86`); the GET JSON's `id`, `serviceInUse` and
-/// `changeStrategyConfirm` are accepted and ignored, as in [`ServiceSettings`].
+/// `changeStrategyConfirm` are accepted and ignored, as in `service`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScreenProctoringSettings {
