@@ -8,6 +8,7 @@ mod proctoring;
 mod rules;
 mod schema_errors;
 mod screen_proctoring;
+mod server_fields;
 mod server_url;
 mod urls;
 

@@ -7,15 +7,15 @@
 
 use super::document::{Site, TypedDocument};
 use super::screen_proctoring::check_screen_proctoring;
+use super::server_fields::{
+    CREDENTIAL_HINT, is_blank, is_missing, is_missing_secret, server_fields_ignored,
+};
 use super::server_url::{plain_http_warning, url_problem};
 use crate::address::host_of;
 use crate::diagnostic::Diagnostic;
 use crate::exam::{ProctoringServerType, ServiceSettings};
-use crate::secret::SecretRef;
 use serde_json::{Map, Value};
 
-/// The hint of every missing credential.
-pub(super) const CREDENTIAL_HINT: &str = "secrets are written as { env: NAME } or { file: PATH }";
 /// SEB Server's defaults of the screenshot intervals (ms), as in the settings catalog.
 const SCREENSHOT_MIN_INTERVAL_DEFAULT: i64 = 1000;
 const SCREENSHOT_MAX_INTERVAL_DEFAULT: i64 = 5000;
@@ -67,30 +67,6 @@ fn check_service(
     check_service_credentials(service, site, diags);
     check_room_size(service, site, diags);
     check_room_subjects(service, site, diags);
-}
-
-/// Fields of SEB Server's GET JSON in `section` that are not settings: each a `server-field-ignored`
-/// warning at its key.
-pub(super) fn server_fields_ignored(
-    section: &str,
-    keys: &[&str],
-    site: &Site,
-    diags: &mut Vec<Diagnostic>,
-) {
-    for key in keys {
-        diags.push(
-            site.at_key(
-                Diagnostic::warning(
-                    "server-field-ignored",
-                    format!("`{key}` is SEB Server's state, not a setting: sebc ignores it"),
-                ),
-                &format!("/{section}/{key}"),
-            )
-            .hint(format!(
-                "SEB Server's GET JSON carries `{key}` beside the settings; remove it to silence this warning"
-            )),
-        );
-    }
 }
 
 /// `serverURL`: mandatory, an http(s) address (plain http a warning towards a public host), and for
@@ -317,25 +293,6 @@ fn is_zoom_api_url(url: &str) -> bool {
             || host
                 .strip_suffix(".zoom.us")
                 .is_some_and(|org| !org.is_empty() && !org.contains('.')))
-}
-
-pub(super) fn is_blank(s: &str) -> bool {
-    s.trim().is_empty()
-}
-
-/// A required text that is not there: missing, null or only whitespace (SEB Server's `notNull`).
-pub(super) fn is_missing(text: Option<&str>) -> bool {
-    text.is_none_or(is_blank)
-}
-
-/// A required secret that is not there: missing, null, or a literal of only whitespace. A reference
-/// (`{ env: NAME }`, `{ file: PATH }`) is there; whether it resolves is the compile step's concern.
-pub(super) fn is_missing_secret(secret: Option<&SecretRef>) -> bool {
-    match secret {
-        None => true,
-        Some(SecretRef::Literal(text)) => is_blank(text),
-        Some(SecretRef::Env(_) | SecretRef::File(_)) => false,
-    }
 }
 
 fn is_printable_ascii(s: &str) -> bool {

@@ -4,7 +4,7 @@
 //! deployment, and the fields of SEB Server's GET JSON that are not settings.
 
 use super::document::Site;
-use super::proctoring::{
+use super::server_fields::{
     CREDENTIAL_HINT, is_blank, is_missing, is_missing_secret, server_fields_ignored,
 };
 use super::server_url::{plain_http_warning, url_problem};
