@@ -15,6 +15,7 @@
 
 use crate::diagnostic::Diagnostic;
 use regex_syntax::ast::ErrorKind;
+use regex_syntax::hir::ErrorKind as HirErrorKind;
 
 /// What is wrong with a `startURL`: the code, severity, message and hint, if anything.
 pub(super) fn start_url_problem(url: &str) -> Option<Diagnostic> {
@@ -55,19 +56,27 @@ fn is_scheme(s: &str) -> bool {
 /// What is wrong with a URL-filter expression with `regex: true`, if anything.
 pub(super) fn regex_problem(expression: &str) -> Option<Diagnostic> {
     let error = regex::Regex::new(expression).err()?;
-    let parsed = regex_syntax::ast::parse::Parser::new().parse(expression);
-    let dialect = match &parsed {
-        Err(e) => dialect_only(e.kind(), expression),
-        Ok(_) => None,
-    };
-    let detail = match &parsed {
-        Err(e) => format!("{} at character {}", e.kind(), e.span().start.offset + 1),
-        Ok(_) => error
-            .to_string()
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .to_string(),
+    let at = |span: &regex_syntax::ast::Span| span.start.column;
+    let (dialect, detail) = match regex_syntax::ast::parse::Parser::new().parse(expression) {
+        Err(e) => (
+            dialect_only(e.kind(), expression),
+            format!("{} at character {}", e.kind(), at(e.span())),
+        ),
+        Ok(ast) => match regex_syntax::hir::translate::Translator::new().translate(expression, &ast) {
+            Err(e) => (
+                matches!(
+                    e.kind(),
+                    HirErrorKind::UnicodePropertyNotFound | HirErrorKind::UnicodePropertyValueNotFound
+                )
+                .then_some("a Unicode property or block name Rust's regex does not know (such as .NET's block \\p{IsBasicLatin})"),
+                format!("{} at character {}", e.kind(), at(e.span())),
+            ),
+            Ok(_) => (
+                matches!(error, regex::Error::CompiledTooBig(_))
+                    .then_some("a pattern larger than Rust's regex compiles"),
+                error.to_string().lines().last().unwrap_or_default().to_string(),
+            ),
+        },
     };
     Some(match dialect {
         Some(feature) => Diagnostic::warning(
@@ -140,6 +149,8 @@ mod tests {
             r"(a)\1",
             r"example\.org\Z",
             r"(?>abc)",
+            r"\p{IsBasicLatin}+",
+            r"(a{1000}){1000}",
         ] {
             assert_eq!(regex(e), Some(("regex-dialect", false)), "{e}");
         }
