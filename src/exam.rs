@@ -150,6 +150,15 @@ pub struct ExamInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000000))]
     pub participants: Option<u32>,
+    /// The configuration is imported into SEB Server as this exam's configuration (SEB Server then sends
+    /// SEB its connection and the screen proctoring join instruction). Without it, screen proctoring needs
+    /// `sebMode: 1` and `sebServerURL` in `seb`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub seb_server: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -170,7 +179,10 @@ pub enum ProctoringFeature {
     EnableChat,
 }
 
-/// SEB Server's `ProctoringServiceSettings`, same JSON names and defaults.
+/// SEB Server's `ProctoringServiceSettings`, same JSON names and defaults. The fields of SEB Server's GET
+/// JSON that are not settings (`id`, the exam's id; `serviceInUse`, state: seb-server
+/// `gbl/model/exam/ProctoringServiceSettings.java:72-113`) are accepted so that the JSON validates as it
+/// is, ignored with a `server-field-ignored` warning, and never written.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ServiceSettings {
@@ -208,6 +220,12 @@ pub struct ServiceSettings {
     /// need their meeting numbers here, since sebc does not call Zoom's API.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rooms: Vec<RoomSpec>,
+    /// SEB Server's exam id in its GET JSON (ignored).
+    #[serde(default, skip_serializing)]
+    pub id: Option<i64>,
+    /// Whether SEB Server has the service in use, in its GET JSON (ignored).
+    #[serde(rename = "serviceInUse", default, skip_serializing)]
+    pub service_in_use: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -265,12 +283,18 @@ pub enum CollectingStrategy {
     ApplySebGroups,
 }
 
-/// SEB Server's `ScreenProctoringSettings`, same JSON names.
+/// SEB Server's `ScreenProctoringSettings`, same JSON names (seb-server
+/// `gbl/model/exam/ScreenProctoringSettings.java:46-86`); the GET JSON's `id`, `serviceInUse` and
+/// `changeStrategyConfirm` are accepted and ignored, as in `service`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScreenProctoringSettings {
     #[serde(rename = "enableScreenProctoring", default)]
     pub enable_screen_proctoring: bool,
+    /// SEB Server runs the bundled screen proctoring service and supplies its URL and credentials
+    /// (ProctoringAdminServiceImpl.java:119-134): only the strategy and group name are needed.
+    #[serde(default)]
+    pub bundled: bool,
     #[serde(
         rename = "spsServiceURL",
         default,
@@ -305,7 +329,7 @@ pub struct ScreenProctoringSettings {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(length(min = 3, max = 255))]
+    /// Mandatory, 3 to 255 characters (checked with SEB Server's codes).
     pub collecting_group_name: Option<String>,
     #[serde(rename = "spsCollectingGroupSize", default)]
     #[schemars(range(min = 0))]
@@ -316,6 +340,15 @@ pub struct ScreenProctoringSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub seb_groups_selection: Option<String>,
+    /// `changeStrategyConfirm` of SEB Server's GET JSON, a GUI confirmation (ignored).
+    #[serde(rename = "changeStrategyConfirm", default, skip_serializing)]
+    pub change_strategy_confirm: Option<bool>,
+    /// SEB Server's exam id in its GET JSON (ignored).
+    #[serde(default, skip_serializing)]
+    pub id: Option<i64>,
+    /// Whether SEB Server has the service in use, in its GET JSON (ignored).
+    #[serde(rename = "serviceInUse", default, skip_serializing)]
+    pub service_in_use: Option<bool>,
 }
 
 fn default_strategy() -> CollectingStrategy {

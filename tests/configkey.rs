@@ -128,3 +128,43 @@ fn reading_someone_elses_divergent_file_warns_but_succeeds() {
     ]);
     assert_eq!(denied.status.code(), Some(1));
 }
+
+#[test]
+fn config_key_warns_where_moodles_key_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("quoted.plist");
+    write(
+        &file,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0"><dict>
+<key>browserWindowTitleSuffix</key><string>the "final"</string>
+<key>startURL</key><string>https://lms.example.org/</string>
+</dict></plist>
+"#,
+    );
+    let o = run(&[
+        "config-key",
+        file.to_str().unwrap(),
+        "--message-format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let warnings: Vec<serde_json::Value> = stderr(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let found: Vec<(&str, &str)> = warnings
+        .iter()
+        .map(|w| (w["code"].as_str().unwrap(), w["pointer"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [("moodle-config-key-differs", "/browserWindowTitleSuffix")]
+    );
+    assert!(
+        warnings[0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("Browser Exam Key")
+    );
+}

@@ -212,6 +212,14 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
         }
         dict
     };
+    for d in seb_format::moodle::differences(&settings) {
+        diags.push(
+            Diagnostic::warning("moodle-config-key-differs", d.message)
+                .at(&display, Default::default())
+                .pointer(d.pointer)
+                .hint("Moodle's quizaccess_seb computes another Config Key for this file, so its key check would refuse SEB; change the setting, or let Moodle check the Browser Exam Key instead"),
+        );
+    }
     let (errors, warnings) = report(&mut diags, a.report.message_format, &sources);
     let json = seb_format::configkey::seb_json(&settings);
     let key = seb_format::configkey::config_key(&settings);

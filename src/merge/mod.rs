@@ -11,6 +11,7 @@ use crate::secret::sha256_hex;
 use crate::validate::{ValidBase, ValidExam, base64_decode};
 
 mod reconcile;
+mod server_link;
 use indexmap::IndexMap;
 use plist::Value as P;
 use reconcile::reconcile_services;
@@ -152,6 +153,7 @@ pub fn merge(
         &exam.exam.proctoring,
     );
     reconcile_services(&mut m, &mut diags, exam);
+    server_link::check_server_link(&m, exam, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         (None, diags)
     } else {

@@ -9,6 +9,10 @@ mod document;
 mod proctoring;
 mod rules;
 mod schema_errors;
+mod screen_proctoring;
+mod server_fields;
+mod server_url;
+mod urls;
 
 use crate::diagnostic::Diagnostic;
 use crate::exam::{ExamFile, TemplateFile};

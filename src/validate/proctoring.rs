@@ -1,20 +1,21 @@
 //! The checks of live and screen proctoring: the `service` section (SEB Server's
 //! `ProctoringServiceSettings` rules and error codes, plus an operator's: Zoom addresses, room sizes,
-//! room subjects), the `screenProctoring` section (SEB Server's `ScreenProctoringSettings` rules), and
-//! the Proctoring-tab settings SEB would misread (screenshot intervals, display names). They read the
-//! typed sections of [`TypedDocument`]; the room plan and tokens are the proctoring module's.
+//! room subjects), the `screenProctoring` section (through [`check_screen_proctoring`]), the fields of
+//! SEB Server's GET JSON that are not settings, and the Proctoring-tab settings SEB would misread
+//! (screenshot intervals, display names). They read the typed sections of [`TypedDocument`]; the room
+//! plan and tokens are the proctoring module's.
 
 use super::document::{Site, TypedDocument};
+use super::screen_proctoring::check_screen_proctoring;
+use super::server_fields::{
+    CREDENTIAL_HINT, is_blank, is_missing, is_missing_secret, server_fields_ignored,
+};
+use super::server_url::{plain_http_warning, url_problem};
 use crate::address::host_of;
 use crate::diagnostic::Diagnostic;
-use crate::exam::{
-    CollectingStrategy, ProctoringServerType, ScreenProctoringSettings, ServiceSettings,
-};
-use crate::secret::SecretRef;
+use crate::exam::{ProctoringServerType, ServiceSettings};
 use serde_json::{Map, Value};
 
-/// The hint of every missing credential.
-const CREDENTIAL_HINT: &str = "secrets are written as { env: NAME } or { file: PATH }";
 /// SEB Server's defaults of the screenshot intervals (ms), as in the settings catalog.
 const SCREENSHOT_MIN_INTERVAL_DEFAULT: i64 = 1000;
 const SCREENSHOT_MAX_INTERVAL_DEFAULT: i64 = 5000;
@@ -24,11 +25,7 @@ pub(super) fn check_proctoring(doc: &TypedDocument, site: &Site, diags: &mut Vec
     if let Some(service) = &doc.service {
         check_service(service, doc.server_type_written, site, diags);
     }
-    if let Some(sps) = doc
-        .screen_proctoring
-        .as_ref()
-        .filter(|s| s.enable_screen_proctoring)
-    {
+    if let Some(sps) = &doc.screen_proctoring {
         check_screen_proctoring(sps, site, diags);
     }
     let tab = ProctoringTab {
@@ -58,13 +55,23 @@ fn check_service(
             .hint("write serverType: JITSI_MEET or serverType: ZOOM"),
         );
     }
+    let mut ignored = Vec::new();
+    if service.id.is_some() {
+        ignored.push("id");
+    }
+    if service.service_in_use.is_some() {
+        ignored.push("serviceInUse");
+    }
+    server_fields_ignored("service", &ignored, site, diags);
     check_server_url(service, site, diags);
     check_service_credentials(service, site, diags);
     check_room_size(service, site, diags);
     check_room_subjects(service, site, diags);
 }
 
-/// `serverURL`: mandatory, an https:// address, and for Zoom Zoom's own API address.
+/// `serverURL`: mandatory, an http(s) address (plain http a warning towards a public host), and for
+/// Zoom Zoom's own API address (a warning: SEB Server accepts any URL, `ProctoringServiceSettings.java:82`,
+/// but calls Zoom's API there, `ZoomProctoringService.java:712-720`).
 fn check_server_url(service: &ServiceSettings, site: &Site, diags: &mut Vec<Diagnostic>) {
     let Some(url) = service.server_url.as_deref().filter(|u| !is_blank(u)) else {
         diags.push(
@@ -92,10 +99,18 @@ fn check_server_url(service: &ServiceSettings, site: &Site, diags: &mut Vec<Diag
             "write the server's address, e.g. https://meet.example.org",
         ));
     } else if service.server_type == ProctoringServerType::Zoom && !is_zoom_api_url(url) {
-        diags.push(invalid(
-            "a Zoom `serverURL` must be https://zoom.us or https://<org>.zoom.us".into(),
-            "SEB Server calls Zoom's API at this address",
-        ));
+        diags.push(
+            site.at_value(
+                Diagnostic::warning(
+                    "zoom-server-url",
+                    "a Zoom `serverURL` is normally https://zoom.us or https://<org>.zoom.us",
+                ),
+                "/service/serverURL",
+            )
+            .hint("SEB Server calls Zoom's API (OAuth and meetings) at this address; write serverURL: https://zoom.us unless Zoom gave you another"),
+        );
+    } else if let Some(warning) = plain_http_warning(url, site, "/service/serverURL") {
+        diags.push(warning);
     }
 }
 
@@ -197,97 +212,6 @@ fn check_room_subjects(service: &ServiceSettings, site: &Site, diags: &mut Vec<D
     }
 }
 
-/// An enabled `screenProctoring` section: its service address, credentials and SEB groups.
-fn check_screen_proctoring(
-    sps: &ScreenProctoringSettings,
-    site: &Site,
-    diags: &mut Vec<Diagnostic>,
-) {
-    check_sps_service_url(sps, site, diags);
-    check_sps_credentials(sps, site, diags);
-    if sps.collecting_strategy == CollectingStrategy::ApplySebGroups
-        && is_missing(sps.seb_groups_selection.as_deref())
-    {
-        diags.push(
-            site.at_key(
-                Diagnostic::error(
-                    "screenProctoringSettings:spsSEBGroupsSelection:notNull",
-                    "`spsSEBGroupsSelection` is mandatory with APPLY_SEB_GROUPS",
-                ),
-                "/screenProctoring",
-            )
-            .hint("the comma-separated ids of the SEB client groups"),
-        );
-    }
-}
-
-/// `spsServiceURL`: mandatory, and an https:// address.
-fn check_sps_service_url(sps: &ScreenProctoringSettings, site: &Site, diags: &mut Vec<Diagnostic>) {
-    let Some(url) = sps.sps_service_url.as_deref().filter(|u| !is_blank(u)) else {
-        diags.push(
-            site.at_key(
-                Diagnostic::error(
-                    "screenProctoringSettings:spsServiceURL:notNull",
-                    "`spsServiceURL` is mandatory when screen proctoring is enabled",
-                ),
-                "/screenProctoring",
-            )
-            .hint("the screen proctoring service's address"),
-        );
-        return;
-    };
-    if let Some(problem) = url_problem(url) {
-        diags.push(
-            site.at_value(
-                Diagnostic::error(
-                    "screenProctoringSettings:spsServiceURL:invalidURL",
-                    format!("`spsServiceURL` {problem}"),
-                ),
-                "/screenProctoring/spsServiceURL",
-            )
-            .hint("write the service's address, e.g. https://sps.example.org"),
-        );
-    }
-}
-
-/// The account and API credentials SEB Server requires for screen proctoring.
-fn check_sps_credentials(sps: &ScreenProctoringSettings, site: &Site, diags: &mut Vec<Diagnostic>) {
-    let credentials = [
-        (
-            "spsAPIKey",
-            "screenProctoringSettings:spsAPIKey:notNull",
-            is_missing(sps.sps_api_key.as_deref()),
-        ),
-        (
-            "spsAPISecret",
-            "screenProctoringSettings:spsAPISecret:notNull",
-            is_missing_secret(sps.sps_api_secret.as_ref()),
-        ),
-        (
-            "spsAccountId",
-            "screenProctoringSettings:spsAccountId:notNull",
-            is_missing(sps.sps_account_id.as_deref()),
-        ),
-        (
-            "spsAccountPassword",
-            "screenProctoringSettings:spsAccountPassword:notNull",
-            is_missing_secret(sps.sps_account_password.as_ref()),
-        ),
-    ];
-    for (key, code, _) in credentials.into_iter().filter(|(_, _, missing)| *missing) {
-        diags.push(
-            site.at_key(
-                Diagnostic::error(
-                    code,
-                    format!("`{key}` is mandatory when screen proctoring is enabled"),
-                ),
-                "/screenProctoring",
-            )
-            .hint(CREDENTIAL_HINT),
-        );
-    }
-}
-
 /// The Proctoring-tab settings of one document as SEB reads them: from `proctoring`, else from `seb`
 /// (where the settings rules warn about them).
 struct ProctoringTab<'a> {
@@ -360,20 +284,6 @@ fn check_display_name(tab: &ProctoringTab, site: &Site, diags: &mut Vec<Diagnost
     }
 }
 
-/// `https://host[:port][/path]` without query or fragment: what SEB Server and an operator accept.
-fn url_problem(url: &str) -> Option<&'static str> {
-    let Some(rest) = url.strip_prefix("https://") else {
-        return Some("must be an absolute https:// URL");
-    };
-    if url.contains('?') || url.contains('#') {
-        return Some("must not have a query or fragment (SEB Server rejects `?`)");
-    }
-    if url.contains(char::is_whitespace) || host_of(url).is_none() || rest.starts_with('/') {
-        return Some("is not a valid URL");
-    }
-    None
-}
-
 /// `https://zoom.us` or `https://<org>.zoom.us`, without a path: where SEB Server calls Zoom's API.
 fn is_zoom_api_url(url: &str) -> bool {
     let host = host_of(url).unwrap_or_default().to_ascii_lowercase();
@@ -383,25 +293,6 @@ fn is_zoom_api_url(url: &str) -> bool {
             || host
                 .strip_suffix(".zoom.us")
                 .is_some_and(|org| !org.is_empty() && !org.contains('.')))
-}
-
-fn is_blank(s: &str) -> bool {
-    s.trim().is_empty()
-}
-
-/// A required text that is not there: missing, null or only whitespace (SEB Server's `notNull`).
-fn is_missing(text: Option<&str>) -> bool {
-    text.is_none_or(is_blank)
-}
-
-/// A required secret that is not there: missing, null, or a literal of only whitespace. A reference
-/// (`{ env: NAME }`, `{ file: PATH }`) is there; whether it resolves is the compile step's concern.
-fn is_missing_secret(secret: Option<&SecretRef>) -> bool {
-    match secret {
-        None => true,
-        Some(SecretRef::Literal(text)) => is_blank(text),
-        Some(SecretRef::Env(_) | SecretRef::File(_)) => false,
-    }
 }
 
 fn is_printable_ascii(s: &str) -> bool {
@@ -415,10 +306,6 @@ mod tests {
     use serde_json::json;
 
     fn service(settings: Value) -> ServiceSettings {
-        serde_json::from_value(settings).unwrap()
-    }
-
-    fn screen(settings: Value) -> ScreenProctoringSettings {
         serde_json::from_value(settings).unwrap()
     }
 
@@ -442,17 +329,6 @@ mod tests {
             "clientSecret": { "env": "ZOOM_CLIENT_SECRET" },
             "sdkKey": "sdk-1",
             "sdkSecret": { "file": "zoom-sdk-secret.txt" },
-        })
-    }
-
-    fn sps() -> Value {
-        json!({
-            "enableScreenProctoring": true,
-            "spsServiceURL": "https://sps.example.org",
-            "spsAPIKey": "sebserver-client",
-            "spsAPISecret": { "env": "SPS_SECRET" },
-            "spsAccountId": "exam-admin",
-            "spsAccountPassword": { "env": "SPS_PASSWORD" },
         })
     }
 
@@ -488,13 +364,6 @@ mod tests {
         })
     }
 
-    fn check_screen_settings(settings: Value) -> Vec<(&'static str, String)> {
-        check(&TypedDocument {
-            screen_proctoring: Some(screen(settings)),
-            ..Default::default()
-        })
-    }
-
     fn codes(found: &[(&'static str, String)]) -> Vec<&'static str> {
         found.iter().map(|(code, _)| *code).collect()
     }
@@ -507,7 +376,6 @@ mod tests {
             check_service_settings(with(zoom(), json!({ "serverURL": "https://zoom.us" }))),
             []
         );
-        assert_eq!(check_screen_settings(sps()), []);
         assert_eq!(check(&TypedDocument::default()), []);
     }
 
@@ -531,9 +399,9 @@ mod tests {
     }
 
     #[test]
-    fn server_url_must_be_a_plain_https_address() {
+    fn server_url_must_be_a_plain_http_or_https_address() {
         for url in [
-            "http://meet.example.org",
+            "meet.example.org",
             "https://meet.example.org/?tenant=exams",
             "https://meet.example.org#room",
             "https:///meet.example.org",
@@ -555,10 +423,34 @@ mod tests {
             )),
             []
         );
+        assert_eq!(
+            check_service_settings(with(jitsi(), json!({ "serverURL": "http://jitsi:8000" }))),
+            [],
+            "SEB Server's @URL takes http://, and this host is internal"
+        );
+        assert_eq!(
+            check_service_settings(with(
+                jitsi(),
+                json!({ "serverURL": "http://meet.example.org" })
+            )),
+            [("plain-http", "/service/serverURL".to_string())]
+        );
     }
 
     #[test]
-    fn zoom_server_url_is_zooms_api_address() {
+    fn server_get_json_fields_are_ignored_with_a_warning() {
+        let get = with(jitsi(), json!({ "id": 7, "serviceInUse": false }));
+        assert_eq!(
+            check_service_settings(get),
+            [
+                ("server-field-ignored", "/service/id".to_string()),
+                ("server-field-ignored", "/service/serviceInUse".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_zoom_server_url_elsewhere_than_zoom_us_is_a_warning() {
         for url in [
             "https://zoom.example.org",
             "https://a.b.zoom.us",
@@ -566,10 +458,7 @@ mod tests {
         ] {
             assert_eq!(
                 check_service_settings(with(zoom(), json!({ "serverURL": url }))),
-                [(
-                    "proctoringSettings:serverURL:invalidURL",
-                    "/service/serverURL".to_string()
-                )],
+                [("zoom-server-url", "/service/serverURL".to_string())],
                 "{url}"
             );
         }
@@ -653,75 +542,6 @@ mod tests {
                 ("non-ascii-name", "/service/rooms/1/subject".to_string()),
                 ("non-ascii-name", "/service/rooms/2/subject".to_string())
             ]
-        );
-    }
-
-    #[test]
-    fn disabled_screen_proctoring_is_not_checked() {
-        let off =
-            json!({ "enableScreenProctoring": false, "spsCollectingStrategy": "APPLY_SEB_GROUPS" });
-        assert_eq!(check_screen_settings(off), []);
-    }
-
-    #[test]
-    fn screen_proctoring_needs_its_service_url() {
-        assert_eq!(
-            check_screen_settings(with(sps(), json!({ "spsServiceURL": null }))),
-            [(
-                "screenProctoringSettings:spsServiceURL:notNull",
-                "/screenProctoring".to_string()
-            )]
-        );
-        for url in ["ftp://sps.example.org", "https://sps.example.org/x?y"] {
-            assert_eq!(
-                check_screen_settings(with(sps(), json!({ "spsServiceURL": url }))),
-                [(
-                    "screenProctoringSettings:spsServiceURL:invalidURL",
-                    "/screenProctoring/spsServiceURL".to_string()
-                )],
-                "{url}"
-            );
-        }
-    }
-
-    #[test]
-    fn screen_proctoring_needs_its_credentials() {
-        let found = check_screen_settings(with(
-            sps(),
-            json!({ "spsAPIKey": " ", "spsAPISecret": null, "spsAccountId": null, "spsAccountPassword": "" }),
-        ));
-        assert_eq!(
-            codes(&found),
-            [
-                "screenProctoringSettings:spsAPIKey:notNull",
-                "screenProctoringSettings:spsAPISecret:notNull",
-                "screenProctoringSettings:spsAccountId:notNull",
-                "screenProctoringSettings:spsAccountPassword:notNull"
-            ]
-        );
-        assert!(
-            found
-                .iter()
-                .all(|(_, pointer)| pointer == "/screenProctoring")
-        );
-    }
-
-    #[test]
-    fn seb_groups_strategy_needs_a_selection() {
-        let groups = with(
-            sps(),
-            json!({ "spsCollectingStrategy": "APPLY_SEB_GROUPS" }),
-        );
-        assert_eq!(
-            check_screen_settings(groups.clone()),
-            [(
-                "screenProctoringSettings:spsSEBGroupsSelection:notNull",
-                "/screenProctoring".to_string()
-            )]
-        );
-        assert_eq!(
-            check_screen_settings(with(groups, json!({ "spsSEBGroupsSelection": "1,2" }))),
-            []
         );
     }
 

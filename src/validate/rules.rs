@@ -1,5 +1,5 @@
 //! The rules a schema cannot express: Proctoring-tab settings in `seb`, outdated settings, password and
-//! hash both set, literal secrets, window sizes, URL filter rules, Base64 data, the exam's time range,
+//! hash both set, literal secrets, window sizes, the start URL, URL filter rules, Base64 data, the exam's time range,
 //! `configuringClient` encryption without an admin password; and, through [`check_proctoring`], the
 //! proctoring services' rules.
 
@@ -7,6 +7,7 @@ use super::base64_decode;
 use super::document::{Site, TypedDocument};
 use super::proctoring::check_proctoring;
 use super::schema_errors::subject;
+use super::urls;
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use crate::exam::ExamInfo;
@@ -140,7 +141,8 @@ fn literal_secret_warning(
     }
 }
 
-/// Checks on setting values beyond their JSON type: window sizes, base64 data, URL filter rules.
+/// Checks on setting values beyond their JSON type: window sizes, base64 data, the start URL's scheme,
+/// URL filter rules (empty expressions, regular expressions SEB cannot compile: [`urls`]).
 fn check_value_shape(
     src: &LoadedExam,
     key: &str,
@@ -149,6 +151,8 @@ fn check_value_shape(
     diags: &mut Vec<Diagnostic>,
 ) {
     let file = src.display.as_str();
+    // Diagnostics of the URL checks, which come with their own severity; appended at the end.
+    let mut url_diags = Vec::new();
     let mut err = |ptr: &str, code: &'static str, msg: String, hint: &str| {
         diags.push(
             Diagnostic::error(code, msg)
@@ -175,9 +179,22 @@ fn check_value_shape(
                 );
             }
         }
+        ("startURL", Value::String(url)) => {
+            if let Some(d) = urls::start_url_problem(url) {
+                url_diags.push(d.at(file, src.map.value(pointer)).pointer(pointer));
+            }
+        }
         ("URLFilterRules", Value::Array(rules)) => {
             for (i, rule) in rules.iter().enumerate() {
                 let expr = rule.get("expression").and_then(Value::as_str).unwrap_or("");
+                let is_regex = rule.get("regex") == Some(&Value::Bool(true));
+                if is_regex
+                    && !expr.trim().is_empty()
+                    && let Some(d) = urls::regex_problem(expr)
+                {
+                    let ptr = format!("{pointer}/{i}/expression");
+                    url_diags.push(d.at(file, src.map.value(&ptr)).pointer(&ptr));
+                }
                 if expr.trim().is_empty() {
                     let ptr = format!("{pointer}/{i}");
                     err(
@@ -204,6 +221,7 @@ fn check_value_shape(
             "data settings are written as standard Base64",
         );
     }
+    diags.append(&mut url_diags);
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@
 //!   and reading, `pkhs`/`phsk` for reading with the identity's private key ([`certificate`]).
 //! - [`rncryptor`]: the RNCryptor v3 password encryption inside `pswd`/`pwcc`/`phsk` (v2 read too).
 //! - [`configkey`]: the Config Key every SEB client computes from the settings, and the lints for files
-//!   on which the clients compute different keys.
+//!   on which the clients compute different keys; [`moodle`]: where Moodle's Config Key check differs
+//!   from the clients'.
 //!
 //! The crate knows nothing of exam files or of the `sebc` compiler built on it. Facts come from the
 //! SEB file-format notes (`seb-file-format.md`, cited by section) and are checked against the published
@@ -31,6 +32,7 @@
 pub mod certificate;
 pub mod configkey;
 pub mod container;
+pub mod moodle;
 pub mod plist;
 pub mod rncryptor;
 

@@ -1,0 +1,54 @@
+//! What SEB Server's `notNull` checks count as missing (blank texts, absent or blank secrets), and the
+//! `server-field-ignored` warning for the fields of SEB Server's GET JSON that are not settings. Shared
+//! by the live and screen proctoring checks.
+
+use super::document::Site;
+use crate::diagnostic::Diagnostic;
+use crate::secret::SecretRef;
+
+/// The hint of every missing credential.
+pub(super) const CREDENTIAL_HINT: &str = "secrets are written as { env: NAME } or { file: PATH }";
+
+/// Fields of SEB Server's GET JSON in `section` that are not settings: each a `server-field-ignored`
+/// warning at its key.
+pub(super) fn server_fields_ignored(
+    section: &str,
+    keys: &[&str],
+    site: &Site,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for key in keys {
+        diags.push(
+            site.at_key(
+                Diagnostic::warning(
+                    "server-field-ignored",
+                    format!("`{key}` is SEB Server's state, not a setting: sebc ignores it"),
+                ),
+                &format!("/{section}/{key}"),
+            )
+            .hint(format!(
+                "SEB Server's GET JSON carries `{key}` beside the settings; remove it to silence this warning"
+            )),
+        );
+    }
+}
+
+/// Empty or only whitespace (Apache Commons' `StringUtils.isBlank`, which SEB Server uses).
+pub(super) fn is_blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+/// A required text that is not there: missing, null or only whitespace (SEB Server's `notNull`).
+pub(super) fn is_missing(text: Option<&str>) -> bool {
+    text.is_none_or(is_blank)
+}
+
+/// A required secret that is not there: missing, null, or a literal of only whitespace. A reference
+/// (`{ env: NAME }`, `{ file: PATH }`) is there; whether it resolves is the compile step's concern.
+pub(super) fn is_missing_secret(secret: Option<&SecretRef>) -> bool {
+    match secret {
+        None => true,
+        Some(SecretRef::Literal(text)) => is_blank(text),
+        Some(SecretRef::Env(_) | SecretRef::File(_)) => false,
+    }
+}
