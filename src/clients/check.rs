@@ -21,7 +21,13 @@ struct Finding<'a> {
 }
 
 /// Client diagnostics of one merged exam for `targets`.
-pub fn check_clients(exam: &ValidExam, merged: &Merged, targets: &Targets) -> Vec<Diagnostic> {
+/// `sources` holds the texts read during load: a key a plist base set is reported at its `<key>` line.
+pub fn check_clients(
+    exam: &ValidExam,
+    merged: &Merged,
+    targets: &Targets,
+    sources: &crate::source::Sources,
+) -> Vec<Diagnostic> {
     let data = ClientData::get();
     let mut per_key = Vec::new();
     for (key, layer) in &merged.origins {
@@ -47,7 +53,7 @@ pub fn check_clients(exam: &ValidExam, merged: &Merged, targets: &Targets) -> Ve
     let fixed = fixed_targets(data, merged, targets);
     let mut diags = Vec::new();
     for (key, layer, value, findings) in per_key {
-        let place = |d: Diagnostic| locate(d, exam, key, layer);
+        let place = |d: Diagnostic| locate(d, exam, key, layer, sources);
         let refused: Vec<&Finding> = findings.iter().filter(|f| !f.refused.is_empty()).collect();
         if !refused.is_empty() {
             let what: Vec<String> = refused.iter().map(|f| refused_text(data, f)).collect();
@@ -356,7 +362,13 @@ fn unsupported_hint(
 }
 
 /// Points a diagnostic at the place that set `key`.
-fn locate(d: Diagnostic, exam: &ValidExam, key: &str, layer: &Layer) -> Diagnostic {
+fn locate(
+    d: Diagnostic,
+    exam: &ValidExam,
+    key: &str,
+    layer: &Layer,
+    sources: &crate::source::Sources,
+) -> Diagnostic {
     match layer {
         Layer::File {
             file,
@@ -375,9 +387,14 @@ fn locate(d: Diagnostic, exam: &ValidExam, key: &str, layer: &Layer) -> Diagnost
         Layer::Service { pointer } => d
             .at(&exam.source.display, exam.source.map.key(pointer))
             .pointer(pointer.clone()),
-        Layer::Base { file } => d
-            .at(file, Pos::default())
-            .pointer(format!("/{}", crate::load::escape_segment(key))),
+        Layer::Base { file } => {
+            let pointer = format!("/{}", crate::load::escape_segment(key));
+            let at = sources
+                .get(file)
+                .and_then(|text| crate::plist_lines::locate(text, &pointer))
+                .unwrap_or_default();
+            d.at(file, at).pointer(pointer)
+        }
         Layer::Default => d,
     }
 }

@@ -90,9 +90,12 @@ pub fn check(input: &Input, opts: CheckOptions, now: i64, sandbox: Option<&Sandb
         ));
         let (targets, mut bad_targets) = crate::clients::targets_of(&exam, opts.clients);
         checked.diags.append(&mut bad_targets);
-        checked
-            .diags
-            .extend(crate::clients::check_clients(&exam, m, &targets));
+        checked.diags.extend(crate::clients::check_clients(
+            &exam,
+            m,
+            &targets,
+            &checked.sources,
+        ));
     }
     if !checked.diags.iter().any(Diagnostic::is_error) {
         match crate::proctoring::build(&exam, &secrets, now) {
