@@ -1,6 +1,9 @@
 //! Secret references (`{ env: NAME }`, `{ file: PATH }`, or a literal with a warning), the one
 //! resolver that turns a reference into bytes (exam files and the CLI's `--*-env`/`--*-file` alike),
 //! and the type that holds them: a `secrecy` box that zeroes on drop and never prints its bytes.
+//! [`literal`] finds the literal secrets of a document, which diagnostics must never echo.
+
+pub mod literal;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

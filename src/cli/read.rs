@@ -65,7 +65,7 @@ fn read_settings(
     let fail_with = |msg: String, hint: Option<&str>| {
         let mut d = Diagnostic::error("decode", msg).at(&display, Default::default());
         d.hint = hint.map(str::to_string);
-        report(&mut vec![d], MessageFormat::Human, &Sources::default());
+        report(&mut vec![d], &Report::default(), &Sources::default());
         ExitCode::from(1)
     };
     let fail = |msg: String| fail_with(msg, None);
@@ -153,7 +153,7 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
         match checked.merged {
             Some(m) if !diags.iter().any(Diagnostic::is_error) => m.settings,
             _ => {
-                report(&mut diags, a.report.message_format, &sources);
+                report(&mut diags, &a.report, &sources);
                 return ExitCode::from(1);
             }
         }
@@ -173,7 +173,7 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
         }
         dict
     };
-    let (errors, warnings) = report(&mut diags, a.report.message_format, &sources);
+    let (errors, warnings) = report(&mut diags, &a.report, &sources);
     let json = seb_format::configkey::seb_json(&settings);
     let key = seb_format::configkey::config_key(&settings);
     let mut out = std::io::stdout().lock();

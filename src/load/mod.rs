@@ -72,7 +72,7 @@ pub fn read_file(path: &Path, display: &str) -> Result<Vec<u8>, Diagnostic> {
 }
 
 /// Loads an exam file; the syntax comes from the extension. Its text goes into `sources`, also
-/// when it does not parse (diagnostics quote it).
+/// when it does not parse (diagnostics quote it), and so do the literal secrets written in it.
 pub fn load_exam(
     path: &Path,
     display: &str,
@@ -93,9 +93,28 @@ pub fn load_exam(
         );
         vec![Diagnostic::error("parse", "the file is not valid UTF-8").at(display, pos)]
     })?;
-    let text: std::sync::Arc<str> = text.into();
+    load_text(text.into(), syntax, path, display, sources)
+}
+
+/// Loads exam text read by the caller (or made up, by the fuzzer): records the text and the literal
+/// secrets found in it (also when the file has other errors) in `sources`, then parses it.
+pub fn load_text(
+    text: std::sync::Arc<str>,
+    syntax: Syntax,
+    path: &Path,
+    display: &str,
+    sources: &mut Sources,
+) -> Result<LoadedExam, Vec<Diagnostic>> {
     sources.insert(display, text.clone());
-    parse_exam(&text, syntax, path, display)
+    let (exam, diags) = parse_document(&text, syntax, path, display);
+    let Some(exam) = exam else { return Err(diags) };
+    for literal in crate::secret::literal::find(&exam) {
+        sources.add_literal(display, literal.pos, &literal.value);
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok(exam)
 }
 
 /// Parses exam text of a known syntax (also used by tests and benchmarks without a file).
@@ -105,13 +124,30 @@ pub fn parse_exam(
     path: &Path,
     display: &str,
 ) -> Result<LoadedExam, Vec<Diagnostic>> {
+    match parse_document(text, syntax, path, display) {
+        (Some(exam), diags) if !diags.iter().any(Diagnostic::is_error) => Ok(exam),
+        (_, diags) => Err(diags),
+    }
+}
+
+/// Parses exam text: the document when the syntax is valid (also when its values break a limit or
+/// repeat a key), and those problems.
+fn parse_document(
+    text: &str,
+    syntax: Syntax,
+    path: &Path,
+    display: &str,
+) -> (Option<LoadedExam>, Vec<Diagnostic>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let node = match syntax {
+    let parsed = match syntax {
         Syntax::Yaml => yaml::parse(text),
         Syntax::Toml => toml::parse(text),
         Syntax::Json => json::parse(text),
-    }
-    .map_err(|(msg, pos)| vec![Diagnostic::error("parse", msg).at(display, pos)])?;
+    };
+    let node = match parsed {
+        Ok(node) => node,
+        Err((msg, pos)) => return (None, vec![Diagnostic::error("parse", msg).at(display, pos)]),
+    };
     let mut map = SourceMap::default();
     let mut diags = Vec::new();
     let value = node.into_json(&mut String::new(), &mut map, &mut diags, 0);
@@ -119,13 +155,11 @@ pub fn parse_exam(
         .into_iter()
         .map(|(d, pos)| d.at(display, pos))
         .collect();
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(diags);
-    }
-    Ok(LoadedExam {
+    let exam = LoadedExam {
         path: path.to_path_buf(),
         display: display.to_string(),
         value,
         map,
-    })
+    };
+    (Some(exam), diags)
 }
