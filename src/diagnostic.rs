@@ -1,26 +1,31 @@
 //! Diagnostics: every problem sebc reports, with code, severity, location, JSON pointer, message, hint
 //! and related places, and the three renderings (human like rustc/cargo, drawn in [`human`]; JSON lines
-//! for tools; GitHub annotations).
+//! for tools; GitHub annotations). Every rendering goes through a [`Quoter`], which quotes source lines
+//! and redacts the run's literal secrets from everything a diagnostic shows ([`redact`] holds the
+//! policy); [`cap`] limits repeats; [`did_you_mean`] and [`Speller`] suggest known keys.
 
+pub mod cap;
 mod human;
+mod lines;
 mod quote;
+mod quoter;
+pub mod redact;
+mod spell;
+
+pub use quoter::Quoter;
+pub use spell::{Speller, did_you_mean};
 
 use serde::Serialize;
 use std::ffi::OsStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
 }
 
-/// A 1-based line and column in a source file (columns count characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
-pub struct Pos {
-    pub line: u32,
-    pub col: u32,
-}
+pub use crate::source::Pos;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
@@ -150,24 +155,56 @@ impl ColorChoice {
 /// Renders one diagnostic without colour. `source` is the text of the file it points into, when
 /// available, so the human form can quote the line like rustc does.
 pub fn render(d: &Diagnostic, format: MessageFormat, source: Option<&str>) -> String {
-    render_with(d, format, false, &|file: &str| {
-        source.filter(|_| file == d.file)
-    })
+    let mut sources = crate::source::Sources::default();
+    if let Some(text) = source {
+        sources.insert(&d.file, text.into());
+    }
+    render_with(d, format, false, &Quoter::new(&sources))
 }
 
-/// Renders one diagnostic; `sources` gives the text of a file by its display name (the diagnostic's
-/// own file and those of its related places), `None` when it cannot be quoted.
-pub fn render_with<'s>(
-    d: &Diagnostic,
-    format: MessageFormat,
-    color: bool,
-    sources: &dyn Fn(&str) -> Option<&'s str>,
-) -> String {
+/// Renders one diagnostic, quoting from and redacting with what `quoter` holds: the message, hint,
+/// pointer and labels (in every format) and the quoted lines (human) never show a literal secret.
+pub fn render_with(d: &Diagnostic, format: MessageFormat, color: bool, quoter: &Quoter) -> String {
+    let d = redacted(d, quoter);
     match format {
-        MessageFormat::Human => human::render(d, color, sources),
-        MessageFormat::Json => serde_json::to_string(d).unwrap_or_default(),
-        MessageFormat::Github => render_github(d),
+        MessageFormat::Human => human::render(&d, color, quoter),
+        MessageFormat::Json => serde_json::to_string(&*d).unwrap_or_default(),
+        MessageFormat::Github => render_github(&d),
     }
+}
+
+/// The diagnostic with every literal secret masked in its texts (borrowed when there is none).
+fn redacted<'d>(d: &'d Diagnostic, quoter: &Quoter) -> std::borrow::Cow<'d, Diagnostic> {
+    use std::borrow::Cow;
+    let owned = |c: Cow<'_, str>| match c {
+        Cow::Owned(s) => Some(s),
+        Cow::Borrowed(_) => None,
+    };
+    let message = owned(quoter.redact(&d.message));
+    let pointer = owned(quoter.redact(&d.pointer));
+    let hint = d.hint.as_deref().and_then(|h| owned(quoter.redact(h)));
+    let labels: Vec<Option<String>> = d
+        .related
+        .iter()
+        .map(|r| owned(quoter.redact(&r.label)))
+        .collect();
+    if message.is_none()
+        && pointer.is_none()
+        && hint.is_none()
+        && labels.iter().all(Option::is_none)
+    {
+        return Cow::Borrowed(d);
+    }
+    let mut d = d.clone();
+    d.message = message.unwrap_or(d.message);
+    d.pointer = pointer.unwrap_or(d.pointer);
+    d.hint = hint.or(d.hint);
+    for (r, label) in d.related.iter_mut().zip(labels) {
+        if let Some(label) = label {
+            r.label = label;
+        }
+    }
+    Cow::Owned(d)
 }
 
 fn severity_word(s: Severity) -> &'static str {
@@ -177,20 +214,19 @@ fn severity_word(s: Severity) -> &'static str {
     }
 }
 
+/// A GitHub workflow-command property: escapes %, \r, \n, ':' and ','.
+fn github_property(s: &str) -> String {
+    github_message(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// A GitHub workflow-command message: escapes %, \r and \n.
+fn github_message(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
 fn render_github(d: &Diagnostic) -> String {
-    // Workflow commands: properties escape %, \r, \n, ':' and ','; the message escapes %, \r, \n.
-    fn prop(s: &str) -> String {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-            .replace(':', "%3A")
-            .replace(',', "%2C")
-    }
-    fn msg(s: &str) -> String {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-    }
     let mut text = format!("[{}] {}", d.code, d.message);
     if !d.pointer.is_empty() {
         text.push_str(&format!(" (at {})", d.pointer));
@@ -203,18 +239,21 @@ fn render_github(d: &Diagnostic) -> String {
     }
     let mut props = Vec::new();
     if !d.file.is_empty() {
-        props.push(format!("file={}", prop(&d.file)));
+        props.push(format!("file={}", github_property(&d.file)));
     }
     if d.line > 0 {
         props.push(format!("line={}", d.line));
         props.push(format!("col={}", d.col));
     }
-    props.push(format!("title={}", prop(&format!("sebc {}", d.code))));
+    props.push(format!(
+        "title={}",
+        github_property(&format!("sebc {}", d.code))
+    ));
     format!(
         "::{} {}::{}",
         severity_word(d.severity),
         props.join(","),
-        msg(&text)
+        github_message(&text)
     )
 }
 
@@ -233,33 +272,9 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
-/// Closest candidate by edit distance (case-insensitive), for "did you mean" hints.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let lower = word.to_lowercase();
-    let limit = (word.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, c.len()))
-        .map(|(_, c)| c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn did_you_mean_finds_case_and_typo() {
-        let keys = ["allowQuit", "allowWlan", "startURL"];
-        assert_eq!(did_you_mean("allowquit", keys), Some("allowQuit"));
-        assert_eq!(did_you_mean("alowQuit", keys), Some("allowQuit"));
-        assert_eq!(did_you_mean("startUrl", keys), Some("startURL"));
-        assert_eq!(did_you_mean("somethingElse", keys), None);
-    }
 
     #[test]
     fn colour_follows_the_choice_the_terminal_and_no_color() {

@@ -25,6 +25,7 @@ pub mod exam;
 pub mod load;
 pub mod merge;
 pub mod plist_lines;
+pub mod pointer;
 pub mod portability;
 pub mod proctoring;
 pub mod resolve;

@@ -31,7 +31,7 @@ pub fn secret_pointers() -> &'static [String] {
         collect_secret_pointers(&schema, &schema, &mut String::new(), &mut out, 0);
         for s in Catalog::get().settings.iter() {
             if s.hashed_into.is_some() {
-                out.push(format!("/seb/{}", crate::load::escape_segment(&s.key)));
+                out.push(format!("/seb/{}", crate::pointer::escape_segment(&s.key)));
             }
         }
         out.sort();
@@ -71,6 +71,44 @@ pub fn secrets_in(document: &Value) -> Vec<String> {
         expand(document, "", &segments, &mut out);
     }
     out
+}
+
+/// Keys of an exam-file section (`""` for the top level, `/service`, ...), read from the generated
+/// schema so they never drift: for did-you-mean hints and for finding misspelled secret keys.
+pub fn exam_file_keys(parent: &str) -> Vec<&'static str> {
+    use std::sync::OnceLock;
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    let schema = SCHEMA.get_or_init(exam_schema);
+    let mut node = schema;
+    for seg in parent.split('/').filter(|s| !s.is_empty()) {
+        let Some(next) = node.get("properties").and_then(|p| p.get(seg)) else {
+            return Vec::new();
+        };
+        node = resolve_ref(schema, next);
+    }
+    node.get("properties")
+        .and_then(Value::as_object)
+        .map(|p| {
+            p.keys()
+                .map(String::as_str)
+                .filter(|k| *k != "$schema")
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn resolve_ref<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
+    let target = node
+        .get("$ref")
+        .or_else(|| {
+            node.get("anyOf")
+                .and_then(|a| a.get(0))
+                .and_then(|a| a.get("$ref"))
+        })
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|p| root.pointer(p));
+    target.unwrap_or(node)
 }
 
 fn collect_secret_pointers(
@@ -119,7 +157,7 @@ fn collect_secret_pointers(
     {
         let len = pointer.len();
         pointer.push('/');
-        pointer.push_str(&crate::load::escape_segment(name));
+        pointer.push_str(&crate::pointer::escape_segment(name));
         collect_secret_pointers(root, property, pointer, out, depth + 1);
         pointer.truncate(len);
     }

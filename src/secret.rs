@@ -2,6 +2,7 @@
 //! resolver that turns a reference into bytes (exam files and the CLI's `--*-env`/`--*-file` alike),
 //! and the type that holds them: a `secrecy` box that zeroes on drop and never prints its bytes.
 //! Under `--sandbox` the resolver reads no file at all (see [`crate::sandbox`]).
+//! (`crate::load::literals` finds the literal secrets of a document, which diagnostics must never echo.)
 
 use crate::sandbox::Sandbox;
 use schemars::JsonSchema;

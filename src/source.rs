@@ -1,11 +1,19 @@
 //! Source files: the one bounded reader every input goes through (exam files, bases, secret files,
-//! keys), and [`Sources`], the texts read during a run, which the diagnostic printer quotes from.
-//! Each file is read once; nothing re-opens a file by path to quote it.
+//! keys), and [`Sources`], the texts read during a run, which the diagnostic printer quotes from, with
+//! the literal secrets written in them, which it redacts. Each file is read once; nothing re-opens a
+//! file by path to quote it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
+
+/// A 1-based line and column in a source file (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
 
 /// Largest exam, base or key file sebc reads (exam files are small; this bounds memory for hostile input).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -51,17 +59,68 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// The texts of the files read in a run, by the name diagnostics give them. Shared texts (a template
-/// used by many exams) are stored once.
+/// The texts of the files read in a run, by the name diagnostics give them, and the literal secrets
+/// found in them. Shared texts (a template used by many exams) are stored once.
+///
+/// The literal secrets live here, beside the texts, rather than on each diagnostic: they are facts
+/// about the texts (each was read from one of them), `Sources` already travels from the load stage
+/// through every later stage to the printer (`report`), and so every diagnostic of the run — those of
+/// merge, proctoring or delivery too, which never see a secret — is redacted against the same set
+/// without any stage having to remember to attach it. The set is run-wide: a value found in one exam
+/// is redacted from the diagnostics of all of them (over-redacting is harmless; a leak is not).
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
     texts: HashMap<String, Arc<str>>,
+    literals: LiteralSecrets,
+}
+
+/// The literal secrets of a run: the values (also every line of a multi-line value), and where each
+/// was written (file, line, column), so a quoted line masks it even when the source spells it
+/// differently from its value (escapes, `0012` for 12).
+#[derive(Debug, Clone, Default)]
+pub struct LiteralSecrets {
+    values: BTreeSet<String>,
+    places: BTreeSet<(String, Pos)>,
+}
+
+impl LiteralSecrets {
+    /// The distinct values, as written after unquoting.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().map(String::as_str)
+    }
+
+    /// Where literal secrets start: file and 1-based line and column.
+    pub fn places(&self) -> impl Iterator<Item = (&str, Pos)> {
+        self.places.iter().map(|(f, p)| (f.as_str(), *p))
+    }
 }
 
 impl Sources {
     /// Records the text of `file`.
     pub fn insert(&mut self, file: &str, text: Arc<str>) {
         self.texts.entry(file.to_string()).or_insert(text);
+    }
+
+    /// Records a literal secret written in `file` at `pos` (line 0 when the place is unknown): its
+    /// value, and each line of it when it spans several.
+    pub fn add_literal(&mut self, file: &str, pos: Pos, value: &str) {
+        if pos.line > 0 {
+            self.literals.places.insert((file.to_string(), pos));
+        }
+        if value.is_empty() {
+            return;
+        }
+        self.literals.values.insert(value.to_string());
+        if value.contains('\n') {
+            for part in value.lines().filter(|l| !l.trim().is_empty()) {
+                self.literals.values.insert(part.to_string());
+            }
+        }
+    }
+
+    /// The literal secrets found in the texts read so far.
+    pub fn literals(&self) -> &LiteralSecrets {
+        &self.literals
     }
 
     /// The text of `file`, when it was read as text.
@@ -74,10 +133,13 @@ impl Sources {
         for (file, text) in other.texts {
             self.texts.entry(file).or_insert(text);
         }
+        self.literals.values.extend(other.literals.values);
+        self.literals.places.extend(other.literals.places);
     }
 
-    /// Keeps only the files `wanted` says are needed (those that diagnostics point into), so that a
-    /// run over thousands of exams holds only the texts it will quote.
+    /// Keeps only the texts `wanted` says are needed (those that diagnostics point into), so that a
+    /// run over thousands of exams holds only the texts it will quote. Literal secrets are all kept:
+    /// any diagnostic may echo one.
     pub fn retain(&mut self, wanted: impl Fn(&str) -> bool) {
         self.texts.retain(|file, _| wanted(file));
     }

@@ -24,11 +24,14 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The source without comments (so prose naming a module is not an import).
+/// The source without comments (so prose naming a module is not an import) and without its unit-test
+/// module (`#[cfg(test)] mod tests`, at the end of a file: tests may use any module).
 fn code_of(path: &Path) -> String {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text
+        .find("#[cfg(test)]\nmod tests")
+        .map_or(text.as_str(), |at| &text[..at]);
+    text.lines()
         .map(|l| l.split("//").next().unwrap_or(""))
         .collect::<Vec<_>>()
         .join("\n")

@@ -177,7 +177,7 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
         sources.extend(o.sources);
     }
     drop(out);
-    let (errors, warnings) = report(&mut all, a.report.message_format, &sources);
+    let (errors, warnings) = report(&mut all, &a.report, &sources);
     if a.report.message_format == MessageFormat::Human {
         let verb = if check_only { "checked" } else { "written" };
         let _ = writeln!(
@@ -229,7 +229,7 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
         all.append(&mut checked.diags);
         sources.extend(checked.sources);
     }
-    let (errors, warnings) = report(&mut all, a.report.message_format, &sources);
+    let (errors, warnings) = report(&mut all, &a.report, &sources);
     if a.report.message_format == MessageFormat::Human {
         let _ = writeln!(
             std::io::stderr(),
@@ -266,7 +266,8 @@ fn explain(display: &str, key: &str, merged: &crate::merge::Merged) -> String {
             )
         }
         _ => {
-            let hint = crate::diagnostic::did_you_mean(key, crate::catalog::Catalog::get().keys())
+            let hint = crate::catalog::Catalog::get()
+                .nearest_key(key)
                 .filter(|k| *k != key)
                 .map(|k| format!(" (did you mean `{k}`?)"))
                 .unwrap_or_default();

@@ -12,7 +12,8 @@ use read::{ConfigKeyArgs, DecodeArgs, run_config_key, run_decode};
 use token::{TokenCommand, run_token};
 
 use crate::compile::{CheckOptions, CompileOptions, Input, check};
-use crate::diagnostic::{ColorChoice, Diagnostic, MessageFormat, render_with, sort_dedup};
+use crate::diagnostic::cap::{cap, default_max};
+use crate::diagnostic::{ColorChoice, Diagnostic, MessageFormat, Quoter, render_with, sort_dedup};
 use crate::exam::OutputFormat;
 use crate::merge::MergeOptions;
 use crate::sandbox::Sandbox;
@@ -67,7 +68,7 @@ enum Command {
     Settings(settings::SettingsArgs),
 }
 
-#[derive(Args)]
+#[derive(Args, Default)]
 struct Report {
     /// How to print diagnostics.
     #[arg(long, default_value = "human", value_parser = choice(&[
@@ -79,6 +80,10 @@ struct Report {
     /// Treat warnings as errors.
     #[arg(long)]
     deny_warnings: bool,
+    /// Most diagnostics printed per code and file, the rest summed up in one line; 0 prints all
+    /// (default: 20, or 200 for --message-format json). Exit codes and counts include every one.
+    #[arg(long, value_name = "N")]
+    max_diagnostics: Option<usize>,
 }
 
 #[derive(Args)]
@@ -175,16 +180,24 @@ fn display_of(p: &Path) -> String {
 }
 
 /// Prints diagnostics to stderr, quoting source lines for the human format from the texts read during
-/// the run (`sources`; no file is read again). Returns (errors, warnings).
-fn report(diags: &mut Vec<Diagnostic>, format: MessageFormat, sources: &Sources) -> (usize, usize) {
+/// the run (`sources`; no file is read again) and redacting the literal secrets found in them; repeats
+/// beyond `--max-diagnostics` per code and file are summed up. Returns (errors, warnings), counting
+/// every diagnostic, printed or not.
+fn report(diags: &mut Vec<Diagnostic>, how: &Report, sources: &Sources) -> (usize, usize) {
     sort_dedup(diags);
+    let format = how.message_format;
     let color = COLOR.get().copied().unwrap_or(false);
+    let quoter = Quoter::new(sources);
+    let (shown, omitted) = cap(diags, how.max_diagnostics.unwrap_or(default_max(format)));
     let stderr = std::io::stderr();
-    let mut out = stderr.lock();
-    for d in diags.iter() {
-        let text = render_with(d, format, color, &|file| sources.get(file));
-        let _ = writeln!(out, "{text}");
+    let mut out = std::io::BufWriter::new(stderr.lock());
+    for d in shown {
+        let _ = writeln!(out, "{}", render_with(d, format, color, &quoter));
     }
+    for o in &omitted {
+        let _ = writeln!(out, "{}", o.render(format, color));
+    }
+    let _ = out.flush();
     let errors = diags.iter().filter(|d| d.is_error()).count();
     (errors, diags.len() - errors)
 }

@@ -73,7 +73,7 @@ fn read_settings(
         let d = Diagnostic::error("sandbox-escape", msg)
             .at(&display, Default::default())
             .hint("with --sandbox DIR, give only files inside DIR");
-        report(&mut vec![d], MessageFormat::Human, &Sources::default());
+        report(&mut vec![d], &Report::default(), &Sources::default());
         return Err(ExitCode::from(1));
     }
     let password = read_password(&secrets.password, sandbox).map_err(|msg| usage_error(&msg))?;
@@ -86,7 +86,7 @@ fn read_settings(
     let fail_with = |msg: String, hint: Option<&str>| {
         let mut d = Diagnostic::error("decode", msg).at(&display, Default::default());
         d.hint = hint.map(str::to_string);
-        report(&mut vec![d], MessageFormat::Human, &Sources::default());
+        report(&mut vec![d], &Report::default(), &Sources::default());
         ExitCode::from(1)
     };
     let fail = |msg: String| fail_with(msg, None);
@@ -154,7 +154,7 @@ pub(super) fn run_decode(a: DecodeArgs) -> ExitCode {
             Err(e) => {
                 let d = Diagnostic::error("invalid-character", e.to_string())
                     .at(&display_of(&a.file), Default::default());
-                report(&mut vec![d], MessageFormat::Human, &Sources::default());
+                report(&mut vec![d], &Report::default(), &Sources::default());
                 return ExitCode::from(1);
             }
         }
@@ -191,7 +191,7 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
         match checked.merged {
             Some(m) if !diags.iter().any(Diagnostic::is_error) => m.settings,
             _ => {
-                report(&mut diags, a.report.message_format, &sources);
+                report(&mut diags, &a.report, &sources);
                 return ExitCode::from(1);
             }
         }
@@ -220,7 +220,7 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
                 .hint("Moodle's quizaccess_seb computes another Config Key for this file, so its key check would refuse SEB; change the setting, or let Moodle check the Browser Exam Key instead"),
         );
     }
-    let (errors, warnings) = report(&mut diags, a.report.message_format, &sources);
+    let (errors, warnings) = report(&mut diags, &a.report, &sources);
     let json = seb_format::configkey::seb_json(&settings);
     let key = seb_format::configkey::config_key(&settings);
     let mut out = std::io::stdout().lock();

@@ -3,7 +3,8 @@
 //! labels (a second snippet when they are in another file), notes and the hint. A diagnostic whose
 //! line cannot be quoted keeps the plain form: header, `--> file:line:col`, `= at: pointer`.
 
-use super::quote::{MASK, MAX_QUOTE, context_line, escape_controls, masked_line, token_width};
+use super::quote::{MAX_QUOTE, PLACEHOLDER, escape_controls, shape, token_width};
+use super::quoter::Quoter;
 use super::{Diagnostic, Related, Severity};
 use annotate_snippets::renderer::{DEFAULT_LINE_NUM_STYLE, Effects, Style};
 use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Renderer, Snippet};
@@ -12,6 +13,9 @@ use std::fmt::Write as _;
 /// Width quoted lines are fitted into (fixed, so output does not depend on the terminal); longer lines
 /// are windowed around the token by annotate-snippets, with `...` where they are cut.
 const TERM_WIDTH: usize = 140;
+
+/// Marks in one file share a snippet when their lines are at most this far apart (and short).
+const SHARE_LINES: usize = 200;
 
 /// One place to underline: the diagnostic's own (primary) or a related one.
 struct Mark {
@@ -24,11 +28,9 @@ struct Mark {
     secret: bool,
 }
 
-pub(super) fn render<'s>(
-    d: &Diagnostic,
-    color: bool,
-    sources: &dyn Fn(&str) -> Option<&'s str>,
-) -> String {
+/// Renders a diagnostic whose texts are already redacted; quoted lines are masked here. The
+/// `-->`/`:::` headers give the real line and column, whatever masking and windowing did to the line.
+pub(super) fn render(d: &Diagnostic, color: bool, quoter: &Quoter) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -42,12 +44,11 @@ pub(super) fn render<'s>(
     let title = level
         .primary_title(escape_controls(&d.message, true))
         .id(d.code);
-    let source = sources(&d.file).filter(|s| d.line > 0 && line_of(s, d.line as usize).is_some());
-    let Some(source) = source.filter(|_| !d.file.is_empty()) else {
+    if !quoter.has_line(&d.file, d.line) {
         let mut out = renderer.render(&[Group::with_title(title)]);
         out.push('\n');
         return out + &unquoted(d, color);
-    };
+    }
 
     let primary = Mark {
         line: d.line as usize,
@@ -57,14 +58,13 @@ pub(super) fn render<'s>(
         secret: d.secret,
     };
     // Related places, by file (the diagnostic's own first); those that cannot be quoted become notes.
-    let mut files: Vec<(&str, &str, Vec<Mark>)> = vec![(&d.file, source, vec![primary])];
+    let mut files: Vec<(&str, Vec<Mark>)> = vec![(&d.file, vec![primary])];
     let mut notes = Vec::new();
     for r in &d.related {
-        let text = sources(&r.file).filter(|s| r.line > 0 && line_of(s, r.line as usize).is_some());
-        let Some(text) = text else {
+        if !quoter.has_line(&r.file, r.line) {
             notes.push(note(r));
             continue;
-        };
+        }
         let mark = Mark {
             line: r.line as usize,
             col: r.col.max(1) as usize - 1,
@@ -72,100 +72,151 @@ pub(super) fn render<'s>(
             primary: false,
             secret: false,
         };
-        match files.iter_mut().find(|(f, _, _)| *f == r.file) {
-            Some((_, _, marks)) => marks.push(mark),
-            None => files.push((&r.file, text, vec![mark])),
+        match files.iter_mut().find(|(f, _)| *f == r.file) {
+            Some((_, marks)) => marks.push(mark),
+            None => files.push((&r.file, vec![mark])),
         }
     }
 
-    let mut group = title.elements(files.iter().flat_map(|(file, text, marks)| {
-        // Marks in one file share a snippet, unless a long line would make the shared window wide.
-        let short = marks
-            .iter()
-            .all(|m| line_of(text, m.line).is_some_and(|l| l.chars().count() <= MAX_QUOTE));
-        let sets: Vec<Vec<&Mark>> = if short {
+    // Each snippet is drawn under a placeholder path; its header (`--> path:line:col`, computed by
+    // annotate-snippets from the masked, windowed line) is then rewritten with the real place.
+    let mut headers: Vec<(String, String, usize, usize)> = Vec::new();
+    let mut snippets = Vec::new();
+    for (file, marks) in &files {
+        // Marks in one file share a snippet, unless long lines or a long way between them would make
+        // it wide or tall.
+        let short = marks.iter().all(|m| {
+            quoter
+                .line(file, m.line)
+                .is_some_and(|l| l.line.text.chars().nth(MAX_QUOTE).is_none())
+        });
+        let lines = marks.iter().map(|m| m.line);
+        let near = lines.clone().max().unwrap_or(0) - lines.min().unwrap_or(0) <= SHARE_LINES;
+        let sets: Vec<Vec<&Mark>> = if short && near {
             vec![marks.iter().collect()]
         } else {
             marks.iter().map(|m| vec![m]).collect()
         };
-        sets.into_iter().map(|set| snippet(file, text, &set))
-    }));
+        for set in sets {
+            let (line, col) = if headers.is_empty() {
+                (d.line as usize, d.col.max(1) as usize)
+            } else {
+                let first = set.iter().min_by_key(|m| (m.line, m.col));
+                first.map_or((0, 0), |m| (m.line, m.col + 1))
+            };
+            let placeholder = format!("{PLACEHOLDER}{}{PLACEHOLDER}", headers.len());
+            let path = escape_controls(file, false).into_owned();
+            snippets.push(snippet(quoter, file, &set).path(placeholder.clone()));
+            headers.push((placeholder, path, line, col));
+        }
+    }
+    let mut group = title.elements(snippets);
     group = group.elements(notes);
     if let Some(hint) = &d.hint {
         group = group.element(Level::HELP.message(escape_controls(hint, true).into_owned()));
     }
     let mut out = renderer.render(&[group]);
+    for (placeholder, path, line, col) in &headers {
+        real_header(&mut out, placeholder, &format!("{path}:{line}:{col}"));
+    }
     out.push('\n');
     out
 }
 
-/// Line `n` (1-based) of `text`, without its line ending.
-fn line_of(text: &str, n: usize) -> Option<&str> {
-    n.checked_sub(1)
-        .and_then(|i| text.lines().nth(i))
-        .map(|l| l.trim_end_matches('\r'))
+/// Replaces `placeholder:L:C` (as annotate-snippets wrote it) with `real`.
+fn real_header(out: &mut String, placeholder: &str, real: &str) {
+    let Some(at) = out.find(placeholder) else {
+        return;
+    };
+    let rest = &out[at + placeholder.len()..];
+    let mut end = 0;
+    for _ in 0..2 {
+        let digits = rest[end..]
+            .strip_prefix(':')
+            .map_or(0, |r| r.chars().take_while(char::is_ascii_digit).count());
+        if digits == 0 {
+            break;
+        }
+        end += 1 + digits;
+    }
+    out.replace_range(at..at + placeholder.len() + end, real);
 }
 
-/// The lines from the first mark to the last, marked ones masked and escaped, with the spans to
-/// underline. Unmarked lines between are blank unless annotate-snippets shows one (a gap of one line).
-fn snippet(file: &str, text: &str, marks: &[&Mark]) -> Snippet<'static, Annotation<'static>> {
+/// The lines from the first mark to the last, marked ones masked, windowed and escaped, with the spans
+/// to underline. Unmarked lines between are blank unless annotate-snippets shows one (a gap of one
+/// line), and blank below a masked line (it may continue a secret value).
+fn snippet(quoter: &Quoter, file: &str, marks: &[&Mark]) -> Snippet<'static, Annotation<'static>> {
     let first = marks.iter().map(|m| m.line).min().unwrap_or(1);
     let last = marks.iter().map(|m| m.line).max().unwrap_or(first);
     let mut source = String::new();
     let mut annotations = Vec::new();
     let mut above_masked = false;
-    for (n, raw) in (first..=last).zip(text.lines().skip(first - 1)) {
-        let raw = raw.trim_end_matches('\r');
-        let here: Vec<&&Mark> = marks.iter().filter(|m| m.line == n).collect();
+    for n in first..=last {
         if n > first {
             source.push('\n');
         }
+        let Some(line) = quoter.line(file, n) else {
+            continue;
+        };
+        let masks = quoter.masks(file, n, &line);
+        let here: Vec<&&Mark> = marks.iter().filter(|m| m.line == n).collect();
         if here.is_empty() {
             let shown =
                 marks.iter().any(|m| m.line == n - 1) && marks.iter().any(|m| m.line == n + 1);
-            if shown {
-                source.push_str(&context_line(raw, above_masked));
+            if shown && !above_masked {
+                source
+                    .push_str(&shape(line.line.text, |c| line.byte_of(c), &masks, None, &[]).text);
             }
             above_masked = false;
             continue;
         }
-        // Far past the marks is never shown: cut it first (annotate-snippets still marks the cut with
-        // `...`), so that quoting a line of a hostile 16 MiB one-line file costs no more than its start.
-        let reach = here.iter().map(|m| m.col).max().unwrap_or(0) + 3 * MAX_QUOTE;
-        let raw = raw
-            .char_indices()
-            .nth(reach)
-            .map_or(raw, |(i, _)| raw.get(..i).unwrap_or(raw));
-        let secret_at = here.iter().find(|m| m.primary && m.secret).map(|m| m.col);
-        let masked = masked_line(raw, secret_at);
-        above_masked = masked != raw;
-        let mut shown: Vec<char> = escape_controls(&masked, false).chars().collect();
-        // A mark past the end of the (masked) line: pad, so the column in `-->` stays the real one.
-        let far = here.iter().map(|m| m.col).max().unwrap_or(0);
-        if far > shown.len() {
-            shown.resize(far, ' ');
-        }
+        let secret_from = here.iter().find(|m| m.primary && m.secret).map(|m| m.col);
+        // Each mark's start and end column in the line.
+        let spans: Vec<(usize, usize)> = here
+            .iter()
+            .map(|m| {
+                let width = if m.secret {
+                    0
+                } else {
+                    let rest = &line.line.text[line.byte_of(m.col)..];
+                    token_width(rest)
+                };
+                (m.col, m.col + width)
+            })
+            .collect();
+        let cols: Vec<usize> = spans.iter().flat_map(|&(s, e)| [s, e]).collect();
+        let shown = shape(
+            line.line.text,
+            |c| line.byte_of(c),
+            &masks,
+            secret_from,
+            &cols,
+        );
+        above_masked = shown.masked;
         let start = source.len();
-        let byte = |c: usize| start + shown.iter().take(c).map(|ch| ch.len_utf8()).sum::<usize>();
-        for m in here {
-            let width = if m.secret {
-                MASK.len()
-            } else {
-                token_width(raw, m.col).min(MAX_QUOTE)
-            };
-            let end = (m.col + width).min(shown.len());
+        let len = shown.text.chars().count();
+        let byte = |c: usize| {
+            start
+                + shown
+                    .text
+                    .char_indices()
+                    .nth(c)
+                    .map_or(shown.text.len(), |(i, _)| i)
+        };
+        for (m, &(s, e)) in here.iter().zip(&spans) {
+            let from = shown.start(s).min(len);
+            let to = if m.secret { shown.end(s) } else { shown.end(e) }.clamp(from, len);
             let kind = if m.primary {
                 AnnotationKind::Primary
             } else {
                 AnnotationKind::Context
             };
-            annotations.push(kind.span(byte(m.col)..byte(end)).label(m.label.clone()));
+            annotations.push(kind.span(byte(from)..byte(to)).label(m.label.clone()));
         }
-        source.extend(shown);
+        source.push_str(&shown.text);
     }
     Snippet::source(source)
         .line_start(first)
-        .path(escape_controls(file, false).into_owned())
         .annotations(annotations)
 }
 
@@ -219,7 +270,16 @@ fn unquoted(d: &Diagnostic, color: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Diagnostic, MessageFormat, Pos, render, render_with};
+    use super::super::{Diagnostic, MessageFormat, Pos, Quoter, render, render_with};
+    use crate::source::Sources;
+
+    fn sources(files: &[(&str, &str)]) -> Sources {
+        let mut sources = Sources::default();
+        for (file, text) in files {
+            sources.insert(file, (*text).into());
+        }
+        sources
+    }
     use proptest::prelude::*;
 
     fn at(line: u32, col: u32) -> Pos {
@@ -263,12 +323,8 @@ mod tests {
     fn related_place_in_another_file_is_a_second_snippet() {
         let base = "seb:\n  x: 1\nproctoring:\n  jitsiMeetEnable: false\n";
         let d = conflict("base.yaml", at(4, 20));
-        let sources = |f: &str| match f {
-            "exam.yaml" => Some(EXAM),
-            "base.yaml" => Some(base),
-            _ => None,
-        };
-        let s = render_with(&d, MessageFormat::Human, false, &sources);
+        let sources = sources(&[("exam.yaml", EXAM), ("base.yaml", base)]);
+        let s = render_with(&d, MessageFormat::Human, false, &Quoter::new(&sources));
         assert_eq!(
             s,
             "error[proctoring-conflict]: `jitsiMeetEnable` is set to false
@@ -379,13 +435,18 @@ mod tests {
     #[test]
     fn colour_only_when_asked() {
         let d = conflict("exam.yaml", at(4, 20));
-        let src = |_: &str| Some(EXAM);
+        let src = sources(&[("exam.yaml", EXAM)]);
+        let src = Quoter::new(&src);
         assert!(!render_with(&d, MessageFormat::Human, false, &src).contains('\u{1b}'));
         assert!(render_with(&d, MessageFormat::Human, true, &src).contains("\u{1b}["));
         let plain = Diagnostic::error("decode", "x")
             .at("a", Pos::default())
             .hint("h");
-        assert!(render_with(&plain, MessageFormat::Human, true, &|_| None).contains("\u{1b}["));
+        let none = Sources::default();
+        assert!(
+            render_with(&plain, MessageFormat::Human, true, &Quoter::new(&none))
+                .contains("\u{1b}[")
+        );
     }
 
     proptest! {

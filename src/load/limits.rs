@@ -2,8 +2,8 @@
 //! hostile input costs work in proportion to the limits, not to the file; and [`ParseError`], what a
 //! parser stops with (a syntax error, or a limit crossed at a value whose pointer it knows).
 
-use super::pointer::escape_segment;
 use super::{MAX_DEPTH, MAX_VALUES};
+use crate::pointer::escape_segment;
 
 /// Most tokens (words, strings, punctuation, whitespace, comments, line ends) in a TOML exam file: far
 /// more than 100,000 values written one a line with comments need.

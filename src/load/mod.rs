@@ -6,16 +6,16 @@
 mod base;
 mod json;
 mod limits;
+mod literals;
 mod node;
-mod pointer;
 mod toml;
 mod toml_scan;
 mod tree;
 mod yaml;
 
+pub use crate::pointer::escape_segment;
 pub use base::{LoadedBase, clear_base_cache};
 pub use node::{LineIndex, Node, NodeValue, SourceMap, pos_of_offset};
-pub use pointer::escape_segment;
 pub use tree::{ExamTree, MAX_BASES, MAX_EXTENDS_DEPTH, MAX_EXTENDS_ENTRIES, load_tree};
 
 use crate::diagnostic::{Diagnostic, Pos};
@@ -82,7 +82,7 @@ pub fn read_file(path: &Path, display: &str) -> Result<Vec<u8>, Diagnostic> {
 }
 
 /// Loads an exam file; the syntax comes from the extension. Its text goes into `sources`, also
-/// when it does not parse (diagnostics quote it).
+/// when it does not parse (diagnostics quote it), and so do the literal secrets written in it.
 pub fn load_exam(
     path: &Path,
     display: &str,
@@ -103,9 +103,28 @@ pub fn load_exam(
         );
         vec![Diagnostic::error("parse", "the file is not valid UTF-8").at(display, pos)]
     })?;
-    let text: std::sync::Arc<str> = text.into();
+    load_text(text.into(), syntax, path, display, sources)
+}
+
+/// Loads exam text read by the caller (or made up, by the fuzzer): records the text and the literal
+/// secrets found in it (also when the file has other errors) in `sources`, then parses it.
+pub fn load_text(
+    text: std::sync::Arc<str>,
+    syntax: Syntax,
+    path: &Path,
+    display: &str,
+    sources: &mut Sources,
+) -> Result<LoadedExam, Vec<Diagnostic>> {
     sources.insert(display, text.clone());
-    parse_exam(&text, syntax, path, display)
+    let (exam, diags) = parse_document(&text, syntax, path, display);
+    let Some(exam) = exam else { return Err(diags) };
+    for literal in literals::find(&exam) {
+        sources.add_literal(display, literal.pos, &literal.value);
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok(exam)
 }
 
 /// Parses exam text of a known syntax (also used by tests and benchmarks without a file).
@@ -115,13 +134,30 @@ pub fn parse_exam(
     path: &Path,
     display: &str,
 ) -> Result<LoadedExam, Vec<Diagnostic>> {
+    match parse_document(text, syntax, path, display) {
+        (Some(exam), diags) if !diags.iter().any(Diagnostic::is_error) => Ok(exam),
+        (_, diags) => Err(diags),
+    }
+}
+
+/// Parses exam text: the document when the syntax is valid (also when its values break a limit or
+/// repeat a key), and those problems.
+fn parse_document(
+    text: &str,
+    syntax: Syntax,
+    path: &Path,
+    display: &str,
+) -> (Option<LoadedExam>, Vec<Diagnostic>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let node = match syntax {
+    let parsed = match syntax {
         Syntax::Yaml => yaml::parse(text),
         Syntax::Toml => toml::parse(text),
         Syntax::Json => json::parse(text),
-    }
-    .map_err(|e| vec![e.into_diagnostic(display)])?;
+    };
+    let node = match parsed {
+        Ok(node) => node,
+        Err(e) => return (None, vec![e.into_diagnostic(display)]),
+    };
     let mut map = SourceMap::default();
     let mut diags = Vec::new();
     let value = node.into_json(&mut String::new(), &mut map, &mut diags, 0);
@@ -129,13 +165,11 @@ pub fn parse_exam(
         .into_iter()
         .map(|(d, pos)| d.at(display, pos))
         .collect();
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(diags);
-    }
-    Ok(LoadedExam {
+    let exam = LoadedExam {
         path: path.to_path_buf(),
         display: display.to_string(),
         value,
         map,
-    })
+    };
+    (Some(exam), diags)
 }

@@ -4,9 +4,9 @@
 //! (XML 1.0) cannot carry, whichever syntax and escape produced them.
 
 use super::limits::Limit;
-use super::pointer::escape_segment;
 use super::{MAX_DEPTH, MAX_STRING, MAX_VALUES};
 use crate::diagnostic::{Diagnostic, Pos};
+use crate::pointer::escape_segment;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -245,7 +245,7 @@ fn unknown_key(src: &LoadedExam, parent: &str, key: &str) -> Diagnostic {
 /// An unknown key in `seb`.
 fn unknown_seb_setting(key: &str) -> Diagnostic {
     let d = Diagnostic::error("unknown-setting", format!("unknown SEB setting `{key}`"));
-    match did_you_mean(key, Catalog::get().keys()) {
+    match Catalog::get().nearest_key(key) {
         Some(k) => d.hint(format!("did you mean `{k}`?")),
         None => d.hint("see `sebc schema` or schemas/seb-catalog.json for the SEB settings"),
     }
@@ -265,12 +265,7 @@ fn unknown_proctoring_setting(key: &str) -> Diagnostic {
         "unknown-setting",
         format!("unknown proctoring setting `{key}`"),
     );
-    let proctoring = catalog
-        .settings
-        .iter()
-        .filter(|s| s.is_proctoring())
-        .map(|s| s.key.as_str());
-    match did_you_mean(key, proctoring) {
+    match catalog.nearest_proctoring_key(key) {
         Some(k) => d.hint(format!("did you mean `{k}`?")),
         None => d,
     }
@@ -302,7 +297,7 @@ fn unknown_column(parent: &str, key: &str) -> Diagnostic {
 
 /// An unknown key of the exam file's own structure (`exam`, `service`, `output`, ...).
 fn unknown_exam_file_key(parent: &str, key: &str) -> Diagnostic {
-    let known = known_keys(parent);
+    let known = crate::schema::exam_file_keys(parent);
     let d = Diagnostic::error(
         "unknown-key",
         format!("unknown key `{key}` in {}", section_name(parent)),
@@ -312,41 +307,4 @@ fn unknown_exam_file_key(parent: &str, key: &str) -> Diagnostic {
         None if !known.is_empty() => d.hint(format!("expected one of: {}", known.join(", "))),
         None => d,
     }
-}
-
-/// Keys of an exam-file section, for hints (read from the generated schema so they never drift).
-fn known_keys(parent: &str) -> Vec<&'static str> {
-    use std::sync::OnceLock;
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
-    let schema = SCHEMA.get_or_init(crate::schema::exam_schema);
-    let mut node = schema;
-    for seg in parent.split('/').filter(|s| !s.is_empty()) {
-        let Some(next) = node.get("properties").and_then(|p| p.get(seg)) else {
-            return Vec::new();
-        };
-        node = resolve_ref(schema, next);
-    }
-    node.get("properties")
-        .and_then(Value::as_object)
-        .map(|p| {
-            p.keys()
-                .map(String::as_str)
-                .filter(|k| *k != "$schema")
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn resolve_ref<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
-    let target = node
-        .get("$ref")
-        .or_else(|| {
-            node.get("anyOf")
-                .and_then(|a| a.get(0))
-                .and_then(|a| a.get("$ref"))
-        })
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|p| root.pointer(p));
-    target.unwrap_or(node)
 }
