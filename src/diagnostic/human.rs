@@ -158,18 +158,19 @@ fn snippet(quoter: &Quoter, file: &str, marks: &[&Mark]) -> Snippet<'static, Ann
         let Some(line) = quoter.line(file, n) else {
             continue;
         };
-        let masks = quoter.masks(file, n, &line);
         let here: Vec<&&Mark> = marks.iter().filter(|m| m.line == n).collect();
         if here.is_empty() {
             let shown =
                 marks.iter().any(|m| m.line == n - 1) && marks.iter().any(|m| m.line == n + 1);
             if shown && !above_masked {
+                let masks = quoter.masks(file, n, &line);
                 source
                     .push_str(&shape(line.line.text, |c| line.byte_of(c), &masks, None, &[]).text);
             }
             above_masked = false;
             continue;
         }
+        let masks = quoter.masks(file, n, &line);
         let secret_from = here.iter().find(|m| m.primary && m.secret).map(|m| m.col);
         // Each mark's start and end column in the line.
         let spans: Vec<(usize, usize)> = here
