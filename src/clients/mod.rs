@@ -257,6 +257,27 @@ mod tests {
         }
     }
 
+    /// seb-clients.md §1: SEB for Windows forced Jitsi and Zoom off in 3.7 and deleted them in 3.8;
+    /// SEB for iOS runs Jitsi but quits on Zoom; SEB for macOS quits on either.
+    #[test]
+    fn live_proctoring_facts_of_the_spec_are_in_the_data() {
+        let data = ClientData::get();
+        let on = plist::Value::Boolean(true);
+        let at = |s: &str| Release::parse(s).unwrap();
+        for key in ["jitsiMeetEnable", "zoomEnable"] {
+            let win = data.row(key, Platform::Windows).unwrap();
+            assert_eq!(win.refusal_at(at("3.7"), &on).unwrap().effect, "forced off", "{key}");
+            assert_eq!(win.refusal_at(at("3.8"), &on).unwrap().effect, "removed", "{key}");
+            let mac = data.row(key, Platform::Macos).unwrap();
+            assert_eq!(mac.refusal_at(at("3.7"), &on).unwrap().effect, "quits", "{key}");
+        }
+        let ios_zoom = data.row("zoomEnable", Platform::Ios).unwrap();
+        assert_eq!(ios_zoom.refusal_at(at("3.4"), &on).unwrap().effect, "quits");
+        let ios_jitsi = data.row("jitsiMeetEnable", Platform::Ios).unwrap();
+        assert!(ios_jitsi.refusal_at(at("3.7"), &on).is_none());
+        assert_eq!(ios_jitsi.reads_at(at("3.7")), Some(true));
+    }
+
     #[test]
     fn jitsi_rows_say_what_the_sources_say() {
         let data = ClientData::get();
