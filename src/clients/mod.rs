@@ -266,10 +266,22 @@ mod tests {
         let at = |s: &str| Release::parse(s).unwrap();
         for key in ["jitsiMeetEnable", "zoomEnable"] {
             let win = data.row(key, Platform::Windows).unwrap();
-            assert_eq!(win.refusal_at(at("3.7"), &on).unwrap().effect, "forced off", "{key}");
-            assert_eq!(win.refusal_at(at("3.8"), &on).unwrap().effect, "removed", "{key}");
+            assert_eq!(
+                win.refusal_at(at("3.7"), &on).unwrap().effect,
+                "forced off",
+                "{key}"
+            );
+            assert_eq!(
+                win.refusal_at(at("3.8"), &on).unwrap().effect,
+                "removed",
+                "{key}"
+            );
             let mac = data.row(key, Platform::Macos).unwrap();
-            assert_eq!(mac.refusal_at(at("3.7"), &on).unwrap().effect, "quits", "{key}");
+            assert_eq!(
+                mac.refusal_at(at("3.7"), &on).unwrap().effect,
+                "quits",
+                "{key}"
+            );
         }
         let ios_zoom = data.row("zoomEnable", Platform::Ios).unwrap();
         assert_eq!(ios_zoom.refusal_at(at("3.4"), &on).unwrap().effect, "quits");
