@@ -4,16 +4,63 @@
 
 use crate::diagnostic::Pos;
 
-/// The position of the value at `pointer` in a plist's XML `text` (its `<key>` for a dictionary entry,
-/// its element for an array item).
+/// The position of every value of a plist's XML text, by JSON pointer, found in one scan: callers
+/// that locate many values in one file build it once, so the work stays linear in the text.
+pub struct PlistLines {
+    positions: std::collections::HashMap<String, Pos>,
+}
+
+impl PlistLines {
+    /// Scans `text` once.
+    pub fn new(text: &str) -> PlistLines {
+        let index = crate::load::LineIndex::new(text);
+        let mut positions = std::collections::HashMap::new();
+        scan(text, &mut |pointer, offset| {
+            positions
+                .entry(pointer)
+                .or_insert_with(|| index.pos(offset));
+        });
+        PlistLines { positions }
+    }
+
+    /// The position of the value at `pointer` (its `<key>` for a dictionary entry, its element for an
+    /// array item).
+    pub fn locate(&self, pointer: &str) -> Option<Pos> {
+        self.positions.get(pointer).copied()
+    }
+}
+
+/// The [`PlistLines`] of the files of a run's [`Sources`](crate::source::Sources), each built the first
+/// time a value of that file is located.
+pub struct BaseLines<'s> {
+    sources: &'s crate::source::Sources,
+    built: std::cell::RefCell<std::collections::HashMap<String, Option<PlistLines>>>,
+}
+
+impl<'s> BaseLines<'s> {
+    /// No file scanned yet.
+    pub fn new(sources: &'s crate::source::Sources) -> BaseLines<'s> {
+        BaseLines {
+            sources,
+            built: Default::default(),
+        }
+    }
+
+    /// The position of the value at `pointer` in `file`, when its XML text was read.
+    pub fn locate(&self, file: &str, pointer: &str) -> Option<Pos> {
+        let mut built = self.built.borrow_mut();
+        built
+            .entry(file.to_string())
+            .or_insert_with(|| self.sources.get(file).map(PlistLines::new))
+            .as_ref()?
+            .locate(pointer)
+    }
+}
+
+/// The position of the value at `pointer` in a plist's XML `text` (one scan of the text: to locate
+/// many values of one file, build [`PlistLines`] once).
 pub fn locate(text: &str, pointer: &str) -> Option<Pos> {
-    let target: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    let offset = offset_of(text, &target)?;
-    Some(crate::load::pos_of_offset(text, offset))
+    PlistLines::new(text).locate(pointer)
 }
 
 /// One open container while scanning: a dictionary (with the key just read) or an array (with the
@@ -23,8 +70,9 @@ enum Frame {
     Array { next: usize },
 }
 
-/// The byte offset of the value at `target` (path segments), scanning the tags once.
-fn offset_of(text: &str, target: &[String]) -> Option<usize> {
+/// Calls `found` with the JSON pointer and byte offset of every value below the root, scanning the
+/// tags once; stops at the first malformed tag.
+fn scan(text: &str, found: &mut dyn FnMut(String, usize)) -> Option<()> {
     let mut frames: Vec<Frame> = Vec::new();
     let mut path: Vec<String> = Vec::new();
     let mut at = 0;
@@ -71,10 +119,13 @@ fn offset_of(text: &str, target: &[String]) -> Option<usize> {
             }
             None => (None, start), // the root
         };
-        let depth = path.len() + usize::from(segment.is_some());
-        let here = path.iter().chain(segment.iter());
-        if depth == target.len() && here.eq(target.iter()) {
-            return Some(offset);
+        if segment.is_some() {
+            let pointer: String = path
+                .iter()
+                .chain(segment.iter())
+                .map(|s| format!("/{}", crate::pointer::escape_segment(s)))
+                .collect();
+            found(pointer, offset);
         }
         match (name, empty) {
             ("dict" | "array", false) => {
@@ -95,7 +146,7 @@ fn offset_of(text: &str, target: &[String]) -> Option<usize> {
             _ => {}
         }
     }
-    None
+    Some(())
 }
 
 fn unescape(s: &str) -> String {

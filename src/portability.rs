@@ -12,6 +12,7 @@ use crate::source::Sources;
 /// Each Config Key divergence in the merged settings, at the place that set the key: an error in an
 /// exam or template, a warning in a plist base. `exam` is the file that can settle a base's.
 pub fn portability_errors(merged: &Merged, sources: &Sources, exam: &str) -> Vec<Diagnostic> {
+    let lines = crate::plist_lines::BaseLines::new(sources);
     seb_format::configkey::lint(&merged.settings)
         .into_iter()
         .map(|d| {
@@ -43,10 +44,7 @@ pub fn portability_errors(merged: &Merged, sources: &Sources, exam: &str) -> Vec
                         .pointer(format!("{pointer}{rest}"))
                 }
                 Some(Layer::Base { file }) => {
-                    let at = sources
-                        .get(file)
-                        .and_then(|t| crate::plist_lines::locate(t, &d.pointer))
-                        .unwrap_or_default();
+                    let at = lines.locate(file, &d.pointer).unwrap_or_default();
                     let (message, hint) = from_base(merged, &d.pointer, &top, &d.message, exam);
                     Diagnostic::warning("config-key-divergence", message)
                         .hint(hint)

@@ -29,6 +29,7 @@ pub fn check_clients(
     sources: &crate::source::Sources,
 ) -> Vec<Diagnostic> {
     let data = ClientData::get();
+    let lines = crate::plist_lines::BaseLines::new(sources);
     let mut per_key = Vec::new();
     for (key, layer) in &merged.origins {
         // Outdated keys (no current client reads them) have their own `outdated-setting` warning.
@@ -53,7 +54,7 @@ pub fn check_clients(
     let fixed = fixed_targets(data, merged, targets);
     let mut diags = Vec::new();
     for (key, layer, value, findings) in per_key {
-        let place = |d: Diagnostic| locate(d, exam, key, layer, sources);
+        let place = |d: Diagnostic| locate(d, exam, key, layer, &lines);
         let refused: Vec<&Finding> = findings.iter().filter(|f| !f.refused.is_empty()).collect();
         if !refused.is_empty() {
             let what: Vec<String> = refused.iter().map(|f| refused_text(data, f)).collect();
@@ -367,7 +368,7 @@ fn locate(
     exam: &ValidExam,
     key: &str,
     layer: &Layer,
-    sources: &crate::source::Sources,
+    lines: &crate::plist_lines::BaseLines<'_>,
 ) -> Diagnostic {
     match layer {
         Layer::File {
@@ -389,10 +390,7 @@ fn locate(
             .pointer(pointer.clone()),
         Layer::Base { file } => {
             let pointer = format!("/{}", crate::load::escape_segment(key));
-            let at = sources
-                .get(file)
-                .and_then(|text| crate::plist_lines::locate(text, &pointer))
-                .unwrap_or_default();
+            let at = lines.locate(file, &pointer).unwrap_or_default();
             d.at(file, at).pointer(pointer)
         }
         Layer::Default => d,

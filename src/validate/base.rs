@@ -27,6 +27,8 @@ pub(super) fn check_plist_base(
         value,
         map: SourceMap::default(),
     };
+    // Positions of every key, from one scan of the text (a base may hold many mistakes).
+    let lines = text.map(crate::plist_lines::PlistLines::new);
     crate::schema::validator()
         .iter_errors(&src.value)
         .filter(|e| !e.instance_path().as_str().is_empty()) // `exam` is not a base's
@@ -68,7 +70,7 @@ pub(super) fn check_plist_base(
             } else {
                 d
             };
-            Some(in_base(d, display, text, &pointer, &top, exam))
+            Some(in_base(d, display, lines.as_ref(), &pointer, &top, exam))
         })
         .collect()
 }
@@ -116,7 +118,7 @@ fn number_for_number(dict: &plist::Dictionary, pointer: &str) -> bool {
 fn in_base(
     mut d: Diagnostic,
     display: &str,
-    text: Option<&str>,
+    lines: Option<&crate::plist_lines::PlistLines>,
     pointer: &str,
     top: &str,
     exam: &str,
@@ -150,9 +152,7 @@ fn in_base(
              value, or write `{top}: null` there to drop it"
         )
     };
-    let pos = text
-        .and_then(|t| crate::plist_lines::locate(t, pointer))
-        .unwrap_or_default();
+    let pos = lines.and_then(|l| l.locate(pointer)).unwrap_or_default();
     d.at(display, pos).pointer(pointer).hint(settle)
 }
 
