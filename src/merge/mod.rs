@@ -69,22 +69,33 @@ pub struct Merged {
     pub origins: BTreeMap<String, Layer>,
     /// Keys a `null` removed (what an earlier layer set), with the place of the `null`.
     pub removed: BTreeMap<String, Layer>,
+    /// The keys of `settings` by their lowercase spelling: finding a key's other spellings costs a
+    /// lookup, not a pass over every key (kept by [`Merged::set`] and [`Merged::remove`]).
+    spellings: std::collections::HashMap<String, Vec<String>>,
 }
 
 impl Merged {
     /// Sets `key`, replacing what another layer set under a spelling that differs only in case
     /// (two spellings set by one file stay: that is a Config Key divergence the file must fix).
     fn set(&mut self, key: &str, value: P, layer: Layer) {
+        let lower = key.to_ascii_lowercase();
         let variants: Vec<String> = self
-            .settings
-            .keys()
-            .filter(|k| k.as_str() != key && k.eq_ignore_ascii_case(key))
+            .spellings
+            .get(&lower)
+            .into_iter()
+            .flatten()
+            .filter(|k| k.as_str() != key)
             .filter(|k| !self.origins.get(*k).is_some_and(|o| same_file(o, &layer)))
             .cloned()
             .collect();
-        for k in variants {
-            self.settings.remove(&k);
-            self.origins.remove(&k);
+        for k in &variants {
+            self.settings.remove(k);
+            self.origins.remove(k);
+        }
+        let spellings = self.spellings.entry(lower).or_default();
+        spellings.retain(|k| !variants.contains(k));
+        if !spellings.iter().any(|k| k == key) {
+            spellings.push(key.to_string());
         }
         self.settings.insert(key.to_string(), value);
         self.origins.insert(key.to_string(), layer.clone());
@@ -95,6 +106,9 @@ impl Merged {
     fn remove(&mut self, key: &str, layer: Layer) {
         self.settings.remove(key);
         self.origins.remove(key);
+        if let Some(spellings) = self.spellings.get_mut(&key.to_ascii_lowercase()) {
+            spellings.retain(|k| k != key);
+        }
         self.removed.insert(key.to_string(), layer);
     }
 }
@@ -118,12 +132,19 @@ pub fn merge(
         settings: plist::Dictionary::new(),
         origins: BTreeMap::new(),
         removed: BTreeMap::new(),
+        spellings: Default::default(),
     };
     let mut diags = Vec::new();
     if !opts.minimal {
         let (settings, origins) = defaults();
         m.settings = settings.clone();
         m.origins = origins.clone();
+        for key in m.settings.keys() {
+            m.spellings
+                .entry(key.to_ascii_lowercase())
+                .or_default()
+                .push(key.clone());
+        }
     }
     for base in &exam.bases {
         match base {
@@ -405,6 +426,7 @@ mod tests {
             settings: plist::Dictionary::new(),
             origins: BTreeMap::new(),
             removed: BTreeMap::new(),
+            spellings: Default::default(),
         };
         let base = Layer::Base {
             file: "b.plist".into(),
