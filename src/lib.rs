@@ -24,6 +24,7 @@ pub mod emit;
 pub mod exam;
 pub mod load;
 pub mod merge;
+pub mod plist_json;
 pub mod plist_lines;
 pub mod pointer;
 pub mod portability;

@@ -292,7 +292,16 @@ fn value_schema(
         }
         SettingType::Real => json!({ "type": "number" }),
         SettingType::String => json!({ "type": "string" }),
-        SettingType::Data => json!({ "type": "string", "contentEncoding": "base64" }),
+        // Base64 text, or the tagged form `sebc decode --json` prints (`crate::plist_json`).
+        SettingType::Data => json!({ "anyOf": [
+            { "type": "string", "contentEncoding": "base64" },
+            {
+                "type": "object",
+                "properties": { "$data": { "type": "string", "contentEncoding": "base64" } },
+                "required": ["$data"],
+                "additionalProperties": false
+            }
+        ] }),
         SettingType::Array => {
             let items = match enumerated {
                 Some(values) => json!({ "type": "string", "enum": values }),

@@ -4,11 +4,11 @@ use super::*;
 
 #[derive(Args)]
 pub(super) struct DecodeArgs {
-    /// A .seb file (any container) or a plist.
+    /// A .seb file (any container), a plist, or a .json file `decode --json` wrote.
     file: PathBuf,
     #[command(flatten)]
     secrets: ReadSecrets,
-    /// Print the settings as JSON instead of XML.
+    /// Print the settings as JSON instead of XML (<data> as {"$data": Base64}, <date> as {"$date": text}).
     #[arg(long)]
     json: bool,
     /// Largest decompressed size accepted, in bytes.
@@ -107,6 +107,12 @@ fn read_settings(
         None => None,
     };
     let bytes = crate::load::read_file(file, &display).map_err(|d| fail(d.message))?;
+    if file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        return settings_from_json(&bytes).map_err(fail);
+    }
     let keys = Keys {
         password: password.as_ref().map(|s| s.expose_secret()),
         admin_password: admin.as_ref().map(|s| s.expose_secret()),
@@ -119,6 +125,16 @@ fn read_settings(
             seb_format::SettingsError::Container(e) => fail_with(e.to_string(), container_hint(&e)),
             e => fail(e.to_string()),
         })
+}
+
+/// The settings of a file `decode --json` wrote (see [`crate::plist_json`]).
+fn settings_from_json(bytes: &[u8]) -> Result<plist::Dictionary, String> {
+    let json: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| format!("not JSON: {e} (line {}, column {})", e.line(), e.column()))?;
+    match crate::plist_json::from_json(&json)? {
+        plist::Value::Dictionary(d) => Ok(d),
+        _ => Err("the settings must be a JSON object, as `sebc decode --json` prints them".into()),
+    }
 }
 
 /// The option of `decode` and `config-key` that supplies what a container needs.
@@ -143,8 +159,10 @@ pub(super) fn run_decode(a: DecodeArgs) -> ExitCode {
         Err(code) => return code,
     };
     let out = if a.json {
-        let mut s = serde_json::to_string_pretty(&plist_to_json(&plist::Value::Dictionary(dict)))
-            .unwrap_or_default();
+        let mut s = serde_json::to_string_pretty(&crate::plist_json::to_json(
+            &plist::Value::Dictionary(dict),
+        ))
+        .unwrap_or_default();
         s.push('\n');
         s.into_bytes()
     } else {

@@ -278,6 +278,7 @@ fn to_plist(v: &J, ty: SettingType, columns: Option<&[Column]>) -> P {
         (SettingType::Real, J::Number(n)) => P::Real(n.as_f64().unwrap_or(0.0)),
         (SettingType::String, J::String(s)) => P::String(s.clone()),
         (SettingType::Data, J::String(s)) => P::Data(base64_decode(s).unwrap_or_default()),
+        (SettingType::Data, J::Object(_)) => generic(v),
         (SettingType::ArrayOfDicts, J::Array(rows)) => P::Array(
             rows.iter()
                 .map(|row| to_plist(row, SettingType::Dict, columns))
@@ -318,6 +319,10 @@ fn generic(v: &J) -> P {
         },
         J::String(s) => P::String(s.clone()),
         J::Array(items) => P::Array(items.iter().map(generic).collect()),
+        // `{ $data: … }`, `{ $date: … }`: the tagged values of `sebc decode --json`, validated before.
+        J::Object(_) if crate::plist_json::is_tagged(v) => {
+            crate::plist_json::from_json(v).unwrap_or_else(|_| P::String(String::new()))
+        }
         J::Object(obj) => P::Dictionary(obj.iter().map(|(k, v)| (k.clone(), generic(v))).collect()),
     }
 }

@@ -211,7 +211,9 @@ fn check_value_shape(
     if Catalog::get()
         .setting(key)
         .is_some_and(|s| s.ty == crate::catalog::SettingType::Data)
-        && let Value::String(s) = value
+        && let Some(s) = value
+            .as_str()
+            .or_else(|| value.get("$data").and_then(Value::as_str))
         && base64_decode(s).is_none()
     {
         err(

@@ -174,6 +174,20 @@ fn unexpected_form(e: &jsonschema::ValidationError, pointer: &str, subject: &str
             format!("{subject} must be a secret reference"),
         )
         .hint("write { env: NAME } to read it from the environment, or { file: PATH }")
+    } else if pointer
+        .rsplit('/')
+        .next()
+        .and_then(|key| Catalog::get().setting(key))
+        .is_some_and(|s| s.ty == crate::catalog::SettingType::Data)
+    {
+        Diagnostic::error(
+            "wrong-type",
+            format!(
+                "{subject} must be Base64 text, found {}",
+                json_type_name(e.instance())
+            ),
+        )
+        .hint("write the bytes as standard Base64, either as a string or as { $data: BASE64 } (the form `sebc decode --json` prints)")
     } else {
         Diagnostic::error("wrong-type", format!("{subject} has an unexpected form"))
             .hint(format!("{}", e.masked()))

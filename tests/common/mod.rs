@@ -136,3 +136,41 @@ pub fn with_code<'a>(diags: &'a [serde_json::Value], code: &str) -> Vec<&'a serd
 
 /// A small valid exam (id `small`).
 pub const SMALL_EXAM: &str = "exam: { id: small }\nseb: { startURL: https://lms.example.org/ }\n";
+
+/// The vector files with the secrets their README gives (password env value; certificate-only files are
+/// the same document as `vector_config.plist` and are read through it).
+pub fn vector_files(dir: &Path) -> Vec<(PathBuf, Option<&'static str>)> {
+    let mut out = Vec::new();
+    for sub in [
+        "upstream/moodle-quizaccess_seb",
+        "upstream/seb-server",
+        "upstream/seb-win-refactoring",
+        "derived",
+        "generated",
+    ] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string();
+            let password = match name.as_str() {
+                "encrypted.seb" => Some("test"),
+                "importTest_123.seb" => Some("123"),
+                "vector_pswd_v2.seb" | "vector_pswd_v3.seb" => Some("test1234"),
+                n if n.starts_with("vector_pkhs") || n.starts_with("vector_phsk") => continue,
+                "vector_pwcc_admin.seb" => continue, // same document as vector_pwcc_empty.seb
+                _ => None,
+            };
+            if name.ends_with(".seb") || name.ends_with(".plist") || name.ends_with(".xml") {
+                out.push((p, password));
+            }
+        }
+    }
+    out.sort();
+    out
+}
