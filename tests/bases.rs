@@ -486,3 +486,72 @@ fn other_divergences_a_base_brings_are_settled_as_their_hints_say() {
         stderr(&o)
     );
 }
+
+/// A certificate-encrypted base is refused with a command that decrypts it; following the hint word for
+/// word (with the identity's key, converted from the vectors' UnitTestCert.pfx by openssl) makes the exam
+/// valid, and the plist it writes has the settings of the encrypted file.
+#[test]
+fn a_certificate_encrypted_base_follows_its_hint() {
+    let Some(vectors) = vectors_dir() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let pem = tmp.path().join("identity.pem");
+    let converted = std::process::Command::new("openssl")
+        .args([
+            "pkcs12", "-legacy", "-nocerts", "-nodes", "-passin", "pass:", "-in",
+        ])
+        .arg(vectors.join("upstream/seb-win-refactoring/UnitTestCert.pfx"))
+        .arg("-out")
+        .arg(&pem)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        converted,
+        "openssl converts UnitTestCert.pfx (the vectors need it)"
+    );
+    let encrypted = vectors.join("generated/vector_pkhs_plnd.seb");
+    let yaml = format!(
+        "exam: {{ id: p }}\nextends:\n  - \"{}\"\n",
+        encrypted.display()
+    );
+    let o = validate_exam(tmp.path(), &yaml, &[], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let command = err
+        .split('`')
+        .find(|part| part.starts_with("sebc decode "))
+        .unwrap_or_else(|| panic!("no decode command in the hint: {err}"));
+    assert!(command.ends_with("--key PEM > base.plist"), "{command}");
+    let command = command
+        .replacen("sebc", env!("CARGO_BIN_EXE_sebc"), 1)
+        .replace("PEM", &pem.to_string_lossy());
+    // The hint's path is the one the diagnostic shows, relative to where sebc ran.
+    let o = std::process::Command::new("sh")
+        .args([
+            "-c",
+            &format!("{command} && mv base.plist '{}'", tmp.path().display()),
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = validate_exam(
+        tmp.path(),
+        "exam: { id: p }\nextends:\n  - base.plist\n",
+        &[],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let key = |args: &[&str]| stdout(&run(args));
+    assert_eq!(
+        key(&[
+            "config-key",
+            tmp.path().join("base.plist").to_str().unwrap()
+        ]),
+        key(&[
+            "config-key",
+            encrypted.to_str().unwrap(),
+            "--key",
+            pem.to_str().unwrap()
+        ]),
+    );
+}
