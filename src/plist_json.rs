@@ -71,7 +71,9 @@ fn from_json_at(v: &J, at: &mut String) -> Result<plist::Value, String> {
             plist::Value::Array(out)
         }
         J::Object(object) if looks_like_tag(object) => {
-            let (tag, inner) = object.iter().next().expect("one entry");
+            let Some((tag, inner)) = object.iter().next() else {
+                return bad(at, "empty tag");
+            };
             match (tag.as_str(), inner) {
                 ("$data", J::String(b64)) => match STANDARD.decode(b64) {
                     Ok(bytes) => plist::Value::Data(bytes),

@@ -219,3 +219,40 @@ fn explain_shows_the_client_rows() {
     );
     assert!(text.contains("3.1 and later when true: quits"), "{text}");
 }
+
+/// An integer `screenProctoringImageFormat` is read by macOS and iOS but not by SEB for Windows 3.7+
+/// (a string only, ProctoringDataMapper.cs:138): a `client-ignored` warning naming Windows, exit 0, and
+/// none when Windows is not targeted.
+#[test]
+fn an_integer_image_format_is_a_warning_for_windows_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let exam = dir.path().join("exam.yaml");
+    write(
+        &exam,
+        "exam: { id: sp }\nproctoring:\n  screenProctoringImageFormat: 0\n",
+    );
+    let path = exam.to_str().unwrap();
+    let o = run(&["validate", path, "--message-format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let diags = json_diags(&o);
+    let ignored = with_code(&diags, "client-ignored");
+    assert_eq!(ignored.len(), 1, "{diags:?}");
+    assert_eq!(ignored[0]["severity"], "warning");
+    let message = ignored[0]["message"].as_str().unwrap();
+    assert!(message.contains("SEB for Windows 3.10"), "{message}");
+    assert!(message.contains("only as a string"), "{message}");
+    assert!(
+        !message.contains("macOS") && !message.contains("iOS"),
+        "{message}"
+    );
+    let o = run(&[
+        "validate",
+        path,
+        "--message-format",
+        "json",
+        "--clients",
+        "windows=false",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(with_code(&json_diags(&o), "client-ignored").is_empty());
+}

@@ -18,6 +18,9 @@ struct Finding<'a> {
     refusal: Option<&'a super::Refusal>,
     /// Releases that do not read it (no refusal); `column` for a table column.
     ignored: Vec<(Release, Option<String>)>,
+    /// Releases that read the setting but not this value (an `unread` refusal), with the newest's note.
+    unread: Vec<Release>,
+    unread_because: Option<&'a super::Refusal>,
 }
 
 /// Client diagnostics of one merged exam for `targets`.
@@ -75,7 +78,7 @@ pub fn check_clients(
         }
         let ignored: Vec<String> = findings
             .iter()
-            .filter(|f| !f.ignored.is_empty())
+            .filter(|f| !f.ignored.is_empty() || !f.unread.is_empty())
             .map(|f| ignored_text(data, key, f))
             .collect();
         if !ignored.is_empty() {
@@ -108,9 +111,14 @@ fn finding<'a>(
         refused: Vec::new(),
         refusal: None,
         ignored: Vec::new(),
+        unread: Vec::new(),
+        unread_because: None,
     };
     for r in releases {
-        if let Some(refusal) = row.refusal_at(r, value) {
+        if let Some(refusal) = row.refusal_at(r, value).filter(|f| f.effect == "unread") {
+            f.unread.push(r);
+            f.unread_because = Some(refusal);
+        } else if let Some(refusal) = row.refusal_at(r, value) {
             f.refused.push(r);
             f.refusal = Some(refusal);
         } else if row.reads_at(r) == Some(false) {
@@ -127,7 +135,7 @@ fn finding<'a>(
             }
         }
     }
-    (!f.refused.is_empty() || !f.ignored.is_empty()).then_some(f)
+    (!f.refused.is_empty() || !f.ignored.is_empty() || !f.unread.is_empty()).then_some(f)
 }
 
 /// The releases of `target` that the data knows.
@@ -230,6 +238,14 @@ fn ignored_text(data: &ClientData, key: &str, f: &Finding) -> String {
             "{} {} ({read})",
             f.platform.name(),
             ranges(&whole, &known)
+        ));
+    }
+    if let Some(because) = f.unread_because {
+        parts.push(format!(
+            "{} {} ({})",
+            f.platform.name(),
+            ranges(&f.unread, &known),
+            because.note
         ));
     }
     let mut columns: Vec<&str> = f.ignored.iter().filter_map(|(_, c)| c.as_deref()).collect();

@@ -49,6 +49,9 @@ fn platform_text(row: &PlatformRow) -> String {
     };
     for f in &row.refusals {
         text.push_str(&format!("; {}: {}", refusal_span(f), f.effect));
+        if let Some(ty) = &f.when_type {
+            text.push_str(&format!(" when a plist {ty}"));
+        }
         if !f.note.is_empty() {
             text.push_str(&format!(" ({})", f.note));
         }
@@ -169,6 +172,7 @@ fn row_json(row: &PlatformRow) -> Value {
         "source": row.source,
         "refusals": row.refusals.iter().map(|f| json!({
             "since": f.since, "until": f.until, "effect": f.effect, "when": f.when,
+            "whenType": f.when_type,
             "note": f.note, "source": f.source, "handWritten": f.hand_written,
         })).collect::<Vec<_>>(),
         "columns": row.columns.iter().map(|(k, c)| (k.clone(), json!({

@@ -126,11 +126,15 @@ pub struct Refusal {
     pub since: String,
     #[serde(default)]
     pub until: Option<String>,
-    /// `quits`, `forced off`, `removed`, `ignored`, `refused`.
+    /// `quits`, `forced off`, `removed`, `ignored`, `refused` (errors), or `unread`: the release does not
+    /// read this value and keeps its own default (a `client-ignored` warning).
     pub effect: String,
     /// The value the refusal applies to (absent: any value).
     #[serde(default)]
     pub when: Option<Value>,
+    /// The plist type the refusal applies to (`integer`, `string`, …; absent: any type).
+    #[serde(default)]
+    pub when_type: Option<String>,
     #[serde(default)]
     pub note: String,
     #[serde(default)]
@@ -191,7 +195,25 @@ impl PlatformRow {
         self.refusals.iter().find(|f| {
             within(r, &f.since, f.until.as_deref())
                 && f.when.as_ref().is_none_or(|w| same_value(w, value))
+                && f.when_type
+                    .as_deref()
+                    .is_none_or(|t| t == plist_type(value))
         })
+    }
+}
+
+/// The plist type of a value, as `whenType` names it.
+fn plist_type(value: &plist::Value) -> &'static str {
+    match value {
+        plist::Value::Boolean(_) => "boolean",
+        plist::Value::Integer(_) => "integer",
+        plist::Value::Real(_) => "real",
+        plist::Value::String(_) => "string",
+        plist::Value::Data(_) => "data",
+        plist::Value::Date(_) => "date",
+        plist::Value::Array(_) => "array",
+        plist::Value::Dictionary(_) => "dict",
+        _ => "unknown",
     }
 }
 
@@ -288,6 +310,33 @@ mod tests {
         let ios_jitsi = data.row("jitsiMeetEnable", Platform::Ios).unwrap();
         assert!(ios_jitsi.refusal_at(at("3.7"), &on).is_none());
         assert_eq!(ios_jitsi.reads_at(at("3.7")), Some(true));
+    }
+
+    /// seb-clients.md §2: SEB for Windows reads `screenProctoringImageFormat` only as a string
+    /// (ProctoringDataMapper.cs:138), so the integer SEB Server writes is not read: a warning, not an error.
+    #[test]
+    fn windows_reads_the_screen_proctoring_image_format_only_as_a_string() {
+        let data = ClientData::get();
+        let win = data
+            .row("screenProctoringImageFormat", Platform::Windows)
+            .unwrap();
+        let at = |s: &str| Release::parse(s).unwrap();
+        let integer = plist::Value::Integer(0.into());
+        let string = plist::Value::String("Jpg".into());
+        assert_eq!(
+            win.refusal_at(at("3.7"), &integer).unwrap().effect,
+            "unread"
+        );
+        assert_eq!(
+            win.refusal_at(at("3.10"), &integer).unwrap().effect,
+            "unread"
+        );
+        assert!(win.refusal_at(at("3.10"), &string).is_none());
+        assert_eq!(win.reads_at(at("3.6")), Some(false));
+        for p in [Platform::Macos, Platform::Ios] {
+            let row = data.row("screenProctoringImageFormat", p).unwrap();
+            assert!(row.refusal_at(at("3.7"), &integer).is_none(), "{}", p.key());
+        }
     }
 
     #[test]
