@@ -16,7 +16,9 @@
 //! and SEB for macOS's, which reproduces Moodle's mac fixture byte for byte. Variants tried without
 //! reaching `2534e4e9…`: empty arrays or empty strings dropped, empty strings as `[]`/`null`, integers
 //! as strings or floats, booleans as 1/"", the `<data>` dropped/hex/with a newline, `originatorVersion`
-//! kept, case-sensitive order. Inconclusive: `2534e4e9…` is not what SEB clients compute for this file,
+//! kept, case-sensitive order. Rechecked with ICU itself (Node's `Intl.Collator("en", {sensitivity:
+//! "variant"})`, the root order): the same key order and `fc6f4ea5…`; and the file in moodle/moodle's
+//! tree (cf29c007, read through the code index) has the same 20,384 bytes of text as the vector. Inconclusive: `2534e4e9…` is not what SEB clients compute for this file,
 //! and nothing in Moodle's published algorithm explains it (a changed fixture or CFPropertyList in
 //! Moodle's tree, which could not be fetched here, remain the candidates). SEB clients send
 //! `fc6f4ea5…`, which is the value sebc gives.
