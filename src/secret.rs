@@ -9,6 +9,15 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+/// True when a key's name says its value may be secret (`appSecret`, `hashedQuitPassword`,
+/// `jitsiMeetToken`, `apiKey`): such values are never quoted back in diagnostics or explanations.
+pub fn name_suggests_secret(key: &str) -> bool {
+    let key = key.to_lowercase();
+    ["secret", "password", "token", "key"]
+        .iter()
+        .any(|w| key.contains(w))
+}
+
 /// Where a secret comes from, as written in an exam file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]

@@ -215,3 +215,28 @@ proptest! {
         }
     }
 }
+
+/// `validate --explain` names the layer that set a secret-looking key but never prints its value.
+#[test]
+fn explain_does_not_print_a_secret_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let exam = dir.path().join("t.yaml");
+    std::fs::write(
+        &exam,
+        "exam: { id: t }\nclients: { windows: \"3.5\", macos: false }\nproctoring:\n  jitsiMeetToken: \"tok-Zq81-secret\"\n",
+    )
+    .unwrap();
+    let o = common::run(&[
+        "validate",
+        exam.to_str().unwrap(),
+        "--explain",
+        "jitsiMeetToken",
+    ]);
+    let all = format!("{}{}", common::stdout(&o), common::stderr(&o));
+    assert!(
+        all.contains("jitsiMeetToken = (may be secret, not shown)"),
+        "{all}"
+    );
+    assert!(all.contains("set by"), "{all}");
+    assert!(!all.contains("tok-Zq81"), "{all}");
+}

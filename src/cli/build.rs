@@ -239,18 +239,20 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
     outcome(errors, warnings, a.report.deny_warnings)
 }
 
+fn value_is_set(value: &plist::Value) -> bool {
+    !matches!(value, plist::Value::String(s) if s.is_empty())
+}
+
 /// `--explain KEY`: the final value of a key and the layer that set it.
 fn explain(display: &str, key: &str, merged: &crate::merge::Merged) -> String {
     match (merged.settings.get(key), merged.origins.get(key)) {
         (Some(value), Some(layer)) => {
             let shown = if key.starts_with("hashed") {
                 "(a SHA-256 hash, not shown)".to_string()
+            } else if crate::secret::name_suggests_secret(key) && value_is_set(value) {
+                "(may be secret, not shown)".to_string()
             } else {
-                let mut v = plist::Value::Dictionary(plist::Dictionary::new());
-                if let plist::Value::Dictionary(d) = &mut v {
-                    d.insert(key.to_string(), value.clone());
-                }
-                serde_json::to_string(&super::read::plist_to_json(value)).unwrap_or_default()
+                serde_json::to_string(&crate::plist_json::to_json(value)).unwrap_or_default()
             };
             format!(
                 "{display}: {key} = {shown}\n  set by {layer}{}",

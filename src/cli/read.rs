@@ -255,5 +255,3 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
     }
     outcome(errors, warnings, a.report.deny_warnings)
 }
-
-pub(super) use crate::validate::plist_to_json;

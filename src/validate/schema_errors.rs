@@ -7,12 +7,9 @@ use crate::load::LoadedExam;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
-/// A secret must never be quoted back; values under keys like these are not shown.
+/// A secret must never be quoted back; values under keys whose names suggest one are not shown.
 fn may_show_value(pointer: &str) -> bool {
-    let last = pointer.rsplit('/').next().unwrap_or("").to_lowercase();
-    !["secret", "password", "token", "key"]
-        .iter()
-        .any(|w| last.contains(w))
+    !crate::secret::name_suggests_secret(pointer.rsplit('/').next().unwrap_or(""))
 }
 
 fn show(v: &Value) -> String {
