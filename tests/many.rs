@@ -179,3 +179,22 @@ fn check_finds_stale_and_missing_outputs_but_not_new_salts() {
     assert!(err.contains("b.seb is missing"), "{err}");
     assert!(!out.join("b.seb").exists(), "--check writes nothing");
 }
+
+/// One file named several ways (as given, with `./`, by a glob, inside a walked directory) is one exam:
+/// checked once, and no duplicate-id error against itself.
+#[test]
+fn a_file_named_several_ways_is_one_exam() {
+    let dir = tempfile::tempdir().unwrap();
+    let exam = dir.path().join("one.yaml");
+    std::fs::write(&exam, "exam: { id: one }\n").unwrap();
+    let d = dir.path().to_str().unwrap();
+    let o = common::sebc()
+        .current_dir(dir.path())
+        .args(["validate", "one.yaml", "./one.yaml", "o*.yaml", d])
+        .arg(&exam)
+        .output()
+        .unwrap();
+    let err = common::stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("1 exam(s) checked"), "{err}");
+}

@@ -1,7 +1,8 @@
 //! Which exam files the arguments of `compile` and `validate` name: files as given, glob patterns
 //! expanded, directories walked (with `walkdir`, following links). Each real directory and file is
 //! visited once however many links lead to it; a link back to an ancestor is a warning, an unreadable
-//! directory an error, and under `--sandbox` nothing outside the sandbox is entered.
+//! directory an error, and under `--sandbox` nothing outside the sandbox is entered. A file reached by
+//! several arguments is one input.
 
 use crate::compile::Input;
 use crate::diagnostic::{Diagnostic, Pos};
@@ -66,6 +67,9 @@ pub(super) fn collect_inputs(
             });
         }
     }
+    // A file named twice (`a.yaml ./a.yaml`, a glob and a directory that both reach it) is one exam.
+    let mut seen = HashSet::new();
+    inputs.retain(|i| std::fs::canonicalize(&i.path).map_or(true, |real| seen.insert(real)));
     (inputs, walk.diags)
 }
 
