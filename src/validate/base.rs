@@ -20,7 +20,7 @@ pub(super) fn check_plist_base(
     exam: &str,
     settled: &HashSet<String>,
 ) -> Vec<Diagnostic> {
-    let value = json!({ "seb": plist_to_json(&plist::Value::Dictionary(dict.clone())) });
+    let value = json!({ "seb": crate::plist_json::to_json(&plist::Value::Dictionary(dict.clone())) });
     let src = LoadedExam {
         path: display.into(),
         display: display.to_string(),
@@ -184,32 +184,3 @@ pub(super) fn written_keys(document: &Value, out: &mut HashSet<String>) {
     }
 }
 
-/// A plist value as JSON (validation, `decode --json`, `--explain`): data as Base64, dates as text.
-pub fn plist_to_json(v: &plist::Value) -> Value {
-    use base64::Engine;
-    use serde_json::Value as J;
-    match v {
-        plist::Value::Boolean(b) => J::Bool(*b),
-        plist::Value::Integer(i) => i
-            .as_signed()
-            .map(J::from)
-            .or_else(|| i.as_unsigned().map(J::from))
-            .unwrap_or(J::Null),
-        plist::Value::Real(r) => serde_json::Number::from_f64(*r).map_or(J::Null, J::Number),
-        plist::Value::String(s) => J::String(s.clone()),
-        plist::Value::Data(d) => J::String(base64::engine::general_purpose::STANDARD.encode(d)),
-        plist::Value::Date(d) => J::String(d.to_xml_format()),
-        plist::Value::Array(a) => J::Array(a.iter().map(plist_to_json).collect()),
-        plist::Value::Dictionary(d) => {
-            let mut entries: Vec<_> = d.iter().collect();
-            entries.sort_by(|a, b| seb_format::plist::key_order(a.0, b.0));
-            J::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.clone(), plist_to_json(v)))
-                    .collect(),
-            )
-        }
-        _ => J::Null,
-    }
-}
