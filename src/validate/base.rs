@@ -20,7 +20,8 @@ pub(super) fn check_plist_base(
     exam: &str,
     settled: &HashSet<String>,
 ) -> Vec<Diagnostic> {
-    let value = json!({ "seb": crate::plist_json::to_json(&plist::Value::Dictionary(dict.clone())) });
+    let value =
+        json!({ "seb": crate::plist_json::to_json(&plist::Value::Dictionary(dict.clone())) });
     let src = LoadedExam {
         path: display.into(),
         display: display.to_string(),
@@ -183,4 +184,3 @@ pub(super) fn written_keys(document: &Value, out: &mut HashSet<String>) {
         }
     }
 }
-

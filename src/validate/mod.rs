@@ -23,7 +23,6 @@ use rules::semantic_checks;
 use schema_errors::schema_diagnostics;
 use std::collections::HashSet;
 
-
 /// A validated exam: the typed file, and its bases (templates validated too).
 #[derive(Debug)]
 pub struct ValidExam {

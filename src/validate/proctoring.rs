@@ -8,7 +8,7 @@
 use super::document::{Site, TypedDocument};
 use super::screen_proctoring::check_screen_proctoring;
 use super::server_fields::{
-    CREDENTIAL_HINT, is_blank, is_missing, is_missing_secret, server_fields_ignored,
+    is_blank, is_missing, is_missing_secret, missing_credentials, server_fields_ignored,
 };
 use super::server_url::{plain_http_warning, url_problem};
 use crate::address::host_of;
@@ -163,15 +163,8 @@ fn check_service_credentials(service: &ServiceSettings, site: &Site, diags: &mut
             ],
         ),
     };
-    for (key, code, _) in credentials.into_iter().filter(|(_, _, missing)| *missing) {
-        diags.push(
-            site.at_key(
-                Diagnostic::error(code, format!("`{key}` is mandatory for {server}")),
-                "/service",
-            )
-            .hint(CREDENTIAL_HINT),
-        );
-    }
+    let needed = format!("for {server}");
+    missing_credentials(&credentials, "service", &needed, site, diags);
 }
 
 /// `collectingRoomSize` <= 0: SEB Server puts every participant into one room.

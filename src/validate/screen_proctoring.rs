@@ -5,7 +5,7 @@
 
 use super::document::Site;
 use super::server_fields::{
-    CREDENTIAL_HINT, is_blank, is_missing, is_missing_secret, server_fields_ignored,
+    is_blank, is_missing, is_missing_secret, missing_credentials, server_fields_ignored,
 };
 use super::server_url::{plain_http_warning, url_problem};
 use crate::diagnostic::Diagnostic;
@@ -142,18 +142,8 @@ fn check_sps_credentials(sps: &ScreenProctoringSettings, site: &Site, diags: &mu
             is_missing_secret(sps.sps_account_password.as_ref()),
         ),
     ];
-    for (key, code, _) in credentials.into_iter().filter(|(_, _, missing)| *missing) {
-        diags.push(
-            site.at_key(
-                Diagnostic::error(
-                    code,
-                    format!("`{key}` is mandatory when screen proctoring is enabled"),
-                ),
-                "/screenProctoring",
-            )
-            .hint(CREDENTIAL_HINT),
-        );
-    }
+    let needed = "when screen proctoring is enabled";
+    missing_credentials(&credentials, "screenProctoring", needed, site, diags);
 }
 
 /// `spsCollectingGroupName`: `@NotEmpty` and `@Size(min = 3, max = 255)` (SPS:72-73), checked by `@Valid`

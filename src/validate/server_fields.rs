@@ -33,6 +33,28 @@ pub(super) fn server_fields_ignored(
     }
 }
 
+/// One credential SEB Server requires: its key, SEB Server's error code, and whether it is missing.
+pub(super) type Credential = (&'static str, &'static str, bool);
+
+/// A `<code>` error at `/<section>` for each missing credential, the message saying when it is needed.
+pub(super) fn missing_credentials(
+    credentials: &[Credential],
+    section: &str,
+    needed: &str,
+    site: &Site,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (key, code, _) in credentials.iter().filter(|(_, _, missing)| *missing) {
+        diags.push(
+            site.at_key(
+                Diagnostic::error(code, format!("`{key}` is mandatory {needed}")),
+                &format!("/{section}"),
+            )
+            .hint(CREDENTIAL_HINT),
+        );
+    }
+}
+
 /// Empty or only whitespace (Apache Commons' `StringUtils.isBlank`, which SEB Server uses).
 pub(super) fn is_blank(s: &str) -> bool {
     s.trim().is_empty()
