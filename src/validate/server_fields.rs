@@ -6,9 +6,6 @@ use super::document::Site;
 use crate::diagnostic::Diagnostic;
 use crate::secret::SecretRef;
 
-/// The hint of every missing credential.
-pub(super) const CREDENTIAL_HINT: &str = "secrets are written as { env: NAME } or { file: PATH }";
-
 /// Fields of SEB Server's GET JSON in `section` that are not settings: each a `server-field-ignored`
 /// warning at its key.
 pub(super) fn server_fields_ignored(
@@ -36,7 +33,8 @@ pub(super) fn server_fields_ignored(
 /// One credential SEB Server requires: its key, SEB Server's error code, and whether it is missing.
 pub(super) type Credential = (&'static str, &'static str, bool);
 
-/// A `<code>` error at `/<section>` for each missing credential, the message saying when it is needed.
+/// A `<code>` error at `/<section>` for each missing credential, the message saying when it is needed;
+/// the hint says how to write a secret where the field is one, else to write the value.
 pub(super) fn missing_credentials(
     credentials: &[Credential],
     section: &str,
@@ -45,12 +43,18 @@ pub(super) fn missing_credentials(
     diags: &mut Vec<Diagnostic>,
 ) {
     for (key, code, _) in credentials.iter().filter(|(_, _, missing)| *missing) {
+        let pointer = format!("/{section}/{key}");
+        let hint = if crate::schema::is_secret_pointer(&pointer) {
+            format!("write `{key}: {{ env: NAME }}` or `{key}: {{ file: PATH }}` in `{section}`")
+        } else {
+            format!("write `{key}: VALUE` in `{section}`, as the service's account gives it")
+        };
         diags.push(
             site.at_key(
                 Diagnostic::error(code, format!("`{key}` is mandatory {needed}")),
                 &format!("/{section}"),
             )
-            .hint(CREDENTIAL_HINT),
+            .hint(hint),
         );
     }
 }
