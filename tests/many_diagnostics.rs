@@ -9,7 +9,7 @@
 mod common;
 use common::*;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Most the full-size run may take, as a multiple of the tenth-size run.
 const MAX_RATIO: f64 = 30.0;
@@ -36,10 +36,9 @@ fn keys_file(dir: &Path, keys: usize) -> String {
     path.to_str().unwrap().to_string()
 }
 
+/// The output and the CPU time of `sebc ARGS`.
 fn timed(args: &[&str]) -> (std::process::Output, Duration) {
-    let start = Instant::now();
-    let o = run(args);
-    (o, start.elapsed())
+    run_cpu(args)
 }
 
 /// The full-size file takes at most [`MAX_RATIO`] times the tenth-size one and [`MAX_RATIO_TO_TINY`]

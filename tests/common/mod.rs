@@ -174,3 +174,45 @@ pub fn vector_files(dir: &Path) -> Vec<(PathBuf, Option<&'static str>)> {
     out.sort();
     out
 }
+
+/// `sebc ARGS` and the CPU time (user + system) the process used, read with `wait4`: unlike wall time,
+/// it barely moves when other work shares the machine, so bounds stated as ratios of it hold under load.
+#[allow(clippy::zombie_processes)] // reaped by the wait4 below, which std's Child cannot do
+pub fn run_cpu(args: &[&str]) -> (Output, std::time::Duration) {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let mut child = sebc()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sebc runs");
+    let mut out = child.stdout.take().expect("piped");
+    let mut err = child.stderr.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = err.read_to_end(&mut buf);
+        buf
+    });
+    let mut stdout = Vec::new();
+    let _ = out.read_to_end(&mut stdout);
+    let stderr = reader.join().expect("stderr reader");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value, and wait4 writes only through the two pointers given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
+    let time = |t: libc::timeval| {
+        std::time::Duration::from_secs(t.tv_sec as u64)
+            + std::time::Duration::from_micros(t.tv_usec as u64)
+    };
+    let cpu = time(usage.ru_utime) + time(usage.ru_stime);
+    let output = Output {
+        status: std::process::ExitStatus::from_raw(status),
+        stdout,
+        stderr,
+    };
+    (output, cpu)
+}
