@@ -107,21 +107,47 @@ fn an_exam_that_ends_before_it_starts_follows_the_start_it_names() {
 }
 
 #[test]
-fn a_duplicate_key_follows_remove_one() {
+fn a_duplicate_key_follows_remove_one_in_every_syntax() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(
-        &d.join("exam.json"),
-        r#"{"exam": {"id": "a"}, "seb": {"allowQuit": true, "allowQuit": false}}"#,
-    );
-    let hint = hint_of(&diags(d, &["validate", "exam.json"], &[]), "duplicate-key");
-    assert!(hint.contains("remove one of them"), "{hint}");
-    write(
-        &d.join("exam.json"),
-        r#"{"exam": {"id": "a"}, "seb": {"allowQuit": false}}"#,
-    );
-    let found = diags(d, &["validate", "exam.json"], &[]);
-    assert!(with_code(&found, "duplicate-key").is_empty(), "{found:#?}");
+    for (name, twice, once) in [
+        (
+            "exam.json",
+            r#"{"exam": {"id": "a"}, "seb": {"allowQuit": true, "allowQuit": false}}"#,
+            r#"{"exam": {"id": "a"}, "seb": {"allowQuit": false}}"#,
+        ),
+        (
+            "exam.yaml",
+            "exam: { id: a }\nseb:\n  allowQuit: true\n  allowQuit: false\n",
+            "exam: { id: a }\nseb:\n  allowQuit: false\n",
+        ),
+        (
+            "exam.toml",
+            "exam = { id = \"a\" }\n[seb]\nallowQuit = true\nallowQuit = false\n",
+            "exam = { id = \"a\" }\n[seb]\nallowQuit = false\n",
+        ),
+    ] {
+        write(&d.join(name), twice);
+        let found = diags(d, &["validate", name], &[]);
+        let hint = hint_of(&found, "duplicate-key");
+        assert!(hint.contains("remove one of them"), "{name}: {hint}");
+        let second = twice[..twice.rfind("allowQuit").unwrap()]
+            .matches('\n')
+            .count()
+            + 1;
+        assert_eq!(
+            with_code(&found, "duplicate-key")[0]["line"],
+            second,
+            "{name}: {found:#?}"
+        );
+        write(&d.join(name), once);
+        let found = diags(d, &["validate", name], &[]);
+        assert!(
+            found.iter().all(|d| d["severity"] != "error"),
+            "{name}: {found:#?}"
+        );
+        std::fs::remove_file(d.join(name)).unwrap();
+    }
 }
 
 #[test]

@@ -5,6 +5,9 @@
 use super::{MAX_DEPTH, MAX_VALUES};
 use crate::pointer::escape_segment;
 
+/// The hint of a key written twice in one mapping, in any syntax.
+pub const DUPLICATE_KEY_HINT: &str = "a key may appear only once in a mapping; remove one of them";
+
 /// Most tokens (words, strings, punctuation, whitespace, comments, line ends) in a TOML exam file: far
 /// more than 100,000 values written one a line with comments need.
 pub const MAX_TOKENS: usize = 2_000_000;
@@ -115,6 +118,12 @@ impl ParseError {
     /// The diagnostic, placed in `display`.
     pub fn into_diagnostic(self, display: &str) -> Diagnostic {
         match self {
+            // The YAML and TOML parsers find duplicate keys themselves: the same code and hint as JSON's.
+            ParseError::Syntax(msg, pos) if msg.contains("duplicate") && msg.contains("key") => {
+                Diagnostic::error("duplicate-key", msg)
+                    .at(display, pos)
+                    .hint(DUPLICATE_KEY_HINT)
+            }
             ParseError::Syntax(msg, pos) => Diagnostic::error("parse", msg).at(display, pos),
             ParseError::Limit { limit, pos, path } => {
                 let pointer: String = path

@@ -144,9 +144,7 @@ impl Node {
                         diags.push((
                             Diagnostic::error("duplicate-key", format!("duplicate key `{key}`"))
                                 .pointer(pointer.clone())
-                                .hint(
-                                    "a key may appear only once in a mapping; remove one of them",
-                                ),
+                                .hint(super::limits::DUPLICATE_KEY_HINT),
                             key_pos,
                         ));
                     } else {
