@@ -106,10 +106,7 @@ fn reading_someone_elses_divergent_file_warns_but_succeeds() {
         "json",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let warnings: Vec<serde_json::Value> = stderr(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let warnings: Vec<serde_json::Value> = json_diags(&o);
     let pointers: Vec<&str> = warnings
         .iter()
         .map(|w| w["pointer"].as_str().unwrap())
@@ -149,10 +146,7 @@ fn config_key_warns_where_moodles_key_differs() {
         "json",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let warnings: Vec<serde_json::Value> = stderr(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let warnings: Vec<serde_json::Value> = json_diags(&o);
     let found: Vec<(&str, &str)> = warnings
         .iter()
         .map(|w| (w["code"].as_str().unwrap(), w["pointer"].as_str().unwrap()))
