@@ -57,13 +57,11 @@ _sebc sebc "" --template; echo "templates: ${{COMPREPLY[*]}}"
     let out = stdout(&o);
     assert!(o.status.success(), "{out}{}", stderr(&o));
     assert!(
-        out.contains("complete -F _sebc") && out.contains(" sebc"),
+        out.lines()
+            .any(|l| l.starts_with("complete ") && l.ends_with(" -F _sebc sebc")),
         "{out}"
     );
-    assert!(
-        out.contains("declare -f _sebc") || out.lines().any(|l| l == "_sebc"),
-        "{out}"
-    );
+    assert!(out.lines().any(|l| l == "_sebc"), "{out}");
     let subs = out.lines().find(|l| l.starts_with("subcommands:")).unwrap();
     assert!(subs.contains("init") && !subs.contains("compile"), "{subs}");
     let templates = out.lines().find(|l| l.starts_with("templates:")).unwrap();
@@ -83,14 +81,19 @@ fn the_manual_page_documents_every_subcommand() {
     );
     assert!(page.contains(".TH sebc 1"), "{page}");
     for sub in SUBCOMMANDS {
-        assert!(page.contains(sub), "{sub} missing");
+        // roff writes `-` as `\-`.
+        assert!(page.contains(&sub.replace('-', "\\-")), "{sub} missing");
     }
 
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("man1");
     let o = run(&["man", "--out-dir", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(read(out.join("sebc.1")), page.as_bytes());
+    let top = String::from_utf8(read(out.join("sebc.1"))).unwrap();
+    assert!(
+        top.contains(".TH sebc 1") && top.contains("sebc\\-compile(1)"),
+        "{top}"
+    );
     for sub in SUBCOMMANDS {
         let sub_page = String::from_utf8(read(out.join(format!("sebc-{sub}.1")))).unwrap();
         assert!(
