@@ -1,5 +1,6 @@
-//! The command line: argument parsing (clap), diagnostics on stderr, results on stdout, exit codes
-//! (0 success, 1 errors in the inputs, 2 usage errors).
+//! The command line: argument parsing (clap), human diagnostics on stderr, results and machine-readable
+//! diagnostics (`--message-format json|github`) on stdout, exit codes (0 success, 1 errors in the
+//! inputs, 2 usage errors).
 
 mod build;
 mod init;
