@@ -105,6 +105,22 @@ fn every_template_compiles_as_written_with_the_variables_it_names() {
             stderr(&o)
         );
         assert!(dir.path().join("out/chem-110-final.seb").is_file());
+        if template == "moodle-quiz" {
+            // What Moodle is given: raw XML whose Config Key Moodle computes as SEB does (no
+            // `moodle-config-key-differs` warning), the key compile printed.
+            let seb = read(dir.path().join("out/chem-110-final.seb"));
+            assert!(seb.starts_with(b"<?xml"), "{template}: raw XML for Moodle");
+            let key = stdout(&o)
+                .trim_end()
+                .split('\t')
+                .nth(2)
+                .unwrap()
+                .to_string();
+            let o = with_env(&["config-key", "out/chem-110-final.seb"]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            assert!(stderr(&o).is_empty(), "{template}: {}", stderr(&o));
+            assert_eq!(stdout(&o).trim_end(), key);
+        }
         // No demo secret reaches the outputs.
         for entry in std::fs::read_dir(dir.path().join("out")).unwrap() {
             let bytes = read(entry.unwrap().path());
