@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Runs every check (the README's "test" command): formatting, lints, and the whole test suite,
-# including the interop test against an independent Python decoder.
+# including the interop test against an independent Python decoder and the pre-commit hook test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! python3 -c 'import cryptography' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check cryptography
 fi
 export SEBC_REQUIRE_INTEROP=1
+# tests/precommit.rs runs the sebc-validate hook with `pre-commit try-repo`.
+if ! command -v pre-commit >/dev/null 2>&1; then
+  python3 -m pip install --quiet --disable-pip-version-check pre-commit
+fi
+export SEBC_REQUIRE_PRECOMMIT=1
 vectors="${SEB_VECTORS_DIR:-../shared/seb-vectors}"
 if [ ! -f "$vectors/README.md" ]; then
   if [ "${SEBC_REQUIRE_VECTORS:-}" = 1 ]; then

@@ -22,6 +22,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod emit;
 pub mod exam;
+pub mod init;
 pub mod load;
 pub mod merge;
 pub mod plist_json;

@@ -22,9 +22,8 @@ fn validate_exam(dir: &Path, yaml: &str, env: &[(&str, &str)], extra: &[&str]) -
 
 /// The diagnostic codes and severities of a `--message-format json` run.
 fn codes(o: &Output) -> Vec<(String, String)> {
-    stderr(o)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+    json_diags(o)
+        .into_iter()
         .map(|d| {
             (
                 d["severity"].as_str().unwrap_or("").to_string(),
@@ -228,9 +227,8 @@ fn a_plist_base_is_validated_at_its_key_lines_and_each_hint_settles_it() {
         "json",
     ]);
     assert_eq!(o.status.code(), Some(1));
-    let found: Vec<(String, String, String, u64)> = stderr(&o)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+    let found: Vec<(String, String, String, u64)> = json_diags(&o)
+        .into_iter()
         .map(|d| {
             (
                 d["severity"].as_str().unwrap().to_string(),

@@ -13,7 +13,7 @@ fn diagnostics(args: &[&str], no_color: Option<&str>) -> (Option<i32>, String) {
         c.env("NO_COLOR", v);
     }
     let o = c.output().unwrap();
-    (o.status.code(), stderr(&o))
+    (o.status.code(), stderr(&o) + &stdout(&o))
 }
 
 #[test]

@@ -81,7 +81,7 @@ fn invalid_fixtures_fail_with_exit_1_and_diagnostics_match_snapshots() {
         insta::assert_snapshot!(format!("diagnostics_{}", name_of(&file)), err);
 
         // The same problems as JSON lines and GitHub annotations.
-        let json = stderr(&run(&["validate", &file, "--message-format", "json"]));
+        let json = stdout(&run(&["validate", &file, "--message-format", "json"]));
         let lines: Vec<serde_json::Value> = json
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
@@ -98,7 +98,7 @@ fn invalid_fixtures_fail_with_exit_1_and_diagnostics_match_snapshots() {
                 "{file}: every diagnostic has a line: {d}"
             );
         }
-        let gh = stderr(&run(&["validate", &file, "--message-format", "github"]));
+        let gh = stdout(&run(&["validate", &file, "--message-format", "github"]));
         assert_eq!(
             gh.lines().count(),
             lines.len(),
@@ -121,10 +121,7 @@ fn all_problems_of_all_files_are_reported_in_one_run() {
     let count = |args: &[&str]| {
         let o = run(args);
         assert_eq!(o.status.code(), Some(1));
-        stderr(&o)
-            .lines()
-            .filter(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
-            .count()
+        json_diags(&o).len()
     };
     let one_by_one: usize = files
         .iter()

@@ -116,7 +116,7 @@ fn ninety_nine_thousand_wrong_rules() {
 
     // GitHub: 20 annotations of each code, then one notice each.
     let o = run(&["validate", &big, "--message-format", "github"]);
-    let err = stderr(&o);
+    let err = stdout(&o);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(err.matches("::error ").count(), 40);
     assert_eq!(
@@ -183,9 +183,9 @@ fn twenty_thousand_wrong_rules_on_one_json_line() {
     assert!(err.ends_with("1 exam(s) checked, 40000 error(s), 0 warning(s)\n"));
 }
 
-/// Diagnostics are printed on stderr, one JSON object a line.
+/// Diagnostics are printed on stdout, one JSON object a line.
 fn json_lines(o: &std::process::Output) -> Vec<serde_json::Value> {
-    stderr(o)
+    stdout(o)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect()

@@ -51,16 +51,16 @@ fn check(name: &str, text: &str, secret: &str, expected: &[Expected]) {
                     format!("line={},col={},", e.line, e.col),
                 ),
             };
-            // One diagnostic per line, or per paragraph in the human form.
+            // One diagnostic per line (on stdout), or per paragraph in the human form (on stderr).
             let mut units = if format == "human" {
                 err.split("\n\n")
             } else {
-                err.split("\n")
+                out.split("\n")
             };
             let shown = units.any(|u| u.contains(&code) && u.contains(&at));
             assert!(
                 shown,
-                "{name} {format}: {} at {}:{} missing:\n{err}",
+                "{name} {format}: {} at {}:{} missing:\n{err}{out}",
                 e.code, e.line, e.col
             );
         }

@@ -102,6 +102,7 @@ fn wrong_type_for_a_secret_does_not_echo_it() {
         ]);
         assert_eq!(o.status.code(), Some(1));
         assert_clean("stderr", &o.stderr);
+        assert_clean("stdout", &o.stdout);
     }
 }
 

@@ -165,13 +165,18 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
         exams += 1;
         for f in &o.files {
             files += 1;
-            let _ = writeln!(
-                out,
-                "{}\t{}\t{}",
-                o.id.as_deref().unwrap_or(""),
-                f.path.display(),
-                f.config_key
-            );
+            let id = o.id.as_deref().unwrap_or("");
+            if a.report.message_format == MessageFormat::Json {
+                // Every line on stdout is one JSON object: each output too (`output`, no `code`).
+                let line = serde_json::json!({
+                    "id": id,
+                    "output": f.path.display().to_string(),
+                    "configKey": f.config_key,
+                });
+                let _ = writeln!(out, "{line}");
+            } else {
+                let _ = writeln!(out, "{id}\t{}\t{}", f.path.display(), f.config_key);
+            }
         }
         all.append(&mut o.diags);
         sources.extend(o.sources);
@@ -220,11 +225,15 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
         }
         exams += 1;
         if let (Some(key), Some(merged)) = (&a.explain, &checked.merged) {
-            let _ = writeln!(
-                std::io::stdout(),
-                "{}",
-                explain(&input.display, key, merged)
-            );
+            let text = explain(&input.display, key, merged);
+            let line = if a.report.message_format == MessageFormat::Json {
+                // Beside JSON diagnostics on stdout, the answer is a JSON object too (no `code`).
+                serde_json::json!({ "file": input.display, "explain": key, "text": text })
+                    .to_string()
+            } else {
+                text
+            };
+            let _ = writeln!(std::io::stdout(), "{line}");
         }
         all.append(&mut checked.diags);
         sources.extend(checked.sources);

@@ -1,7 +1,9 @@
-//! The command line: argument parsing (clap), diagnostics on stderr, results on stdout, exit codes
-//! (0 success, 1 errors in the inputs, 2 usage errors).
+//! The command line: argument parsing (clap), human diagnostics on stderr, results and machine-readable
+//! diagnostics (`--message-format json|github`) on stdout, exit codes (0 success, 1 errors in the
+//! inputs, 2 usage errors).
 
 mod build;
+mod init;
 mod inputs;
 mod read;
 mod settings;
@@ -66,6 +68,12 @@ enum Command {
     Schema(SchemaArgs),
     /// Look settings up by key or words: type, default, allowed values, and which SEB releases read them.
     Settings(settings::SettingsArgs),
+    /// Write a commented starter exam file (ID.yaml) from a template.
+    Init(init::InitArgs),
+    /// Print the shell completion script for bash, zsh, fish or powershell.
+    Completions(init::CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command with --out-dir.
+    Man(init::ManArgs),
 }
 
 #[derive(Args, Default)]
@@ -153,6 +161,9 @@ pub fn main() -> ExitCode {
         Command::Token(t) => run_token(t),
         Command::Schema(a) => run_schema(a),
         Command::Settings(a) => settings::run_settings(a),
+        Command::Init(a) => init::run_init(a),
+        Command::Completions(a) => init::run_completions(a),
+        Command::Man(a) => init::run_man(a),
     }
 }
 
@@ -179,18 +190,22 @@ fn display_of(p: &Path) -> String {
     p.to_string_lossy().into_owned()
 }
 
-/// Prints diagnostics to stderr, quoting source lines for the human format from the texts read during
-/// the run (`sources`; no file is read again) and redacting the literal secrets found in them; repeats
-/// beyond `--max-diagnostics` per code and file are summed up. Returns (errors, warnings), counting
-/// every diagnostic, printed or not.
+/// Prints diagnostics — the human form to stderr, the machine forms (`json`, `github`) to stdout, where
+/// tools read them — quoting source lines for the human format from the texts read during the run
+/// (`sources`; no file is read again) and redacting the literal secrets found in them; repeats beyond
+/// `--max-diagnostics` per code and file are summed up. Returns (errors, warnings), counting every
+/// diagnostic, printed or not.
 fn report(diags: &mut Vec<Diagnostic>, how: &Report, sources: &Sources) -> (usize, usize) {
     sort_dedup(diags);
     let format = how.message_format;
-    let color = COLOR.get().copied().unwrap_or(false);
+    // Colour is for the human form only (and decided for stderr).
+    let color = format == MessageFormat::Human && COLOR.get().copied().unwrap_or(false);
     let quoter = Quoter::new(sources);
     let (shown, omitted) = cap(diags, how.max_diagnostics.unwrap_or(default_max(format)));
-    let stderr = std::io::stderr();
-    let mut out = std::io::BufWriter::new(stderr.lock());
+    let mut out: std::io::BufWriter<Box<dyn Write>> = std::io::BufWriter::new(match format {
+        MessageFormat::Human => Box::new(std::io::stderr().lock()),
+        MessageFormat::Json | MessageFormat::Github => Box::new(std::io::stdout().lock()),
+    });
     for d in shown {
         let _ = writeln!(out, "{}", render_with(d, format, color, &quoter));
     }

@@ -50,13 +50,14 @@ pub(super) struct ConfigKeyArgs {
     report: Report,
 }
 
-/// Reads the settings of a `.seb` or plist file; `Err` is the exit code after reporting. Under a
-/// `sandbox` the file must be inside it, and no key or password is read from a file.
+/// Reads the settings of a `.seb` or plist file; `Err` is the exit code after reporting (as `how`
+/// says). Under a `sandbox` the file must be inside it, and no key or password is read from a file.
 fn read_settings(
     file: &Path,
     secrets: &ReadSecrets,
     max_decompressed: u64,
     sandbox: Option<&Sandbox>,
+    how: &Report,
 ) -> Result<plist::Dictionary, ExitCode> {
     let display = display_of(file);
     if sandbox.is_some() && secrets.key.is_some() {
@@ -73,7 +74,7 @@ fn read_settings(
         let d = Diagnostic::error("sandbox-escape", msg)
             .at(&display, Default::default())
             .hint("with --sandbox DIR, give only files inside DIR");
-        report(&mut vec![d], &Report::default(), &Sources::default());
+        report(&mut vec![d], how, &Sources::default());
         return Err(ExitCode::from(1));
     }
     let password = read_password(&secrets.password, sandbox).map_err(|msg| usage_error(&msg))?;
@@ -86,7 +87,7 @@ fn read_settings(
     let fail_with = |msg: String, hint: Option<&str>| {
         let mut d = Diagnostic::error("decode", msg).at(&display, Default::default());
         d.hint = hint.map(str::to_string);
-        report(&mut vec![d], &Report::default(), &Sources::default());
+        report(&mut vec![d], how, &Sources::default());
         ExitCode::from(1)
     };
     let fail = |msg: String| fail_with(msg, None);
@@ -154,7 +155,13 @@ fn container_hint(e: &container::ContainerError) -> Option<&'static str> {
 }
 
 pub(super) fn run_decode(a: DecodeArgs) -> ExitCode {
-    let dict = match read_settings(&a.file, &a.secrets, a.max_decompressed, None) {
+    let dict = match read_settings(
+        &a.file,
+        &a.secrets,
+        a.max_decompressed,
+        None,
+        &Report::default(),
+    ) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -215,7 +222,7 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
         }
     } else {
         let max = container::DEFAULT_MAX_DECOMPRESSED;
-        let dict = match read_settings(&a.file, &a.secrets, max, sandbox.as_ref()) {
+        let dict = match read_settings(&a.file, &a.secrets, max, sandbox.as_ref(), &a.report) {
             Ok(d) => d,
             Err(code) => return code,
         };
@@ -241,17 +248,31 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
     let (errors, warnings) = report(&mut diags, &a.report, &sources);
     let json = seb_format::configkey::seb_json(&settings);
     let key = seb_format::configkey::config_key(&settings);
+    let hash = a
+        .url
+        .as_deref()
+        .map(|url| seb_format::configkey::config_key_hash(url, &key));
     let mut out = std::io::stdout().lock();
+    if a.report.message_format == MessageFormat::Json {
+        // Every line on stdout is one JSON object: the result is one too (`configKey`, no `code`).
+        let mut result = serde_json::Map::new();
+        result.insert("file".into(), display.clone().into());
+        result.insert("configKey".into(), key.clone().into());
+        if a.show_json {
+            result.insert("sebJson".into(), json.clone().into());
+        }
+        if let Some(hash) = &hash {
+            result.insert("configKeyHash".into(), hash.clone().into());
+        }
+        let _ = writeln!(out, "{}", serde_json::Value::Object(result));
+        return outcome(errors, warnings, a.report.deny_warnings);
+    }
     if a.show_json {
         let _ = writeln!(out, "{json}");
     }
     let _ = writeln!(out, "{key}");
-    if let Some(url) = &a.url {
-        let _ = writeln!(
-            out,
-            "X-SafeExamBrowser-ConfigKeyHash: {}",
-            seb_format::configkey::config_key_hash(url, &key)
-        );
+    if let Some(hash) = hash {
+        let _ = writeln!(out, "X-SafeExamBrowser-ConfigKeyHash: {hash}");
     }
     outcome(errors, warnings, a.report.deny_warnings)
 }

@@ -122,11 +122,16 @@ pub fn symlink(target: &str, link: &Path) {
     std::os::unix::fs::symlink(target, link).unwrap();
 }
 
-/// Diagnostics of a `--message-format json` run.
+/// Diagnostics of a `--message-format json` run: the JSON lines on stdout that carry a `code` (results
+/// such as `compile`'s `{"output": …}` lines have none). Every stdout line must be JSON.
 pub fn json_diags(o: &Output) -> Vec<serde_json::Value> {
-    stderr(o)
+    stdout(o)
         .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l)
+                .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {l}"))
+        })
+        .filter(|v| v.get("code").is_some())
         .collect()
 }
 
