@@ -10,10 +10,11 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// True when a key's name says its value may be secret (`appSecret`, `hashedQuitPassword`,
-/// `jitsiMeetToken`, `apiKey`): such values are never quoted back in diagnostics or explanations.
+/// `jitsiMeetToken`): such values are never quoted back in explanations. (Not `…Key`: SEB's
+/// `allowStickyKeys` and `exitKey1` are keyboard keys.)
 pub fn name_suggests_secret(key: &str) -> bool {
     let key = key.to_lowercase();
-    ["secret", "password", "token", "key"]
+    ["secret", "password", "token"]
         .iter()
         .any(|w| key.contains(w))
 }

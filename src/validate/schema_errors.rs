@@ -7,9 +7,11 @@ use crate::load::LoadedExam;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
-/// A secret must never be quoted back; values under keys whose names suggest one are not shown.
+/// A secret must never be quoted back; values under keys whose names suggest one (or an API key) are
+/// not shown.
 fn may_show_value(pointer: &str) -> bool {
-    !crate::secret::name_suggests_secret(pointer.rsplit('/').next().unwrap_or(""))
+    let last = pointer.rsplit('/').next().unwrap_or("");
+    !(crate::secret::name_suggests_secret(last) || last.to_lowercase().contains("key"))
 }
 
 fn show(v: &Value) -> String {
