@@ -2,6 +2,8 @@
 //! (0 success, 1 errors in the inputs, 2 usage errors).
 
 mod build;
+mod diff;
+mod import;
 mod inputs;
 mod read;
 mod settings;
@@ -66,6 +68,10 @@ enum Command {
     Schema(SchemaArgs),
     /// Look settings up by key or words: type, default, allowed values, and which SEB releases read them.
     Settings(settings::SettingsArgs),
+    /// Turn .seb or plist files into exam files that compile back to the same Config Key.
+    Import(import::ImportArgs),
+    /// Compare two configurations (exam files, .seb, plist): settings, Config Key, clients.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Args, Default)]
@@ -153,6 +159,8 @@ pub fn main() -> ExitCode {
         Command::Token(t) => run_token(t),
         Command::Schema(a) => run_schema(a),
         Command::Settings(a) => settings::run_settings(a),
+        Command::Import(a) => import::run_import(a),
+        Command::Diff(a) => diff::run_diff(a),
     }
 }
 
