@@ -69,6 +69,9 @@ pub struct Imported {
     /// Settings kept verbatim, written as `<id>.verbatim.plist` and named in `extends`.
     pub verbatim: plist::Dictionary,
     pub verbatim_why: BTreeMap<String, Verbatim>,
+    /// `clients:` when the settings do not work on every current SEB release (a `--clients` value:
+    /// `windows=3.2..3.6,macos=false`), with the setting that needs it.
+    pub clients: Option<(String, String)>,
 }
 
 impl Imported {
@@ -194,6 +197,7 @@ pub fn import(dict: &plist::Dictionary, id: &str, source: &str, nulls: Nulls) ->
         proctoring,
         verbatim,
         verbatim_why,
+        clients: None,
     }
 }
 

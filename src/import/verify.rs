@@ -17,6 +17,9 @@ pub struct Verdict {
     pub differences: Vec<String>,
     /// The Config Key the compiled exam has, if it compiled.
     pub config_key: Option<String>,
+    /// When some setting does not work on the targeted releases: the releases that run them all (a
+    /// `--clients` value), and the first such setting.
+    clients: Option<(String, String)>,
 }
 
 impl Verdict {
@@ -41,10 +44,16 @@ pub fn settle(
 ) -> Result<Verdict, String> {
     loop {
         let verdict = compile_once(imported, original, format, display)?;
+        if imported.clients.is_none()
+            && let Some((targets, key)) = &verdict.clients
+        {
+            imported.clients = Some((targets.clone(), key.clone()));
+            continue;
+        }
         let refused: Vec<String> = verdict
             .diags
             .iter()
-            .filter(|d| d.is_error())
+            .filter(|d| d.is_error() && d.code != "client-unsupported")
             .filter_map(|d| setting_of(&d.pointer))
             .collect();
         let mut moved = false;
@@ -83,6 +92,19 @@ fn compile_once(
         discovered: false,
     };
     let checked = check(&input, CheckOptions::default(), 0, None);
+    let unsupported = checked
+        .diags
+        .iter()
+        .find(|d| d.code == "client-unsupported")
+        .and_then(|d| setting_of(&d.pointer).or_else(|| d.pointer.get(1..).map(str::to_string)));
+    let clients = match (&checked.merged, &checked.exam, unsupported) {
+        (Some(m), Some(exam), Some(key)) => {
+            let (targets, _) = crate::clients::targets_of(exam, None);
+            let fixed = crate::clients::fixed_targets(crate::clients::ClientData::get(), m, &targets);
+            Some((fixed.to_cli(), key))
+        }
+        _ => None,
+    };
     let (differences, config_key) = match &checked.merged {
         Some(m) if !checked.diags.iter().any(Diagnostic::is_error) => (
             differing_keys(original, &m.settings),
@@ -94,6 +116,7 @@ fn compile_once(
         diags: checked.diags,
         differences,
         config_key,
+        clients,
     })
 }
 

@@ -106,10 +106,39 @@ fn yaml(i: &Imported) -> String {
             yaml_entry(&mut out, e);
         }
     }
+    if let Some((targets, key)) = &i.clients {
+        out.push_str("clients:\n");
+        comment(&mut out, 2, &clients_comment(key));
+        for (platform, target) in client_targets(targets) {
+            let _ = writeln!(out, "  {platform}: {}", yaml_scalar(&target));
+        }
+    }
     if i.minimal {
         out.push_str("output:\n  minimal: true\n");
     }
     out
+}
+
+fn clients_comment(key: &str) -> String {
+    format!(
+        "Not every current SEB release runs these settings (`{key}`, see `sebc settings {key}`): \
+         the releases that do."
+    )
+}
+
+/// `windows=3.2..3.6,macos=false` as (platform, `"3.2..3.6"` or `false`) pairs.
+fn client_targets(cli: &str) -> Vec<(String, J)> {
+    cli.split(',')
+        .filter_map(|part| part.split_once('='))
+        .map(|(p, v)| {
+            let v = match v {
+                "false" => J::Bool(false),
+                "true" => J::Bool(true),
+                v => J::String(v.to_string()),
+            };
+            (p.to_string(), v)
+        })
+        .collect()
 }
 
 fn yaml_entry(out: &mut String, e: &Entry) {
@@ -269,6 +298,13 @@ fn toml(i: &Imported) -> String {
             }
         }
     }
+    if let Some((targets, key)) = &i.clients {
+        out.push_str("\n[clients]\n");
+        comment(&mut out, 0, &clients_comment(key));
+        for (platform, target) in client_targets(targets) {
+            let _ = writeln!(out, "{platform} = {}", toml_value(&target));
+        }
+    }
     if i.minimal {
         out.push_str("\n[output]\nminimal = true\n");
     }
@@ -335,6 +371,12 @@ fn json(i: &Imported) -> String {
     }
     if !i.proctoring.is_empty() {
         doc.insert("proctoring".into(), section(&i.proctoring));
+    }
+    if let Some((targets, _)) = &i.clients {
+        doc.insert(
+            "clients".into(),
+            J::Object(client_targets(targets).into_iter().collect()),
+        );
     }
     if i.minimal {
         doc.insert("output".into(), serde_json::json!({ "minimal": true }));
