@@ -132,10 +132,11 @@ pub fn import(dict: &plist::Dictionary, id: &str, source: &str, nulls: Nulls) ->
     for (key, value) in dict {
         let why = if spellings[&key.to_ascii_lowercase()] > 1 {
             Some(Verbatim::CaseDuplicate)
+        } else if holds_date(value) {
+            Some(Verbatim::Date)
         } else {
             match catalog.setting(key) {
                 None => Some(Verbatim::Unknown),
-                Some(_) if holds_date(value) => Some(Verbatim::Date),
                 Some(s) if s.ty == SettingType::Secret || s.expands_to.is_some() => {
                     Some(Verbatim::OtherType)
                 }
