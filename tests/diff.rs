@@ -7,9 +7,22 @@ use std::path::Path;
 
 /// Compiles `exam` to a `.seb` in `dir` and returns its path.
 fn compiled(exam: &str, dir: &Path) -> String {
-    let o = run(&["compile", exam, "--format", "seb", "-q", "-o", dir.to_str().unwrap()]);
+    let o = run(&[
+        "compile",
+        exam,
+        "--format",
+        "seb",
+        "-q",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{exam}: {}", stderr(&o));
-    stdout(&o).trim_end().split('\t').nth(1).unwrap().to_string()
+    stdout(&o)
+        .trim_end()
+        .split('\t')
+        .nth(1)
+        .unwrap()
+        .to_string()
 }
 
 /// `sebc diff` with the temporary directory shown as `<tmp>`.
@@ -27,11 +40,17 @@ fn diff(args: &[&str], tmp: &Path) -> (Option<i32>, String, String) {
 fn exam_vs_exam_names_the_layers_and_the_clients() {
     let tmp = tempfile::tempdir().unwrap();
     let (code, out, err) = diff(
-        &["fixtures/valid/jitsi-proctored.yaml", "fixtures/valid/zoom-proctored.json"],
+        &[
+            "fixtures/valid/jitsi-proctored.yaml",
+            "fixtures/valid/zoom-proctored.json",
+        ],
         tmp.path(),
     );
     assert_eq!(code, Some(1), "{err}");
-    assert!(out.contains("set by the exam's service settings (/service/enableProctoring)"), "{out}");
+    assert!(
+        out.contains("set by the exam's service settings (/service/enableProctoring)"),
+        "{out}"
+    );
     assert!(out.contains("Config Key changes: "), "{out}");
     insta::assert_snapshot!("exam_vs_exam", out);
 }
@@ -43,11 +62,20 @@ fn exam_vs_seb_and_its_json_form() {
     let (code, out, err) = diff(&["fixtures/valid/lockdown-basic.yaml", &seb], tmp.path());
     assert_eq!(code, Some(1), "{err}");
     insta::assert_snapshot!("exam_vs_seb", out);
-    let (code, json, _) = diff(&["fixtures/valid/lockdown-basic.yaml", &seb, "--json"], tmp.path());
+    let (code, json, _) = diff(
+        &["fixtures/valid/lockdown-basic.yaml", &seb, "--json"],
+        tmp.path(),
+    );
     assert_eq!(code, Some(1));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["configKeyChanged"], true);
-    assert!(v["changes"].as_array().unwrap().iter().any(|c| c["key"] == "startURL"));
+    assert!(
+        v["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["key"] == "startURL")
+    );
     insta::assert_snapshot!("exam_vs_seb_json", json);
 }
 
@@ -68,8 +96,14 @@ fn equal_configurations_exit_0_and_errors_exit_2() {
     let seb = compiled("fixtures/valid/lockdown-basic.yaml", tmp.path());
     let (code, out, err) = diff(&["fixtures/valid/lockdown-basic.yaml", &seb], tmp.path());
     assert_eq!(code, Some(0), "{out}{err}");
-    assert!(out.contains("0 settings differ") && out.contains("Config Key unchanged: "), "{out}");
-    let (code, _, err) = diff(&["fixtures/valid/lockdown-basic.yaml", "no/such.seb"], tmp.path());
+    assert!(
+        out.contains("0 settings differ") && out.contains("Config Key unchanged: "),
+        "{out}"
+    );
+    let (code, _, err) = diff(
+        &["fixtures/valid/lockdown-basic.yaml", "no/such.seb"],
+        tmp.path(),
+    );
     assert_eq!(code, Some(2));
     assert!(err.contains("no/such.seb"), "{err}");
     let (code, _, err) = diff(&["fixtures/invalid/typo-in-setting.yaml", &seb], tmp.path());
@@ -101,7 +135,10 @@ fn secrets_never_appear_only_their_hashes() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let all = format!("{}{}", stdout(&o), stderr(&o));
-    assert!(!all.contains("first-Gh71") && !all.contains("second-Lm23"), "{all}");
+    assert!(
+        !all.contains("first-Gh71") && !all.contains("second-Lm23"),
+        "{all}"
+    );
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let change = &v["changes"][0];
     assert_eq!(change["key"], "hashedQuitPassword");
@@ -122,7 +159,9 @@ fn what_each_targeted_client_does_differently_is_shown() {
         .collect();
     // The .seb targets every current release: SEB for macOS quits the session when Jitsi Meet is on.
     assert!(
-        block.iter().any(|l| l.starts_with("    SEB for macOS: read -> quits on ")),
+        block
+            .iter()
+            .any(|l| l.starts_with("    SEB for macOS: read -> quits on ")),
         "{block:?}"
     );
 }

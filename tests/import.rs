@@ -15,20 +15,40 @@ fn settings_of(file: &Path, env: &[(&str, &str)], extra: &[&str]) -> serde_json:
         c.env(k, v);
     }
     let o = c.output().unwrap();
-    assert!(o.status.success(), "decode {}: {}", file.display(), stderr(&o));
+    assert!(
+        o.status.success(),
+        "decode {}: {}",
+        file.display(),
+        stderr(&o)
+    );
     serde_json::from_str(&stdout(&o)).unwrap()
 }
 
 /// Imports `file` in `format` into `dir`, compiles the exam file to a plist, and checks the law:
 /// same settings (decoded independently of the import) and the same Config Key.
-fn round_trip(file: &Path, format: &str, dir: &Path, env: &[(&str, &str)], extra: &[&str]) -> String {
+fn round_trip(
+    file: &Path,
+    format: &str,
+    dir: &Path,
+    env: &[(&str, &str)],
+    extra: &[&str],
+) -> String {
     let mut c = sebc();
-    c.arg("import").arg(file).args(["--format", format, "-o"]).arg(dir).args(extra);
+    c.arg("import")
+        .arg(file)
+        .args(["--format", format, "-o"])
+        .arg(dir)
+        .args(extra);
     for (k, v) in env {
         c.env(k, v);
     }
     let o = c.output().unwrap();
-    assert!(o.status.success(), "import {} ({format}): {}", file.display(), stderr(&o));
+    assert!(
+        o.status.success(),
+        "import {} ({format}): {}",
+        file.display(),
+        stderr(&o)
+    );
     let line = stdout(&o);
     let fields: Vec<&str> = line.trim_end().split('\t').collect();
     let (exam, original_key) = (PathBuf::from(fields[1]), fields[2].to_string());
@@ -50,7 +70,10 @@ fn round_trip(file: &Path, format: &str, dir: &Path, env: &[(&str, &str)], extra
     let compiled_line = stdout(&compiled);
     let compiled_key = compiled_line.trim_end().rsplit('\t').next().unwrap();
     assert_eq!(compiled_key, original_key, "{}: Config Key", file.display());
-    let plist = out.join(format!("{}.plist", exam.file_stem().unwrap().to_string_lossy()));
+    let plist = out.join(format!(
+        "{}.plist",
+        exam.file_stem().unwrap().to_string_lossy()
+    ));
     assert_eq!(
         settings_of(&plist, &[], &[]),
         settings_of(file, env, extra),
@@ -72,7 +95,9 @@ fn round_trip(file: &Path, format: &str, dir: &Path, env: &[(&str, &str)], extra
 fn unit_test_key(vectors: &Path, dir: &Path) -> Option<PathBuf> {
     let pem = dir.join("unit.pem");
     let ok = std::process::Command::new("openssl")
-        .args(["pkcs12", "-legacy", "-nocerts", "-nodes", "-passin", "pass:", "-in"])
+        .args([
+            "pkcs12", "-legacy", "-nocerts", "-nodes", "-passin", "pass:", "-in",
+        ])
         .arg(vectors.join("upstream/seb-win-refactoring/UnitTestCert.pfx"))
         .arg("-out")
         .arg(&pem)
@@ -80,6 +105,14 @@ fn unit_test_key(vectors: &Path, dir: &Path) -> Option<PathBuf> {
         .is_ok_and(|o| o.status.success());
     ok.then_some(pem)
 }
+
+/// (file, environment with its password, needs the identity's key, expected Config Key)
+type VectorCase = (
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+    bool,
+    Option<&'static str>,
+);
 
 #[test]
 fn every_vector_round_trips() {
@@ -92,30 +125,145 @@ fn every_vector_round_trips() {
         .unwrap_or_default();
     let pw = |p: &'static str| vec![("VEC_PW", p)];
     // (file, password, needs the key, expected Config Key from the vectors' README where it gives one)
-    let cases: Vec<(&str, Vec<(&str, &str)>, bool, Option<&str>)> = vec![
-        ("upstream/moodle-quizaccess_seb/unencrypted_mac_001.seb", vec![], false, Some("4fa9af8ec8759eb7c680752ef4ee5eaf1a860628608fccae2715d519849f9292")),
-        ("upstream/moodle-quizaccess_seb/unencrypted_win_223.seb", vec![], false, Some("fc6f4ea5922717760f4d6d536c23b8d19bf20b52aa97940f5427a76e20f49026")),
-        ("upstream/moodle-quizaccess_seb/simpleunencrypted.seb", vec![], false, None),
-        ("upstream/moodle-quizaccess_seb/simpleunencryptedwithoutoriginator.seb", vec![], false, None),
-        ("upstream/moodle-quizaccess_seb/encrypted.seb", pw("test"), false, Some("7984a9902c95098e0d992fd1e5f2ce4a6cf40a613d61dfd805f43100ce2ec14d")),
-        ("upstream/moodle-quizaccess_seb/unencrypted.seb", vec![], false, Some("7984a9902c95098e0d992fd1e5f2ce4a6cf40a613d61dfd805f43100ce2ec14d")),
-        ("upstream/seb-server/importTest_123.seb", pw("123"), false, Some("781f50bba263f01a05ceca47d3430cd9657a683315ee507cc257ab21bcd788c9")),
-        ("upstream/seb-win-refactoring/XmlTestData.xml", vec![], false, None),
-        ("upstream/seb-win-refactoring/XmlTestSettings.xml", vec![], false, Some("e073c388315da445a96a9760f533de20cd9f08f99d4b4b8717a6de4ce605c81d")),
-        ("derived/TestDictionary1.plist", vec![], false, Some("6063c3351ed1ac878c05072598d5079e30ca763c957d8e04bd45131c08f88d1a")),
-        ("derived/TestDictionary2.plist", vec![], false, Some("4fc002d2ae4faf994a14bede54d95ac58a1a2cb9b59bc5b4277ff29559b46e3d")),
-        ("derived/TestDictionary3.plist", vec![], false, Some("ab426e25b795c917f1fb40f7ef8e5757ef97d7c7ad6792e655c4421d47329d7a")),
-        ("generated/vector_config.plist", vec![], false, Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8")),
-        ("generated/vector_inner.xml.gz", vec![], false, Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8")),
-        ("generated/vector_gzip_xml.seb", vec![], false, Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8")),
-        ("generated/vector_plnd.seb", vec![], false, Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8")),
-        ("generated/vector_pswd_v3.seb", pw("test1234"), false, Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8")),
-        ("generated/vector_pswd_v2.seb", pw("test1234"), false, Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8")),
-        ("generated/vector_pwcc_admin.seb", vec![("VEC_ADMIN", "admin")], false, Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8")),
-        ("generated/vector_pwcc_empty.seb", vec![], false, Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8")),
-        ("generated/vector_pkhs_plnd.seb", vec![], true, Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8")),
-        ("generated/vector_pkhs_pswd.seb", pw("test1234"), true, Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8")),
-        ("generated/vector_phsk_plnd.seb", vec![], true, Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8")),
+    let cases: Vec<VectorCase> = vec![
+        (
+            "upstream/moodle-quizaccess_seb/unencrypted_mac_001.seb",
+            vec![],
+            false,
+            Some("4fa9af8ec8759eb7c680752ef4ee5eaf1a860628608fccae2715d519849f9292"),
+        ),
+        (
+            "upstream/moodle-quizaccess_seb/unencrypted_win_223.seb",
+            vec![],
+            false,
+            Some("fc6f4ea5922717760f4d6d536c23b8d19bf20b52aa97940f5427a76e20f49026"),
+        ),
+        (
+            "upstream/moodle-quizaccess_seb/simpleunencrypted.seb",
+            vec![],
+            false,
+            None,
+        ),
+        (
+            "upstream/moodle-quizaccess_seb/simpleunencryptedwithoutoriginator.seb",
+            vec![],
+            false,
+            None,
+        ),
+        (
+            "upstream/moodle-quizaccess_seb/encrypted.seb",
+            pw("test"),
+            false,
+            Some("7984a9902c95098e0d992fd1e5f2ce4a6cf40a613d61dfd805f43100ce2ec14d"),
+        ),
+        (
+            "upstream/moodle-quizaccess_seb/unencrypted.seb",
+            vec![],
+            false,
+            Some("7984a9902c95098e0d992fd1e5f2ce4a6cf40a613d61dfd805f43100ce2ec14d"),
+        ),
+        (
+            "upstream/seb-server/importTest_123.seb",
+            pw("123"),
+            false,
+            Some("781f50bba263f01a05ceca47d3430cd9657a683315ee507cc257ab21bcd788c9"),
+        ),
+        (
+            "upstream/seb-win-refactoring/XmlTestData.xml",
+            vec![],
+            false,
+            None,
+        ),
+        (
+            "upstream/seb-win-refactoring/XmlTestSettings.xml",
+            vec![],
+            false,
+            Some("e073c388315da445a96a9760f533de20cd9f08f99d4b4b8717a6de4ce605c81d"),
+        ),
+        (
+            "derived/TestDictionary1.plist",
+            vec![],
+            false,
+            Some("6063c3351ed1ac878c05072598d5079e30ca763c957d8e04bd45131c08f88d1a"),
+        ),
+        (
+            "derived/TestDictionary2.plist",
+            vec![],
+            false,
+            Some("4fc002d2ae4faf994a14bede54d95ac58a1a2cb9b59bc5b4277ff29559b46e3d"),
+        ),
+        (
+            "derived/TestDictionary3.plist",
+            vec![],
+            false,
+            Some("ab426e25b795c917f1fb40f7ef8e5757ef97d7c7ad6792e655c4421d47329d7a"),
+        ),
+        (
+            "generated/vector_config.plist",
+            vec![],
+            false,
+            Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8"),
+        ),
+        (
+            "generated/vector_inner.xml.gz",
+            vec![],
+            false,
+            Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8"),
+        ),
+        (
+            "generated/vector_gzip_xml.seb",
+            vec![],
+            false,
+            Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8"),
+        ),
+        (
+            "generated/vector_plnd.seb",
+            vec![],
+            false,
+            Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8"),
+        ),
+        (
+            "generated/vector_pswd_v3.seb",
+            pw("test1234"),
+            false,
+            Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8"),
+        ),
+        (
+            "generated/vector_pswd_v2.seb",
+            pw("test1234"),
+            false,
+            Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8"),
+        ),
+        (
+            "generated/vector_pwcc_admin.seb",
+            vec![("VEC_ADMIN", "admin")],
+            false,
+            Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8"),
+        ),
+        (
+            "generated/vector_pwcc_empty.seb",
+            vec![],
+            false,
+            Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8"),
+        ),
+        (
+            "generated/vector_pkhs_plnd.seb",
+            vec![],
+            true,
+            Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8"),
+        ),
+        (
+            "generated/vector_pkhs_pswd.seb",
+            pw("test1234"),
+            true,
+            Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8"),
+        ),
+        (
+            "generated/vector_phsk_plnd.seb",
+            vec![],
+            true,
+            Some("60a8199129c990539f799a9b76e27f419a47b692383c84711044d7c07cae85b8"),
+        ),
     ];
     // Every other file of the vectors is no SEB configuration; a new file must be added to one list.
     let not_configurations = [
@@ -209,13 +357,20 @@ fn vectors_that_an_exam_file_cannot_express_keep_a_verbatim_base() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let yaml = std::fs::read_to_string(tmp.path().join("testdictionary2.yaml")).unwrap();
-    assert!(yaml.contains("  - testdictionary2.verbatim.plist"), "{yaml}");
-    assert!(yaml.contains("#   allowWLAN: another spelling of the same key is also set"), "{yaml}");
+    assert!(
+        yaml.contains("  - testdictionary2.verbatim.plist"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("#   allowWLAN: another spelling of the same key is also set"),
+        "{yaml}"
+    );
     let base = std::fs::read_to_string(tmp.path().join("testdictionary2.verbatim.plist")).unwrap();
     assert!(base.contains("<key>allowWLAN</key>") && base.contains("<key>allowWlan</key>"));
     let yaml = std::fs::read_to_string(tmp.path().join("simpleunencrypted.yaml")).unwrap();
     assert!(yaml.contains("holds a <date>"), "{yaml}");
-    let base = std::fs::read_to_string(tmp.path().join("simpleunencrypted.verbatim.plist")).unwrap();
+    let base =
+        std::fs::read_to_string(tmp.path().join("simpleunencrypted.verbatim.plist")).unwrap();
     assert!(base.contains("<date>"), "{base}");
 }
 
@@ -227,7 +382,15 @@ fn every_fixture_round_trips_through_its_compiled_output() {
     exams.extend(exam_files("fixtures/warnings"));
     let mut checked = 0;
     for exam in &exams {
-        let o = run(&["compile", exam, "--format", "plist", "-q", "-o", compiled.to_str().unwrap()]);
+        let o = run(&[
+            "compile",
+            exam,
+            "--format",
+            "plist",
+            "-q",
+            "-o",
+            compiled.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{exam}: {}", stderr(&o));
     }
     let mut plists: Vec<PathBuf> = std::fs::read_dir(&compiled)
@@ -256,7 +419,13 @@ fn every_fixture_round_trips_through_its_compiled_output() {
             continue;
         }
         for format in ["yaml", "toml", "json"] {
-            round_trip(plist, format, &tmp.path().join(format!("f{i}-{format}")), &[], &[]);
+            round_trip(
+                plist,
+                format,
+                &tmp.path().join(format!("f{i}-{format}")),
+                &[],
+                &[],
+            );
         }
         checked += 1;
     }
@@ -300,7 +469,11 @@ fn hostile_input_fails_cleanly_and_writes_nothing() {
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
     let o = import(&[truncated.to_str().unwrap(), "-o", out_s], &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("error[decode]") && stderr(&o).contains("truncated.seb"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("error[decode]") && stderr(&o).contains("truncated.seb"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!out.exists(), "nothing written");
     // Not a configuration at all.
     let junk = tmp.path().join("junk.plist");
@@ -325,7 +498,11 @@ fn hostile_input_fails_cleanly_and_writes_nothing() {
     // Two inputs with one id.
     let o = import(&[good.to_str().unwrap(), "x/good.plist", "-o", out_s], &[]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("both be imported as `good`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("both be imported as `good`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -346,14 +523,24 @@ fn wrong_or_missing_password_fails_with_a_hint_that_works() {
     let o = import(&[seb, "-o", out_s], &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--password-env NAME"), "{}", stderr(&o));
-    let o = import(&[seb, "-o", out_s, "--password-env", "PW"], &[("PW", "wrong-Zq81-password")]);
+    let o = import(
+        &[seb, "-o", out_s, "--password-env", "PW"],
+        &[("PW", "wrong-Zq81-password")],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("wrong password"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("wrong-Zq81-password") && !stdout(&o).contains("wrong-Zq81"));
     assert!(!out.exists());
     // Following the hint with the right password works.
-    let right = SECRETS.iter().find(|(k, _)| *k == "SEBC_FIXTURE_EXAM_PASSWORD").unwrap().1;
-    let o = import(&[seb, "-o", out_s, "--password-env", "PW"], &[("PW", right)]);
+    let right = SECRETS
+        .iter()
+        .find(|(k, _)| *k == "SEBC_FIXTURE_EXAM_PASSWORD")
+        .unwrap()
+        .1;
+    let o = import(
+        &[seb, "-o", out_s, "--password-env", "PW"],
+        &[("PW", right)],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let yaml = std::fs::read_to_string(out.join("enc.yaml")).unwrap();
     assert!(!yaml.contains(right), "the password is not written");
@@ -368,14 +555,35 @@ fn hashed_passwords_stay_hashes_with_a_comment() {
         "exam: { id: pw }\nseb:\n  startURL: https://lms.example.org/\n  quitPassword: { env: SEBC_FIXTURE_QUIT_PASSWORD }\n",
     );
     let dir = tmp.path().to_str().unwrap();
-    let o = run(&["compile", exam.to_str().unwrap(), "--format", "plist", "-q", "-o", dir]);
+    let o = run(&[
+        "compile",
+        exam.to_str().unwrap(),
+        "--format",
+        "plist",
+        "-q",
+        "-o",
+        dir,
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = tmp.path().join("i");
-    let o = import(&[tmp.path().join("pw.plist").to_str().unwrap(), "-o", out.to_str().unwrap()], &[]);
+    let o = import(
+        &[
+            tmp.path().join("pw.plist").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let yaml = std::fs::read_to_string(out.join("pw.yaml")).unwrap();
     let hash = sha256_hex(b"quit-Fx7Qz19-secret");
-    assert!(yaml.contains(&format!("  hashedQuitPassword: {hash}")), "{yaml}");
-    assert!(yaml.contains("the clear password cannot be recovered"), "{yaml}");
+    assert!(
+        yaml.contains(&format!("  hashedQuitPassword: {hash}")),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("the clear password cannot be recovered"),
+        "{yaml}"
+    );
     assert!(yaml.contains("quitPassword: { env: NAME }"), "{yaml}");
 }

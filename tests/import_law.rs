@@ -23,7 +23,10 @@ fn simple_settings() -> Vec<&'static Setting> {
         .filter(|s| {
             matches!(
                 s.ty,
-                SettingType::Boolean | SettingType::Integer | SettingType::Real | SettingType::String
+                SettingType::Boolean
+                    | SettingType::Integer
+                    | SettingType::Real
+                    | SettingType::String
             ) && s.expands_to.is_none()
                 && !EXCLUDED.contains(&s.key.as_str())
         })
@@ -45,7 +48,7 @@ fn value_for(s: &Setting, seed: u64, text: &str) -> P {
     }
     let (lo, hi) = s.range.map_or((-1000.0, 100_000.0), |[a, b]| (a, b));
     match s.ty {
-        SettingType::Boolean => P::Boolean(seed % 2 == 0),
+        SettingType::Boolean => P::Boolean(seed.is_multiple_of(2)),
         SettingType::Integer => {
             let span = (hi - lo).max(0.0) as u64 + 1;
             P::Integer((lo as i64 + (seed % span) as i64).into())
@@ -81,20 +84,30 @@ fn case() -> impl Strategy<Value = Case> {
     let n = simple_settings().len();
     (
         proptest::collection::vec((0..n, any::<u64>(), "[ -~]{0,16}|\\PC{0,8}"), 0..12),
-        proptest::collection::vec(("[a-z][a-zA-Z]{3,12}", any::<u8>(), any::<u64>(), "[ -~]{0,8}"), 0..3),
+        proptest::collection::vec(
+            (
+                "[a-z][a-zA-Z]{3,12}",
+                any::<u8>(),
+                any::<u64>(),
+                "[ -~]{0,8}",
+            ),
+            0..3,
+        ),
         any::<bool>(),
         any::<bool>(),
         proptest::collection::vec(0..n, 0..4),
         0u8..3,
     )
-        .prop_map(|(picks, extras, case_duplicate, full, dropped, format)| Case {
-            picks,
-            extras,
-            case_duplicate,
-            full,
-            dropped,
-            format,
-        })
+        .prop_map(
+            |(picks, extras, case_duplicate, full, dropped, format)| Case {
+                picks,
+                extras,
+                case_duplicate,
+                full,
+                dropped,
+                format,
+            },
+        )
 }
 
 fn dictionary(c: &Case) -> plist::Dictionary {

@@ -29,17 +29,27 @@ fn the_import_edit_compile_diff_tour_works_as_written() {
             let (old, new) = (parts[1], parts[3]);
             let path = tmp.path().join(file);
             let text = std::fs::read_to_string(&path).unwrap();
-            assert!(text.contains(old), "the tour's edit applies: {old:?} in\n{text}");
+            assert!(
+                text.contains(old),
+                "the tour's edit applies: {old:?} in\n{text}"
+            );
             std::fs::write(&path, text.replacen(old, new, 1)).unwrap();
             continue;
         }
         let command = line.split(" #").next().unwrap().trim();
         let args: Vec<&str> = command.split_whitespace().collect();
         assert_eq!(args[0], "sebc", "{line}");
-        let o = sebc().current_dir(tmp.path()).args(&args[1..]).output().unwrap();
+        let o = sebc()
+            .current_dir(tmp.path())
+            .args(&args[1..])
+            .output()
+            .unwrap();
         outputs.push((command.to_string(), o));
     }
-    let names: Vec<&str> = outputs.iter().map(|(c, _)| c.split(' ').nth(1).unwrap()).collect();
+    let names: Vec<&str> = outputs
+        .iter()
+        .map(|(c, _)| c.split(' ').nth(1).unwrap())
+        .collect();
     assert_eq!(names, ["import", "compile", "diff"]);
     for (command, o) in &outputs[..2] {
         assert!(o.status.success(), "{command}: {}", stderr(o));

@@ -81,13 +81,17 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
     let mut keys: Vec<&String> = old
         .settings
         .keys()
-        .chain(new.settings.keys().filter(|k| !old.settings.contains_key(*k)))
+        .chain(
+            new.settings
+                .keys()
+                .filter(|k| !old.settings.contains_key(k)),
+        )
         .collect();
     keys.sort();
     let data = ClientData::get();
     let changes = keys
         .into_iter()
-        .filter(|k| old.settings.get(*k) != new.settings.get(*k))
+        .filter(|k| old.settings.get(k) != new.settings.get(k))
         .map(|k| {
             let (a, b) = (old.settings.get(k), new.settings.get(k));
             Change {
@@ -129,9 +133,16 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
 pub fn is_secret_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
     !k.starts_with("hashed")
-        && ["secret", "token", "password", "apikey", "sdkkey", "privatekey"]
-            .iter()
-            .any(|w| k.contains(w))
+        && [
+            "secret",
+            "token",
+            "password",
+            "apikey",
+            "sdkkey",
+            "privatekey",
+        ]
+        .iter()
+        .any(|w| k.contains(w))
 }
 
 /// A value as JSON for people and machines, with the values of secret-looking keys (at any depth)
@@ -142,7 +153,11 @@ pub fn shown(key: &str, v: &plist::Value) -> J {
             return J::String("<secret>".into());
         }
         match v {
-            J::Object(o) => J::Object(o.into_iter().map(|(k, v)| (k.clone(), mask(&k, v))).collect()),
+            J::Object(o) => J::Object(
+                o.into_iter()
+                    .map(|(k, v)| (k.clone(), mask(&k, v)))
+                    .collect(),
+            ),
             J::Array(a) => J::Array(a.into_iter().map(|v| mask(key, v)).collect()),
             v => v,
         }
@@ -266,7 +281,10 @@ mod tests {
     fn side(pairs: &[(&str, P)]) -> Side {
         Side {
             display: "x".into(),
-            settings: pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            settings: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
             origins: None,
             targets: Targets::default(),
         }
@@ -275,7 +293,10 @@ mod tests {
     #[test]
     fn changed_added_removed_and_equal() {
         let a = side(&[("allowQuit", P::Boolean(true)), ("b", P::Integer(1.into()))]);
-        let b = side(&[("allowQuit", P::Boolean(false)), ("c", P::Integer(1.into()))]);
+        let b = side(&[
+            ("allowQuit", P::Boolean(false)),
+            ("c", P::Integer(1.into())),
+        ]);
         let d = diff(&a, &b);
         let keys: Vec<&str> = d.changes.iter().map(|c| c.key.as_str()).collect();
         assert_eq!(keys, ["allowQuit", "b", "c"]);
@@ -286,9 +307,18 @@ mod tests {
 
     #[test]
     fn secrets_are_masked_and_hashes_shown() {
-        assert_eq!(shown("zoomSdkSecret", &P::String("s3cr3t".into())), json!("<secret>"));
-        assert_eq!(shown("jitsiMeetToken", &P::String("t".into())), json!("<secret>"));
-        assert_eq!(shown("hashedQuitPassword", &P::String("ab".into())), json!("ab"));
+        assert_eq!(
+            shown("zoomSdkSecret", &P::String("s3cr3t".into())),
+            json!("<secret>")
+        );
+        assert_eq!(
+            shown("jitsiMeetToken", &P::String("t".into())),
+            json!("<secret>")
+        );
+        assert_eq!(
+            shown("hashedQuitPassword", &P::String("ab".into())),
+            json!("ab")
+        );
         let row: plist::Dictionary = [("apiSecret".to_string(), P::String("x".into()))]
             .into_iter()
             .collect();

@@ -5,8 +5,8 @@
 //! that differ only in case) is kept verbatim in a plist base beside it. Writing the file in each syntax
 //! is [`write`]'s; checking that it compiles back is [`verify`]'s.
 
-mod write;
 pub mod verify;
+mod write;
 
 pub use write::{ImportFormat, render};
 
@@ -157,8 +157,10 @@ pub fn import(dict: &plist::Dictionary, id: &str, source: &str, nulls: Nulls) ->
         }
     }
     let defaults = default_settings();
-    let present: std::collections::HashSet<String> =
-        spellings.keys().cloned().collect::<std::collections::HashSet<_>>();
+    let present: std::collections::HashSet<String> = spellings
+        .keys()
+        .cloned()
+        .collect::<std::collections::HashSet<_>>();
     // A full output writes every default the original lacks: each would need a `null`.
     let nulls_needed: Vec<&String> = defaults
         .keys()
@@ -259,7 +261,10 @@ mod tests {
 
     #[test]
     fn ids_come_from_the_file_name() {
-        assert_eq!(exam_id(Path::new("dir/Math 101 Final.seb")), "math-101-final");
+        assert_eq!(
+            exam_id(Path::new("dir/Math 101 Final.seb")),
+            "math-101-final"
+        );
         assert_eq!(exam_id(Path::new("__x__.plist")), "x__");
         assert_eq!(exam_id(Path::new("---.seb")), "imported");
         assert_eq!(exam_id(Path::new("Prüfung_A.seb")), "pr-fung_a");
@@ -290,7 +295,10 @@ mod tests {
         let i = import(&d, "x", "x.seb", Nulls::Allowed);
         assert!(i.minimal);
         assert_eq!(i.seb.len(), 1, "{:?}", i.seb);
-        assert_eq!(i.seb[0].key, "allowQuit", "default values stay in a minimal file");
+        assert_eq!(
+            i.seb[0].key, "allowQuit",
+            "default values stay in a minimal file"
+        );
         assert_eq!(i.proctoring[0].key, "jitsiMeetAudioMuted");
         assert_eq!(i.verbatim_why["someFutureKey"], Verbatim::Unknown);
         assert_eq!(i.verbatim_why["allowWlan"], Verbatim::CaseDuplicate);

@@ -80,7 +80,8 @@ fn compile_once(
     format: ImportFormat,
     display: &str,
 ) -> Result<Verdict, String> {
-    let dir = tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let dir =
+        tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let exam = dir.path().join(format!("{}.{}", i.id, format.extension()));
     std::fs::write(&exam, render(i, format)).map_err(|e| e.to_string())?;
     if let Some(file) = i.verbatim_file() {
@@ -100,7 +101,8 @@ fn compile_once(
     let clients = match (&checked.merged, &checked.exam, unsupported) {
         (Some(m), Some(exam), Some(key)) => {
             let (targets, _) = crate::clients::targets_of(exam, None);
-            let fixed = crate::clients::fixed_targets(crate::clients::ClientData::get(), m, &targets);
+            let fixed =
+                crate::clients::fixed_targets(crate::clients::ClientData::get(), m, &targets);
             Some((fixed.to_cli(), key))
         }
         _ => None,

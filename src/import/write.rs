@@ -250,7 +250,10 @@ pub fn yaml_string(s: &str) -> String {
 fn needs_escape(c: char) -> bool {
     (c as u32) < 0x20
         || (0x7f..=0x9f).contains(&(c as u32))
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
 }
 
 fn plain_reads_back(s: &str) -> bool {
