@@ -142,7 +142,7 @@ pub fn import(dict: &plist::Dictionary, id: &str, source: &str, nulls: Nulls) ->
                 }
                 Some(s) => {
                     let json = plist_to_json(value);
-                    if setting_value(s, &json) == *value {
+                    if shape_fits(s.ty, &json) && setting_value(s, &json) == *value {
                         expressible.push((key.clone(), json));
                         None
                     } else {
@@ -219,6 +219,22 @@ impl Imported {
         self.verbatim.insert(key.to_string(), value.clone());
         self.verbatim_why.insert(key.to_string(), Verbatim::Refused);
         true
+    }
+}
+
+/// True when `v` has the JSON shape an exam file gives the catalog type `ty` (merge would otherwise
+/// take the value by its own shape, and validate refuses it).
+fn shape_fits(ty: SettingType, v: &J) -> bool {
+    match ty {
+        SettingType::Boolean => v.is_boolean(),
+        SettingType::Integer => v.is_i64() || v.is_u64(),
+        SettingType::Real => v.is_number(),
+        SettingType::String | SettingType::Data => v.is_string(),
+        SettingType::Array => v.is_array(),
+        SettingType::ArrayOfDicts => v.as_array().is_some_and(|a| a.iter().all(J::is_object)),
+        SettingType::Dict => v.is_object(),
+        SettingType::Any => true,
+        SettingType::Secret => false,
     }
 }
 
