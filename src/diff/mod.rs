@@ -218,8 +218,8 @@ fn verdict(
 /// The human form: one block per changed setting, then the Config Keys.
 pub fn render_human(d: &Diff) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "--- {}", d.old.file);
-    let _ = writeln!(out, "+++ {}", d.new.file);
+    let _ = writeln!(out, "--- {}", printable(&d.old.file));
+    let _ = writeln!(out, "+++ {}", printable(&d.new.file));
     for c in &d.changes {
         let value = |v: &Option<J>| v.as_ref().map_or("(not set)".to_string(), short);
         let sign = match (&c.old, &c.new) {
@@ -230,7 +230,7 @@ pub fn render_human(d: &Diff) -> String {
         let _ = writeln!(
             out,
             "{sign} {}: {} -> {}",
-            c.key,
+            printable(&c.key),
             value(&c.old),
             value(&c.new)
         );
@@ -260,6 +260,20 @@ pub fn render_human(d: &Diff) -> String {
         let _ = writeln!(out, "Config Key unchanged: {}", d.old.config_key);
     }
     out
+}
+
+/// `s` with control characters escaped (`\u{1b}`): a key of someone else's file must not drive the
+/// terminal.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}') {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A value in one line: compact JSON, cut at 160 characters.
@@ -303,6 +317,14 @@ mod tests {
         assert!(d.config_key_changed);
         assert!(!d.is_equal());
         assert!(diff(&a, &a).is_equal());
+    }
+
+    #[test]
+    fn control_characters_in_keys_are_escaped() {
+        let a = side(&[("evil\u{1b}[2Jkey", P::Boolean(true))]);
+        let text = render_human(&diff(&a, &side(&[])));
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(text.contains("evil\\u{1b}[2Jkey"), "{text}");
     }
 
     #[test]

@@ -355,6 +355,28 @@ mod tests {
     }
 
     #[test]
+    fn hostile_key_names_stay_inside_their_comment() {
+        let d = dict(&[
+            ("evil\rseb:\r  allowQuit: false", P::Boolean(true)),
+            ("x\n- injected.plist", P::Boolean(true)),
+            ("allowQuit", P::Boolean(true)),
+        ]);
+        for format in [ImportFormat::Yaml, ImportFormat::Toml] {
+            let mut i = import(&d, "x", "evil\r\nname.seb", Nulls::Allowed);
+            let text = render(&i, format);
+            assert!(!text.contains('\r'), "{text}");
+            let v = verify::settle(&mut i, &d, format, "x").unwrap();
+            assert!(
+                v.exact(&i.config_key),
+                "{:?} {:?}\n{text}",
+                v.differences,
+                v.diags
+            );
+            assert_eq!(i.verbatim.len(), 2, "{text}");
+        }
+    }
+
+    #[test]
     fn dates_and_mistyped_values_are_kept_verbatim() {
         let date = P::Date(std::time::SystemTime::UNIX_EPOCH.into());
         let d = dict(&[

@@ -63,9 +63,19 @@ fn verbatim_comment(i: &Imported) -> Vec<String> {
     lines
 }
 
-/// `# text` at `indent`, wrapped at words to lines of about 100 characters.
+/// `# text` at `indent`, wrapped at words to lines of about 100 characters. Characters that could end
+/// a comment or that YAML/TOML comments may not hold (a key of the original can carry any) are
+/// escaped (`\u000d`).
 fn comment(out: &mut String, indent: usize, text: &str) {
-    for line in text.lines() {
+    let mut safe = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\n' && (needs_escape(c) || c.is_control()) {
+            let _ = write!(safe, "\\u{:04x}", c as u32);
+        } else {
+            safe.push(c);
+        }
+    }
+    for line in safe.lines() {
         let lead = line.len() - line.trim_start().len();
         let mut current = String::new();
         for word in line.split_whitespace() {
