@@ -392,4 +392,8 @@ pub struct OutputOptions {
     pub format: OutputFormat,
     #[serde(default)]
     pub encryption: Encryption,
+    /// Write only what the exam and its bases set, not every SEB default (as `compile --minimal`):
+    /// `sebc import` sets it for a file that leaves settings out, so the Config Key stays the file's.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub minimal: bool,
 }

@@ -3,6 +3,8 @@
 //! inputs, 2 usage errors).
 
 mod build;
+mod diff;
+mod import;
 mod init;
 mod inputs;
 mod read;
@@ -74,6 +76,10 @@ enum Command {
     Completions(init::CompletionsArgs),
     /// Print the manual page (roff), or write one page per command with --out-dir.
     Man(init::ManArgs),
+    /// Turn .seb or plist files into exam files that compile back to the same Config Key.
+    Import(import::ImportArgs),
+    /// Compare two configurations (exam files, .seb, plist): settings, Config Key, clients.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Args, Default)]
@@ -164,6 +170,8 @@ pub fn main() -> ExitCode {
         Command::Init(a) => init::run_init(a),
         Command::Completions(a) => init::run_completions(a),
         Command::Man(a) => init::run_man(a),
+        Command::Import(a) => import::run_import(a),
+        Command::Diff(a) => diff::run_diff(a),
     }
 }
 

@@ -52,7 +52,7 @@ pub(super) struct ConfigKeyArgs {
 
 /// Reads the settings of a `.seb` or plist file; `Err` is the exit code after reporting (as `how`
 /// says). Under a `sandbox` the file must be inside it, and no key or password is read from a file.
-fn read_settings(
+pub(super) fn read_settings(
     file: &Path,
     secrets: &ReadSecrets,
     max_decompressed: u64,

@@ -273,7 +273,7 @@ fn ignored_text(data: &ClientData, key: &str, f: &Finding) -> String {
 /// Targets that clear every `client-unsupported` error of the exam: per platform with an error, the
 /// targeted range cut to its newest releases that refuse nothing, else the newest run of releases that
 /// read every refused setting and refuse none, else `false`.
-fn fixed_targets(data: &ClientData, merged: &Merged, targets: &Targets) -> Targets {
+pub fn fixed_targets(data: &ClientData, merged: &Merged, targets: &Targets) -> Targets {
     let mut fixed = *targets;
     for p in Platform::ALL {
         let refused_keys: Vec<(&String, &PlatformRow, &plist::Value)> = merged

@@ -8,7 +8,7 @@ mod check;
 mod describe;
 mod targets;
 
-pub use check::check_clients;
+pub use check::{check_clients, fixed_targets};
 pub use describe::{describe, describe_json, search, summary};
 pub use targets::{Target, Targets, targets_of};
 

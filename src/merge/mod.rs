@@ -135,7 +135,7 @@ pub fn merge(
         spellings: Default::default(),
     };
     let mut diags = Vec::new();
-    if !opts.minimal {
+    if !opts.minimal && !exam.exam.output.minimal {
         let (settings, origins) = defaults();
         m.settings = settings.clone();
         m.origins = origins.clone();
@@ -180,6 +180,17 @@ pub fn merge(
     } else {
         (Some(m), diags)
     }
+}
+
+/// The catalog defaults a full (not minimal) output carries, as plist values.
+pub fn default_settings() -> &'static plist::Dictionary {
+    &defaults().0
+}
+
+/// The plist value `value` becomes when an exam file sets the catalog setting `setting` to it (the
+/// setting's type, table rows filled with their columns' defaults).
+pub fn setting_value(setting: &Setting, value: &J) -> P {
+    to_plist(value, setting.ty, setting.columns.as_deref())
 }
 
 /// The catalog defaults as plist values, converted once per process and cloned for each exam.
