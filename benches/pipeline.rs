@@ -147,7 +147,10 @@ fn config_key(c: &mut Criterion) {
     };
     g.throughput(Throughput::Bytes(mac.len() as u64));
     g.bench_function(
-        format!("streamed key of a {} KB plist (macOS order)", mac.len() / 1024),
+        format!(
+            "streamed key of a {} KB plist (macOS order)",
+            mac.len() / 1024
+        ),
         |b| b.iter(|| seb_format::configkey::config_key_of_xml(black_box(&mac))),
     );
     g.finish();
