@@ -30,6 +30,8 @@ for i in range(n):
         exam["service"] = {"enableProctoring": True, "serverType": "JITSI_MEET", "serverURL": "https://meet.example.org",
                            "appKey": "bench", "appSecret": {"env": "BENCH_JITSI"}, "collectingRoomSize": 20}
         exam["proctoring"] = {"jitsiMeetAudioMuted": True}
+        # Live proctoring runs only on these releases (SEB for macOS quits, Windows 3.7+ switched it off).
+        exam["clients"] = {"windows": "3.2..3.6", "macos": False}
     if kind == 2 and encrypt:
         exam["output"]["encryption"] = {"password": {"env": "BENCH_PW"}}
     d = f"{root}/group-{i // 250}"
@@ -50,6 +52,7 @@ for i in range(n):
         if kind == 2 and encrypt:
             t += 'encryption = { password = { env = "BENCH_PW" } }\n'
         if kind == 1:
+            t += '\n[clients]\nwindows = "3.2..3.6"\nmacos = false\n'
             t += '\n[service]\nenableProctoring = true\nserverType = "JITSI_MEET"\nserverURL = "https://meet.example.org"\nappKey = "bench"\nappSecret = { env = "BENCH_JITSI" }\ncollectingRoomSize = 20\n'
         with open(f"{d}/exam-{i:05d}.toml", "w") as f:
             f.write(t)
