@@ -3,6 +3,10 @@
 # templates, Jitsi proctoring, encrypted and plain .seb) and times `sebc compile` on them, printing exams
 # per second and peak memory. Usage: benches/compile_many.sh [N] [extra sebc compile flags...]
 # BENCH_ENCRYPTED=0 leaves out the password-encrypted exams (a quarter of them by default).
+# Then sebc and benches/python_peer.py (the same outputs from plistlib, jsonschema, PyJWT and
+# cryptography, in 2 worker processes) run side by side BENCH_REPEATS times (default 5), alternating;
+# printed: median wall and CPU time of each with min–max, and the ratios Python/sebc (median, min–max
+# over the pairs). BENCH_PYTHON=0 skips the comparison (it needs pyyaml, jsonschema, pyjwt, cryptography).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-1000}"; shift || true
@@ -26,6 +30,8 @@ for i in range(n):
         exam["service"] = {"enableProctoring": True, "serverType": "JITSI_MEET", "serverURL": "https://meet.example.org",
                            "appKey": "bench", "appSecret": {"env": "BENCH_JITSI"}, "collectingRoomSize": 20}
         exam["proctoring"] = {"jitsiMeetAudioMuted": True}
+        # Live proctoring runs only on these releases (SEB for macOS quits, Windows 3.7+ switched it off).
+        exam["clients"] = {"windows": "3.2..3.6", "macos": False}
     if kind == 2 and encrypt:
         exam["output"]["encryption"] = {"password": {"env": "BENCH_PW"}}
     d = f"{root}/group-{i // 250}"
@@ -46,6 +52,7 @@ for i in range(n):
         if kind == 2 and encrypt:
             t += 'encryption = { password = { env = "BENCH_PW" } }\n'
         if kind == 1:
+            t += '\n[clients]\nwindows = "3.2..3.6"\nmacos = false\n'
             t += '\n[service]\nenableProctoring = true\nserverType = "JITSI_MEET"\nserverURL = "https://meet.example.org"\nappKey = "bench"\nappSecret = { env = "BENCH_JITSI" }\ncollectingRoomSize = 20\n'
         with open(f"{d}/exam-{i:05d}.toml", "w") as f:
             f.write(t)
@@ -62,3 +69,29 @@ run() {
 }
 run "all cores" "$@"
 run "one core" -j 1 "$@"
+
+[ "${BENCH_PYTHON:-1}" = 0 ] && exit 0
+target/release/sebc schema --out-dir "$work/schemas" >/dev/null
+repeats="${BENCH_REPEATS:-5}"
+: > "$work/pairs"
+for _ in $(seq "$repeats"); do
+  rm -rf "$work/out" "$work/py"
+  /usr/bin/time -f "%e %U %S" -o "$work/t1" target/release/sebc compile "$work/exams" -o "$work/out" --quiet -j 2 "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr"; exit 1; }
+  /usr/bin/time -f "%e %U %S" -o "$work/t2" python3 benches/python_peer.py "$work/schemas" schemas/seb-catalog.json "$work/py" "$work/exams" 2 >/dev/null 2>"$work/stderr" || { cat "$work/stderr"; exit 1; }
+  echo "$(cat "$work/t1") $(cat "$work/t2")" >> "$work/pairs"
+done
+[ "$(find "$work/py" -type f | wc -l)" = "$(find "$work/out" -type f | wc -l)" ] || { echo "the peer wrote other files than sebc" >&2; exit 1; }
+python3 - "$work/pairs" "$n" <<'PY'
+import statistics, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1])]
+n = int(sys.argv[2])
+def show(xs): return f"{statistics.median(xs):.3f} ({min(xs):.3f}–{max(xs):.3f})"
+rust_wall, rust_cpu = [r[0] for r in rows], [r[1] + r[2] for r in rows]
+py_wall, py_cpu = [r[3] for r in rows], [r[4] + r[5] for r in rows]
+print(f"side by side, {len(rows)} runs each, {n} exams, 2 workers each: median (min–max)")
+print(f"  sebc    wall {show(rust_wall)} s   CPU {show(rust_cpu)} s   = {statistics.median(rust_cpu) / n * 1e6:,.0f} µs CPU per exam")
+print(f"  python  wall {show(py_wall)} s   CPU {show(py_cpu)} s   = {statistics.median(py_cpu) / n * 1e6:,.0f} µs CPU per exam")
+wall = [p / r for p, r in zip(py_wall, rust_wall)]
+cpu = [p / r for p, r in zip(py_cpu, rust_cpu)]
+print(f"  python/sebc: wall {statistics.median(wall):.1f}× ({min(wall):.1f}–{max(wall):.1f}), CPU {statistics.median(cpu):.1f}× ({min(cpu):.1f}–{max(cpu):.1f})")
+PY

@@ -1,5 +1,6 @@
 //! Criterion benchmarks of each stage and format: load+validate of one exam, merge, plist emit,
-//! `.seb` plnd/pswd encode and decode against the PBKDF2 floor, Config Key of a 1 MB plist.
+//! `.seb` plnd/pswd encode and decode against the PBKDF2 floor, Config Key of a 1 MB plist (from
+//! values, from XML through values, and streamed from XML in SEB's key order and in macOS's).
 //! Run with `cargo bench --bench pipeline`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -133,7 +134,35 @@ fn config_key(c: &mut Criterion) {
             })
         },
     );
+    g.bench_function(
+        format!("streamed key of a {} KB plist (in order)", xml.len() / 1024),
+        |b| b.iter(|| seb_format::configkey::config_key_of_xml(black_box(&xml))),
+    );
+    // SEB for macOS writes keys in case-sensitive order: every uppercase key first.
+    let mac = {
+        let mut sorted: Vec<(String, plist::Value)> = dict.clone().into_iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let unsorted: plist::Dictionary = sorted.into_iter().collect();
+        write_unsorted(&unsorted)
+    };
+    g.throughput(Throughput::Bytes(mac.len() as u64));
+    g.bench_function(
+        format!(
+            "streamed key of a {} KB plist (macOS order)",
+            mac.len() / 1024
+        ),
+        |b| b.iter(|| seb_format::configkey::config_key_of_xml(black_box(&mac))),
+    );
     g.finish();
+}
+
+/// `dict` as XML in its own key order (the canonical writer sorts).
+fn write_unsorted(dict: &plist::Dictionary) -> Vec<u8> {
+    let mut out = Vec::new();
+    plist::Value::Dictionary(dict.clone())
+        .to_writer_xml(&mut out)
+        .expect("writable");
+    out
 }
 
 criterion_group!(benches, stages, containers, config_key);

@@ -85,7 +85,12 @@ pub fn render_exam(
         OutputFormat::Plist => "plist",
         OutputFormat::Seb => "seb",
     };
-    let mut configs = vec![(format!("{id}.{ext}"), merged.settings.clone(), false)];
+    // The exam's own configuration is the merged settings as they are (no copy of its ~400 keys).
+    let mut configs = vec![(
+        format!("{id}.{ext}"),
+        std::borrow::Cow::Borrowed(&merged.settings),
+        false,
+    )];
     if let (true, Some(plan)) = (layout.per_room, plan) {
         for room in plan
             .rooms
@@ -99,7 +104,7 @@ pub fn render_exam(
             // A room's configuration holds its token: private.
             configs.push((
                 format!("{id}-room-{}.{ext}", room.room.number),
-                settings,
+                std::borrow::Cow::Owned(settings),
                 true,
             ));
         }

@@ -10,7 +10,8 @@ use crate::diagnostic::{Pos, Speller, did_you_mean};
 use crate::pointer::escape_segment;
 use crate::schema::{exam_file_keys, is_secret_pointer, secret_pointers};
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, OnceLock};
 
 /// A literal secret: its value as text, where it is in the document and where its value starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,17 +52,15 @@ fn walk(
     let Value::Object(entries) = value else {
         return;
     };
-    let known = known_keys(canonical);
-    let targets: Vec<&str> = known
-        .iter()
-        .copied()
-        .filter(|k| leads_to_secret(&format!("{canonical}/{}", escape_segment(k))))
-        .collect();
+    let Location {
+        known,
+        known_set,
+        targets,
+        near_target,
+    } = location(canonical);
     if targets.is_empty() {
         return;
     }
-    let known_set: HashSet<&str> = known.iter().copied().collect();
-    let near_target = Speller::new(targets.iter().copied());
     for (key, child) in entries {
         let name = if known_set.contains(key.as_str()) {
             Some(key.as_str())
@@ -129,6 +128,43 @@ fn collect(
         pos: doc.map.value(pointer),
         value: text,
     });
+}
+
+/// What [`walk`] needs at a canonical location: the keys known there, those that lead to a secret,
+/// and the speller that finds keys near those.
+struct Location {
+    known: Vec<&'static str>,
+    known_set: HashSet<&'static str>,
+    targets: Vec<&'static str>,
+    near_target: Speller<'static>,
+}
+
+/// The [`Location`] of `canonical`, built once per process (at `/seb`, from the catalog's hundreds
+/// of keys; building it for every document cost more than the rest of loading it). Canonical
+/// locations are spelled with known keys only, so there are few of them.
+fn location(canonical: &str) -> &'static Location {
+    static LOCATIONS: OnceLock<Mutex<HashMap<String, &'static Location>>> = OnceLock::new();
+    let mut cache = LOCATIONS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(found) = cache.get(canonical) {
+        return found;
+    }
+    let known = known_keys(canonical);
+    let targets: Vec<&'static str> = known
+        .iter()
+        .copied()
+        .filter(|k| leads_to_secret(&format!("{canonical}/{}", escape_segment(k))))
+        .collect();
+    let built: &'static Location = Box::leak(Box::new(Location {
+        known_set: known.iter().copied().collect(),
+        near_target: Speller::new(targets.iter().copied()),
+        known,
+        targets,
+    }));
+    cache.insert(canonical.to_string(), built);
+    built
 }
 
 /// The keys known at a canonical location: SEB settings in `seb` and `proctoring`, else the exam

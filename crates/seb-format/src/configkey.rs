@@ -2,7 +2,9 @@
 //! settings, computed exactly as SEB clients do, and the lints for the inputs on which SEB for Windows,
 //! macOS and Moodle compute different keys (§4.2).
 
-use crate::plist::key_order;
+mod stream;
+
+use crate::plist::{Limits, key_order};
 use base64::Engine;
 use plist::Value;
 use sha2::{Digest, Sha256};
@@ -18,6 +20,23 @@ pub fn seb_json(root: &plist::Dictionary) -> String {
 /// The Config Key: lowercase hex SHA-256 of [`seb_json`].
 pub fn config_key(root: &plist::Dictionary) -> String {
     hex::encode(Sha256::digest(seb_json(root).as_bytes()))
+}
+
+/// The Config Key of an XML plist, read as a stream: the same key as [`config_key`] of
+/// [`crate::plist::read_xml`]'s dictionary (and the same error), in memory bounded by the plist's
+/// largest dictionaries rather than its size. A file the streaming scanner does not handle (CDATA,
+/// attributes, markup inside values, an error, the default [`Limits`] crossed) is read as a tree.
+pub fn config_key_of_xml(xml: &[u8]) -> Result<String, String> {
+    match config_key_streamed(xml, &Limits::default()) {
+        Some(key) => Ok(key),
+        None => crate::plist::read_xml(xml).map(|d| config_key(&d)),
+    }
+}
+
+/// The streaming scanner of [`config_key_of_xml`] alone: `None` where it hands over to the tree
+/// reader (tests use it to prove both agree).
+pub fn config_key_streamed(xml: &[u8], limits: &Limits) -> Option<String> {
+    stream::config_key(xml, limits)
 }
 
 /// `X-SafeExamBrowser-ConfigKeyHash` for a request URL: SHA-256 of the URL without fragment + key.

@@ -1,0 +1,349 @@
+//! The streaming Config Key (`config_key_of_xml`) gives the tree reader's key on every vector, every
+//! fixture plist and random plists written in any key order, with repeated keys, comments, entities
+//! and whitespace; its scanner handles all of those itself (it does not hand them to the tree reader),
+//! and on broken input it answers exactly as the tree reader does.
+
+mod common;
+use common::*;
+use plist::{Dictionary, Value};
+use proptest::prelude::*;
+use seb_format::configkey::{config_key, config_key_of_xml, config_key_streamed};
+use seb_format::plist::{Limits, PlistStyle, read_xml, write_xml};
+
+/// The tree reader's answer: the key of the parsed dictionary, or its error.
+fn tree_key(xml: &[u8]) -> Result<String, String> {
+    read_xml(xml).map(|d| config_key(&d))
+}
+
+/// Asserts the scanner alone handles `xml` and agrees with the tree reader.
+fn assert_streamed(xml: &[u8]) {
+    let want = tree_key(xml).expect("the tree reader reads it");
+    assert_eq!(
+        config_key_streamed(xml, &Limits::default()).as_deref(),
+        Some(want.as_str()),
+        "{}",
+        String::from_utf8_lossy(&xml[..xml.len().min(400)])
+    );
+    assert_eq!(config_key_of_xml(xml), Ok(want));
+}
+
+/// Every plist inside the vectors (containers opened with the vectors' passwords) and the fixtures.
+fn every_plist() -> Vec<(String, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut roots = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")];
+    roots.extend(vectors_dir());
+    for root in roots {
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let name = path.to_string_lossy().into_owned();
+                if !(name.ends_with(".plist") || name.ends_with(".seb") || name.ends_with(".xml")) {
+                    continue;
+                }
+                let bytes = read(&path);
+                for password in [None, Some("test"), Some("123"), Some("password")] {
+                    let keys = seb_format::container::Keys {
+                        password: password.map(str::as_bytes),
+                        ..Default::default()
+                    };
+                    if let Ok((xml, _)) = seb_format::container::decode(&bytes, &keys) {
+                        if read_xml(&xml).is_ok() {
+                            found.push((name.clone(), xml));
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn every_vector_and_fixture_plist_streams_to_the_same_key() {
+    let plists = every_plist();
+    // The fixtures alone hold several plists; with the vectors there are many more.
+    eprintln!("{} plists", plists.len());
+    assert!(
+        plists.len() >= 5,
+        "found only {:?}",
+        plists.iter().map(|p| &p.0).collect::<Vec<_>>()
+    );
+    for (name, xml) in &plists {
+        let want = tree_key(xml).unwrap();
+        assert_eq!(config_key_of_xml(xml).as_ref(), Ok(&want), "{name}");
+        assert_eq!(
+            config_key_streamed(xml, &Limits::default()).as_ref(),
+            Some(&want),
+            "{name}: the scanner handed this file to the tree reader"
+        );
+    }
+}
+
+#[test]
+fn keys_out_of_order_repeated_and_left_out() {
+    let doc = |body: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \
+             \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\r\n<!-- a comment -->\r\n<plist version=\"1.0\">\r\n<dict>{body}</dict>\r\n</plist>\r\n"
+        )
+    };
+    for body in [
+        // Out of order at the root, in a nested dictionary, in a dictionary inside an array.
+        "<key>zeta</key><true/><key>URLFilterEnable</key><false/><key>alpha</key><integer>3</integer>",
+        "<key>a</key><dict><key>y</key><string>1</string><key>X</key><string>2</string></dict>",
+        "<key>rules</key><array><dict><key>regex</key><false/><key>action</key><integer>1</integer></dict><dict/></array>",
+        // Keys equal but for case, and repeated keys (the last value counts).
+        "<key>allowWLAN</key><true/><key>allowWlan</key><false/>",
+        "<key>a</key><integer>1</integer><key>b</key><true/><key>a</key><integer>2</integer>",
+        "<key>a</key><integer>1</integer><key>a</key><dict/>",
+        "<key>a</key><dict/><key>a</key><integer>5</integer>",
+        // originatorVersion at every level, empty dictionaries dropped (but kept in arrays).
+        "<key>originatorVersion</key><string>SEB_Win_3.0</string><key>d</key><dict><key>originatorVersion</key><string>x</string></dict>",
+        "<key>e</key><dict></dict><key>f</key><dict><!-- nothing --></dict><key>g</key><array><dict/><dict></dict></array>",
+        // Entities in keys and strings (the decoded key is what is sorted), comments between tokens.
+        "<key>b&amp;</key><string>&lt;x&gt; &quot;&apos; &#233;&#x1F600;</string><key>a</key><!-- c --><string>v</string>",
+        "<key></key><string/><key/><true /><key>n</key><integer> -0x1F </integer><key>r</key><real>1e-5</real>",
+        "<key>d</key><data>AAEC\n  AwQ=</data><key>t</key><date>2019-02-20T12:30:00Z</date><key>s</key><string>a\nb\tc</string>",
+        "",
+    ] {
+        assert_streamed(doc(body).as_bytes());
+    }
+}
+
+#[test]
+fn broken_files_get_the_tree_readers_error() {
+    let cases: &[&str] = &[
+        "",
+        "<plist><dict><key>a</key></dict></plist>",
+        "<plist><dict><key>a</key><true/></dict>",
+        "<plist><dict><key>a</key><true/></array></plist>",
+        "<plist><dict><key>a</key><integer>x</integer></dict></plist>",
+        "<plist><dict><key>a</key><integer/></dict></plist>",
+        "<plist><dict><key>a</key><string>&bogus;</string></dict></plist>",
+        "<plist><dict><key>a</key><string>&#0;</string></dict></plist>",
+        "<plist><dict><key>a</key><string>\u{1b}</string></dict></plist>",
+        "<plist><dict><key>a</key><foo/></dict></plist>",
+        "<plist><array/></plist>",
+        "<plist><dict/></plist><plist><dict/></plist>",
+        "<plist><dict/></plist>trailing",
+        "<!DOCTYPE plist [<!ENTITY a \"b\">]><plist><dict/></plist>",
+        "<plist><dict><true/></dict></plist>",
+        // A repeated key whose first value is broken is still an error, although its value is dropped.
+        "<plist><dict><key>a</key><integer>x</integer><key>a</key><true/></dict></plist>",
+        "<plist><dict><key>originatorVersion</key><dict><key>x</key></dict></dict></plist>",
+    ];
+    for xml in cases {
+        let want = tree_key(xml.as_bytes());
+        assert!(want.is_err(), "{xml}");
+        assert_eq!(config_key_of_xml(xml.as_bytes()), want, "{xml}");
+        assert_eq!(
+            config_key_streamed(xml.as_bytes(), &Limits::default()),
+            None,
+            "{xml}"
+        );
+    }
+}
+
+#[test]
+fn limits_are_the_tree_readers() {
+    let deep = |n: usize| {
+        format!(
+            "<plist><dict>{}<key>x</key><true/>{}</dict></plist>",
+            "<key>k</key><dict>".repeat(n),
+            "</dict>".repeat(n)
+        )
+    };
+    // 64 levels are read, 65 are refused with the tree reader's message.
+    assert_streamed(deep(63).as_bytes());
+    let err = config_key_of_xml(deep(64).as_bytes()).unwrap_err();
+    assert!(err.contains("nested deeper than 64"), "{err}");
+    let long = format!(
+        "<plist><dict><key>s</key><string>{}</string></dict></plist>",
+        "x".repeat(2 * 1024 * 1024)
+    );
+    assert_eq!(
+        config_key_of_xml(long.as_bytes()),
+        tree_key(long.as_bytes())
+    );
+    assert!(config_key_of_xml(long.as_bytes()).is_err());
+}
+
+#[test]
+fn hostile_nesting_of_unsorted_dictionaries_is_bounded() {
+    // Every level out of order: reading each level again would cost 3^depth; the scanner gives up
+    // within its budget and the tree reader answers.
+    let mut inner = String::from("<key>b</key><true/><key>a</key><true/>");
+    for _ in 0..60 {
+        inner = format!("<key>z</key><dict>{inner}</dict><key>a</key><true/>");
+    }
+    let xml = format!("<plist><dict>{inner}</dict></plist>");
+    assert_eq!(config_key_of_xml(xml.as_bytes()), tree_key(xml.as_bytes()));
+    assert!(config_key_of_xml(xml.as_bytes()).is_ok());
+}
+
+/// A tiny deterministic generator for the writer below.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn pick(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Escapes text, choosing at random between entities, character references and raw characters.
+fn escape(s: &str, rng: &mut Rng) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' if rng.pick(2) == 0 => out.push_str("&gt;"),
+            '"' if rng.pick(2) == 0 => out.push_str("&quot;"),
+            'é' if rng.pick(2) == 0 => out.push_str("&#233;"),
+            'x' if rng.pick(3) == 0 => out.push_str("&#x78;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn space(rng: &mut Rng) -> &'static str {
+    ["", " ", "\n", "\r\n\t", "<!-- c -->", "\n  "][rng.pick(6) as usize]
+}
+
+/// Writes `v` as XML with keys shuffled, sometimes repeated (an earlier throwaway value, which the
+/// later one overrides), random whitespace and comments between tokens, and random escapes.
+fn write_messy(v: &Value, rng: &mut Rng, out: &mut String) {
+    match v {
+        Value::Dictionary(d) if d.is_empty() && rng.pick(2) == 0 => out.push_str("<dict/>"),
+        Value::Dictionary(d) => {
+            let mut entries: Vec<(&String, &Value)> = d.iter().collect();
+            for i in (1..entries.len()).rev() {
+                entries.swap(i, rng.pick(i as u64 + 1) as usize);
+            }
+            out.push_str("<dict>");
+            for (k, v) in entries {
+                if rng.pick(8) == 0 {
+                    out.push_str(&format!(
+                        "<key>{}</key><integer>7</integer>",
+                        escape(k, rng)
+                    ));
+                }
+                out.push_str(space(rng));
+                out.push_str(&format!("<key>{}</key>", escape(k, rng)));
+                out.push_str(space(rng));
+                write_messy(v, rng, out);
+            }
+            out.push_str(space(rng));
+            out.push_str("</dict>");
+        }
+        Value::Array(items) => {
+            out.push_str("<array>");
+            for item in items {
+                out.push_str(space(rng));
+                write_messy(item, rng, out);
+            }
+            out.push_str("</array>");
+        }
+        Value::String(s) if s.is_empty() && rng.pick(2) == 0 => out.push_str("<string/>"),
+        Value::String(s) => out.push_str(&format!("<string>{}</string>", escape(s, rng))),
+        Value::Boolean(b) => out.push_str(["<false/>", "<true/>"][usize::from(*b)]),
+        Value::Integer(i) => out.push_str(&format!("<integer> {i}</integer>")),
+        Value::Real(r) => out.push_str(&format!("<real>{r:?}</real>")),
+        Value::Data(d) => {
+            use base64::Engine;
+            let b64 = base64::engine::general_purpose::STANDARD.encode(d);
+            let (a, b) = b64.split_at(b64.len() / 2);
+            out.push_str(&format!("<data>{a}\n\t{b}</data>"));
+        }
+        other => panic!("the strategy makes no {other:?}"),
+    }
+}
+
+fn text() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 _.&<>\"'é😀/\n\t-]{0,10}"
+}
+
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[a-zA-Z]{1,8}",
+        1 => Just("originatorVersion".to_string()),
+        1 => Just("allowWLAN".to_string()),
+        1 => Just("allowWlan".to_string()),
+        1 => text(),
+    ]
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        any::<bool>().prop_map(Value::Boolean),
+        any::<i64>().prop_map(|i| Value::Integer(i.into())),
+        any::<u64>().prop_map(|u| Value::Integer(u.into())),
+        any::<f64>()
+            .prop_filter("finite", |r| r.is_finite())
+            .prop_map(Value::Real),
+        text().prop_map(Value::String),
+        prop::collection::vec(any::<u8>(), 0..12).prop_map(Value::Data),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            prop::collection::vec((key(), inner), 0..8)
+                .prop_map(|entries| Value::Dictionary(entries.into_iter().collect())),
+        ]
+    })
+}
+
+fn root() -> impl Strategy<Value = Dictionary> {
+    prop::collection::vec((key(), value()), 0..12).prop_map(|e| e.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Written canonically (both styles) or messily, the scanner alone gives the tree reader's key.
+    #[test]
+    fn random_plists_stream_to_the_tree_key(dict in root(), seed in any::<u64>()) {
+        let want = config_key(&dict);
+        for style in [PlistStyle::Indented, PlistStyle::Compact] {
+            let xml = write_xml(&dict, style, &|_| false).unwrap();
+            let tree = tree_key(&xml).unwrap();
+            prop_assert_eq!(config_key_streamed(&xml, &Limits::default()), Some(tree));
+        }
+        let mut rng = Rng(seed);
+        let mut body = String::new();
+        write_messy(&Value::Dictionary(dict.clone()), &mut rng, &mut body);
+        let xml = format!("<?xml version=\"1.0\"?>\n<plist version=\"1.0\">{body}</plist>\n");
+        let tree = tree_key(xml.as_bytes()).unwrap();
+        prop_assert_eq!(config_key_streamed(xml.as_bytes(), &Limits::default()), Some(tree.clone()));
+        // A repeated key's earlier value is overridden: the settings are the same.
+        prop_assert_eq!(tree, want);
+    }
+
+    /// Cut or spliced files: the streaming answer is the tree reader's, key or error.
+    #[test]
+    fn damaged_plists_answer_as_the_tree_reader(dict in root(), cut in any::<prop::sample::Index>(), junk in "[<>/&;a-z\"!?-]{0,4}") {
+        let xml = write_xml(&dict, PlistStyle::Compact, &|_| false).unwrap();
+        let at = cut.index(xml.len() + 1);
+        let mut damaged = xml[..at].to_vec();
+        damaged.extend_from_slice(junk.as_bytes());
+        damaged.extend_from_slice(&xml[at..]);
+        prop_assert_eq!(config_key_of_xml(&damaged), tree_key(&damaged));
+        let truncated = &xml[..at];
+        prop_assert_eq!(config_key_of_xml(truncated), tree_key(truncated));
+    }
+}
