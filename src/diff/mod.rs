@@ -287,6 +287,7 @@ fn short(v: &J) -> String {
 mod tests {
     use super::*;
     use plist::Value as P;
+    use serde_json::json;
 
     fn side(pairs: &[(&str, P)]) -> Side {
         Side {
