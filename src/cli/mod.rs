@@ -6,10 +6,12 @@ mod inputs;
 mod read;
 mod settings;
 mod token;
+mod zoom;
 
 use build::{CompileArgs, ValidateArgs, run_compile, run_validate};
 use read::{ConfigKeyArgs, DecodeArgs, run_config_key, run_decode};
 use token::{TokenCommand, run_token};
+use zoom::{ZoomCommand, run_zoom};
 
 use crate::compile::{CheckOptions, CompileOptions, Input, check};
 use crate::diagnostic::cap::{cap, default_max};
@@ -66,6 +68,9 @@ enum Command {
     Schema(SchemaArgs),
     /// Look settings up by key or words: type, default, allowed values, and which SEB releases read them.
     Settings(settings::SettingsArgs),
+    /// Create an exam's Zoom meetings once through Zoom's API (for `compile --meetings`), or delete them.
+    #[command(subcommand)]
+    Zoom(ZoomCommand),
 }
 
 #[derive(Args, Default)]
@@ -153,6 +158,7 @@ pub fn main() -> ExitCode {
         Command::Token(t) => run_token(t),
         Command::Schema(a) => run_schema(a),
         Command::Settings(a) => settings::run_settings(a),
+        Command::Zoom(c) => run_zoom(c),
     }
 }
 
