@@ -21,13 +21,7 @@ const SDK_SECRET: &str = "zoomsdk-Tb8Jc41-secret";
 const ACCESS_TOKEN: &str = "acc-TOKEN-Zq81-secret";
 /// Things that must never show in an output: the secrets, the access token, the meeting passwords the
 /// mock echoes back, the hosts' start URLs.
-const NEVER_SHOWN: &[&str] = &[
-    CLIENT_SECRET,
-    SDK_SECRET,
-    ACCESS_TOKEN,
-    "plainpw",
-    "zak=",
-];
+const NEVER_SHOWN: &[&str] = &[CLIENT_SECRET, SDK_SECRET, ACCESS_TOKEN, "plainpw", "zak="];
 
 /// One request the mock received.
 #[derive(Debug, Clone)]
@@ -159,7 +153,10 @@ fn zoom_ok(r: &Recorded) -> Answer {
         );
     }
     if r.authorization != format!("Bearer {ACCESS_TOKEN}") {
-        return ok(401, json!({ "code": 124, "message": "Invalid access token." }));
+        return ok(
+            401,
+            json!({ "code": 124, "message": "Invalid access token." }),
+        );
     }
     let seq = |prefix: &str| {
         r.path
@@ -235,7 +232,9 @@ fn assert_nothing_secret(what: &str, text: &str) {
 }
 
 fn json_warning(o: &std::process::Output, code: &str) -> Option<Value> {
-    with_code(&json_diags(o), code).first().map(|d| (*d).clone())
+    with_code(&json_diags(o), code)
+        .first()
+        .map(|d| (*d).clone())
 }
 
 fn jwt_claims(token: &str) -> Value {
@@ -262,14 +261,21 @@ fn provision_then_compile_with_the_meetings_then_release() {
     assert_eq!(pending["severity"], "warning");
     assert_eq!(
         pending["message"],
-        "3 Zoom room(s) have no meeting yet (Proctoring Room 1, Proctoring Room 2, Townhall Room): they are planned in zoom-exam.server.json without tokens"
+        "4 Zoom room(s) have no meeting yet (Proctoring Room 1, Proctoring Room 2, Townhall Room, One to One Room): they are planned in zoom-exam.server.json without tokens"
     );
     let server: Value = serde_json::from_slice(&read(out.join("zoom-exam.server.json"))).unwrap();
     let rooms = server["rooms"].as_array().unwrap();
-    assert_eq!(rooms.len(), 3, "25 in rooms of 20, and the town hall (no ONE_TO_ONE)");
+    assert_eq!(
+        rooms.len(),
+        4,
+        "25 in rooms of 20, the town hall and the one-to-one room"
+    );
     for r in rooms {
         assert_eq!(r["needsMeeting"], true, "{r}");
-        assert!(r.get("proctorToken").is_none() && r.get("seb").is_none(), "{r}");
+        assert!(
+            r.get("proctorToken").is_none() && r.get("seb").is_none(),
+            "{r}"
+        );
     }
     assert!(server.get("tokensExpire").is_none());
     assert!(out.join("zoom-exam.seb").is_file());
@@ -292,39 +298,54 @@ fn provision_then_compile_with_the_meetings_then_release() {
     let record_path = meetings_dir.join("zoom-exam.zoom.json");
     assert_eq!(
         stdout(&o),
-        format!("zoom-exam\t{}\t3 meeting(s)\n", record_path.display())
+        format!("zoom-exam\t{}\t4 meeting(s)\n", record_path.display())
     );
     assert_nothing_secret("provision's stdout", &stdout(&o));
     assert_nothing_secret("provision's stderr", &stderr(&o));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&record_path).unwrap().permissions().mode();
+        let mode = std::fs::metadata(&record_path)
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     let record_text = String::from_utf8(read(&record_path)).unwrap();
     assert_nothing_secret("the meetings file", &record_text);
     let record: Value = serde_json::from_str(&record_text).unwrap();
     assert_eq!(record["exam"], "zoom-exam");
-    assert_eq!(record["clientSecret"], json!({ "env": "SEBC_FIXTURE_ZOOM_CLIENT_SECRET" }));
+    assert_eq!(
+        record["clientSecret"],
+        json!({ "env": "SEBC_FIXTURE_ZOOM_CLIENT_SECRET" })
+    );
 
     // Every request as SEB Server makes it (ZoomProctoringService.java:773-858, 990-1003, 1091-1093).
     let reqs = mock.requests();
     let shape: Vec<(String, String)> = reqs
         .iter()
-        .map(|r| (r.method.clone(), r.path.split('/').take(3).collect::<Vec<_>>().join("/")))
+        .map(|r| {
+            (
+                r.method.clone(),
+                r.path.split('/').take(3).collect::<Vec<_>>().join("/"),
+            )
+        })
         .collect();
     let mut expected = vec![("POST".to_string(), "/oauth/token".to_string())];
-    for _ in 0..3 {
+    for _ in 0..4 {
         expected.push(("POST".into(), "/v2/users".into()));
         expected.push(("PATCH".into(), "/v2/users".into()));
         expected.push(("POST".into(), "/v2/users".into()));
     }
     assert_eq!(shape, expected);
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!("client-77:{CLIENT_SECRET}"));
+    let basic =
+        base64::engine::general_purpose::STANDARD.encode(format!("client-77:{CLIENT_SECRET}"));
     assert_eq!(reqs[0].authorization, format!("Basic {basic}"));
     assert_eq!(reqs[0].content_type, "application/x-www-form-urlencoded");
-    assert_eq!(reqs[0].body, "grant_type=account_credentials&account_id=acc-77");
+    assert_eq!(
+        reqs[0].body,
+        "grant_type=account_credentials&account_id=acc-77"
+    );
     for r in &reqs[1..] {
         assert_eq!(r.authorization, format!("Bearer {ACCESS_TOKEN}"), "{r:?}");
         assert_eq!(r.content_type, "application/json", "{r:?}");
@@ -360,18 +381,45 @@ fn provision_then_compile_with_the_meetings_then_release() {
     let topics: Vec<String> = reqs
         .iter()
         .filter(|r| r.path.ends_with("/meetings"))
-        .map(|r| serde_json::from_str::<Value>(&r.body).unwrap()["topic"].as_str().unwrap().to_string())
+        .map(|r| {
+            serde_json::from_str::<Value>(&r.body).unwrap()["topic"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
-    assert_eq!(topics, ["Proctoring Room 1", "Proctoring Room 2", "Townhall Room"]);
+    assert_eq!(
+        topics,
+        [
+            "Proctoring Room 1",
+            "Proctoring Room 2",
+            "Townhall Room",
+            "One to One Room"
+        ]
+    );
 
     // Compile with the meetings: offline, reproducible, every room with its tokens.
-    let meetings_arg = commands[1].trim_start_matches("--meetings ").replace("DIR", dir_s);
+    let meetings_arg = commands[1]
+        .trim_start_matches("--meetings ")
+        .replace("DIR", dir_s);
     assert_eq!(meetings_arg, record_path.to_str().unwrap());
     let before = mock.requests().len();
     let compiled = |out: &Path| {
-        let o = run(&["compile", &exam, "-o", out.to_str().unwrap(), "--meetings", &meetings_arg, "--per-room"]);
+        let o = run(&[
+            "compile",
+            &exam,
+            "-o",
+            out.to_str().unwrap(),
+            "--meetings",
+            &meetings_arg,
+            "--per-room",
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
-        assert!(!stderr(&o).contains("zoom-meetings-pending"), "{}", stderr(&o));
+        assert!(
+            !stderr(&o).contains("zoom-meetings-pending"),
+            "{}",
+            stderr(&o)
+        );
         assert_nothing_secret("compile's output", &format!("{}{}", stdout(&o), stderr(&o)));
         read(out.join("zoom-exam.server.json"))
     };
@@ -387,12 +435,21 @@ fn provision_then_compile_with_the_meetings_then_release() {
         assert_eq!(room["name"], mn.to_string());
         let seb = &room["seb"];
         assert_eq!(seb["zoomRoom"], mn.to_string());
-        assert_eq!(seb["zoomServerURL"], format!("https://zoom.example/j/{mn}?pwd=enc{mn}"));
+        assert_eq!(
+            seb["zoomServerURL"],
+            format!("https://zoom.example/j/{mn}?pwd=enc{mn}")
+        );
         assert_eq!(seb["zoomMeetingKey"], format!("enc{mn}"));
         let client = jwt_claims(seb["zoomToken"].as_str().unwrap());
-        assert_eq!((client["mn"].as_u64(), client["role"].as_u64()), (Some(mn), Some(0)));
+        assert_eq!(
+            (client["mn"].as_u64(), client["role"].as_u64()),
+            (Some(mn), Some(0))
+        );
         let host = jwt_claims(room["proctorToken"].as_str().unwrap());
-        assert_eq!((host["mn"].as_u64(), host["role"].as_u64()), (Some(mn), Some(1)));
+        assert_eq!(
+            (host["mn"].as_u64(), host["role"].as_u64()),
+            (Some(mn), Some(1))
+        );
     }
     for entry in std::fs::read_dir(dir.path().join("a")).unwrap() {
         let bytes = read(entry.unwrap().path());
@@ -405,7 +462,10 @@ fn provision_then_compile_with_the_meetings_then_release() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        format!("zoom-exam\t{}\treleased 3 meeting(s)\n", record_path.display())
+        format!(
+            "zoom-exam\t{}\treleased 4 meeting(s)\n",
+            record_path.display()
+        )
     );
     assert_nothing_secret("release's output", &format!("{}{}", stdout(&o), stderr(&o)));
     assert!(!record_path.exists(), "the record goes with its meetings");
@@ -413,17 +473,36 @@ fn provision_then_compile_with_the_meetings_then_release() {
     assert_eq!(reqs[0].path, "/oauth/token");
     let mut expected = Vec::new();
     for m in recorded {
-        let (id, user) = (m["meetingId"].as_u64().unwrap(), m["userId"].as_str().unwrap());
-        expected.push(("PUT".to_string(), format!("/v2/meetings/{id}/status"), r#"{"action":"end"}"#.to_string()));
-        expected.push(("DELETE".to_string(), format!("/v2/meetings/{id}"), String::new()));
-        expected.push(("DELETE".to_string(), format!("/v2/users/{user}?action=delete"), String::new()));
+        let (id, user) = (
+            m["meetingId"].as_u64().unwrap(),
+            m["userId"].as_str().unwrap(),
+        );
+        expected.push((
+            "PUT".to_string(),
+            format!("/v2/meetings/{id}/status"),
+            r#"{"action":"end"}"#.to_string(),
+        ));
+        expected.push((
+            "DELETE".to_string(),
+            format!("/v2/meetings/{id}"),
+            String::new(),
+        ));
+        expected.push((
+            "DELETE".to_string(),
+            format!("/v2/users/{user}?action=delete"),
+            String::new(),
+        ));
     }
     let got: Vec<(String, String, String)> = reqs[1..]
         .iter()
         .map(|r| (r.method.clone(), r.path.clone(), r.body.clone()))
         .collect();
     assert_eq!(got, expected);
-    assert!(reqs[1..].iter().all(|r| r.authorization == format!("Bearer {ACCESS_TOKEN}")));
+    assert!(
+        reqs[1..]
+            .iter()
+            .all(|r| r.authorization == format!("Bearer {ACCESS_TOKEN}"))
+    );
 }
 
 #[test]
@@ -439,8 +518,14 @@ fn wrong_credentials_say_what_to_check_and_write_nothing() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("error[zoom-api]"), "{err}");
-    assert!(err.contains("/oauth/token answered HTTP 401: Invalid client_id or client_secret ********"), "{err}");
-    assert!(err.contains("check the service's `accountId`, `clientId` and `clientSecret`"), "{err}");
+    assert!(
+        err.contains("/oauth/token answered HTTP 401: Invalid client_id or client_secret ********"),
+        "{err}"
+    );
+    assert!(
+        err.contains("check the service's `accountId`, `clientId` and `clientSecret`"),
+        "{err}"
+    );
     assert_nothing_secret("stderr", &err);
     assert!(!out.join("zoom-exam.zoom.json").exists());
     assert_eq!(mock.requests().len(), 1, "no retry of a 401");
@@ -450,28 +535,59 @@ fn wrong_credentials_say_what_to_check_and_write_nothing() {
 fn rate_limits_are_waited_out_and_server_errors_retried() {
     let mock = MockZoom::start(Box::new(|r, n| match n {
         // The first user: 429 with Retry-After, then 503, then success.
-        2 => Some((429, vec![("Retry-After", "1".to_string())], r#"{"code":429,"message":"Too many requests"}"#.into())),
+        2 => Some((
+            429,
+            vec![("Retry-After", "1".to_string())],
+            r#"{"code":429,"message":"Too many requests"}"#.into(),
+        )),
         3 => Some((503, Vec::new(), String::new())),
         _ => zoom_ok(r),
     }));
     let dir = tempfile::tempdir().unwrap();
-    let exam = zoom_exam(dir.path(), "https://example-university.zoom.us", "  enabledFeatures: []\n  rooms: [{ meetingNumber: 81234567800 }, { subject: Second hall }]\n");
+    let exam = zoom_exam(
+        dir.path(),
+        "https://example-university.zoom.us",
+        "  enabledFeatures: []\n  rooms: [{ meetingNumber: 81234567800 }, { subject: Second hall }]\n",
+    );
     let out = dir.path().join("m");
-    let o = run(&["zoom", "provision", &exam, "-o", out.to_str().unwrap(), "--api-base", &mock.url]);
+    let o = run(&[
+        "zoom",
+        "provision",
+        &exam,
+        "-o",
+        out.to_str().unwrap(),
+        "--api-base",
+        &mock.url,
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let reqs = mock.requests();
-    let users: Vec<&Recorded> = reqs.iter().filter(|r| r.method == "POST" && r.path == "/v2/users").collect();
+    let users: Vec<&Recorded> = reqs
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v2/users")
+        .collect();
     assert_eq!(users.len(), 3, "the same request three times");
-    assert!(users[1].at - users[0].at >= Duration::from_millis(950), "Retry-After honoured");
+    assert!(
+        users[1].at - users[0].at >= Duration::from_millis(950),
+        "Retry-After honoured"
+    );
     assert!(users.windows(2).all(|w| w[0].body == w[1].body));
     let record: Value = serde_json::from_slice(&read(out.join("zoom-exam.zoom.json"))).unwrap();
     // Only the room without a meeting in the exam file got one; its subject is the exam's.
     let meetings = record["meetings"].as_array().unwrap();
     assert_eq!(meetings.len(), 1);
-    assert_eq!((meetings[0]["number"].as_u64(), meetings[0]["subject"].as_str()), (Some(2), Some("Second hall")));
+    assert_eq!(
+        (
+            meetings[0]["number"].as_u64(),
+            meetings[0]["subject"].as_str()
+        ),
+        (Some(2), Some("Second hall"))
+    );
     assert_eq!(record["apiBase"], mock.url.as_str());
     assert_eq!(record["serverURL"], "https://example-university.zoom.us");
-    assert_eq!(meetings[0]["userEmail"].as_str().unwrap().split('@').nth(1), Some("example-university.zoom.us"));
+    assert_eq!(
+        meetings[0]["userEmail"].as_str().unwrap().split('@').nth(1),
+        Some("example-university.zoom.us")
+    );
 }
 
 #[test]
@@ -481,11 +597,22 @@ fn a_server_that_does_not_answer_times_out() {
     let exam = zoom_exam(dir.path(), &mock.url, "");
     let out = dir.path().join("m");
     let started = Instant::now();
-    let o = run(&["zoom", "provision", &exam, "-o", out.to_str().unwrap(), "--timeout", "1"]);
+    let o = run(&[
+        "zoom",
+        "provision",
+        &exam,
+        "-o",
+        out.to_str().unwrap(),
+        "--timeout",
+        "1",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(started.elapsed() < Duration::from_secs(20));
     let err = stderr(&o);
-    assert!(err.contains(&format!("{}/oauth/token did not answer in time", mock.url)), "{err}");
+    assert!(
+        err.contains(&format!("{}/oauth/token did not answer in time", mock.url)),
+        "{err}"
+    );
     assert!(err.contains("--timeout SECONDS"), "{err}");
     assert!(!out.join("zoom-exam.zoom.json").exists());
 }
@@ -494,7 +621,11 @@ fn a_server_that_does_not_answer_times_out() {
 fn a_failure_part_way_deletes_what_was_created() {
     let mock = MockZoom::start(Box::new(|r, _| {
         if r.method == "POST" && r.body.contains("Townhall Room") {
-            return Some((403, Vec::new(), r#"{"code":200,"message":"No permission."}"#.into()));
+            return Some((
+                403,
+                Vec::new(),
+                r#"{"code":200,"message":"No permission."}"#.into(),
+            ));
         }
         zoom_ok(r)
     }));
@@ -508,12 +639,33 @@ fn a_failure_part_way_deletes_what_was_created() {
     assert!(err.contains("scopes"), "{err}");
     assert!(!out.join("zoom-exam.zoom.json").exists());
     let reqs = mock.requests();
-    let created_users = reqs.iter().filter(|r| r.method == "POST" && r.path == "/v2/users").count();
-    let deleted_users = reqs.iter().filter(|r| r.method == "DELETE" && r.path.starts_with("/v2/users/")).count();
-    let created_meetings = reqs.iter().filter(|r| r.method == "POST" && r.path.ends_with("/meetings")).count() - 1;
-    let deleted_meetings = reqs.iter().filter(|r| r.method == "DELETE" && r.path.starts_with("/v2/meetings/")).count();
-    assert_eq!((created_users, deleted_users), (3, 3), "every user deleted again");
-    assert_eq!((created_meetings, deleted_meetings), (2, 2), "every meeting deleted again");
+    let created_users = reqs
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v2/users")
+        .count();
+    let deleted_users = reqs
+        .iter()
+        .filter(|r| r.method == "DELETE" && r.path.starts_with("/v2/users/"))
+        .count();
+    let created_meetings = reqs
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/meetings"))
+        .count()
+        - 1;
+    let deleted_meetings = reqs
+        .iter()
+        .filter(|r| r.method == "DELETE" && r.path.starts_with("/v2/meetings/"))
+        .count();
+    assert_eq!(
+        (created_users, deleted_users),
+        (3, 3),
+        "every user deleted again"
+    );
+    assert_eq!(
+        (created_meetings, deleted_meetings),
+        (2, 2),
+        "every meeting deleted again"
+    );
 }
 
 #[test]
@@ -521,33 +673,96 @@ fn per_room_needs_meetings_and_the_hint_works() {
     let dir = tempfile::tempdir().unwrap();
     let exam = zoom_exam(dir.path(), "https://zoom.us", "");
     let out = dir.path().join("out");
-    let o = run(&["compile", &exam, "-o", out.to_str().unwrap(), "--per-room", "--message-format", "json"]);
+    let o = run(&[
+        "compile",
+        &exam,
+        "-o",
+        out.to_str().unwrap(),
+        "--per-room",
+        "--message-format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let d = json_warning(&o, "zoom-meeting-missing").expect("an error");
     assert_eq!(d["severity"], "error");
-    assert!(d["message"].as_str().unwrap().contains("Proctoring Room 1, Proctoring Room 2, Townhall Room"));
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("Proctoring Room 1, Proctoring Room 2, Townhall Room")
+    );
     assert!(d["hint"].as_str().unwrap().contains("sebc zoom provision"));
     assert!(!out.join("zoom-exam.seb").exists(), "nothing half-written");
     // A provisioned meetings file is refused for another exam and for another Zoom account.
     let mock = MockZoom::start(Box::new(|r, _| zoom_ok(r)));
     let m = dir.path().join("m");
-    let o = run(&["zoom", "provision", &exam, "-o", m.to_str().unwrap(), "--api-base", &mock.url]);
+    let o = run(&[
+        "zoom",
+        "provision",
+        &exam,
+        "-o",
+        m.to_str().unwrap(),
+        "--api-base",
+        &mock.url,
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let record = m.join("zoom-exam.zoom.json");
-    let o = run(&["compile", &exam, "-o", out.to_str().unwrap(), "--per-room", "--meetings", record.to_str().unwrap()]);
+    let o = run(&[
+        "compile",
+        &exam,
+        "-o",
+        out.to_str().unwrap(),
+        "--per-room",
+        "--meetings",
+        record.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(out.join("zoom-exam-room-2.seb").is_file());
-    let o = run(&["compile", "fixtures/valid/lockdown-basic.yaml", "-o", out.to_str().unwrap(), "--meetings", record.to_str().unwrap()]);
+    let o = run(&[
+        "compile",
+        "fixtures/valid/lockdown-basic.yaml",
+        "-o",
+        out.to_str().unwrap(),
+        "--meetings",
+        record.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("error[meetings-unused]"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("error[meetings-unused]"),
+        "{}",
+        stderr(&o)
+    );
     let other = zoom_exam(&dir.path().join("other"), "https://other.zoom.us", "");
-    let o = run(&["compile", &other, "-o", out.to_str().unwrap(), "--meetings", record.to_str().unwrap()]);
+    let o = run(&[
+        "compile",
+        &other,
+        "-o",
+        out.to_str().unwrap(),
+        "--meetings",
+        record.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("error[meetings-mismatch]"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("error[meetings-mismatch]"),
+        "{}",
+        stderr(&o)
+    );
     // Provisioning twice would leave the first meetings unrecorded: refused, with the way out.
-    let o = run(&["zoom", "provision", &exam, "-o", m.to_str().unwrap(), "--api-base", &mock.url]);
+    let o = run(&[
+        "zoom",
+        "provision",
+        &exam,
+        "-o",
+        m.to_str().unwrap(),
+        "--api-base",
+        &mock.url,
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains(&format!("sebc zoom release {}", record.display())), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("sebc zoom release {}", record.display())),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -560,17 +775,26 @@ fn every_zoom_fixture_compiles_without_hand_made_meetings() {
                 continue;
             }
             zoom += 1;
-            assert!(!text.contains("meetingNumber"), "{file} lists meetings by hand");
+            assert!(
+                !text.contains("meetingNumber"),
+                "{file} lists meetings by hand"
+            );
             let out = tempfile::tempdir().unwrap();
             let o = run(&["compile", &file, "-o", out.path().to_str().unwrap()]);
             assert!(o.status.success(), "{file}: {}", stderr(&o));
-            assert!(stderr(&o).contains("warning[zoom-meetings-pending]"), "{file}");
+            assert!(
+                stderr(&o).contains("warning[zoom-meetings-pending]"),
+                "{file}"
+            );
         }
     }
     assert!(zoom >= 2, "{zoom}");
     for file in exam_files("fixtures/invalid") {
         let text = String::from_utf8(read(root().join(&file))).unwrap();
-        assert!(!(text.contains("ZOOM") && text.contains("meetingNumber")), "{file} lists meetings by hand");
+        assert!(
+            !(text.contains("ZOOM") && text.contains("meetingNumber")),
+            "{file} lists meetings by hand"
+        );
     }
 }
 
@@ -588,20 +812,35 @@ fn seb_servers_zoom_formats() {
         "exam: { id: no-end }\nseb: { startURL: https://lms.example.org/ }\nservice:\n  enableProctoring: true\n  serverType: ZOOM\n  serverURL: https://zoom.us\n  accountId: a\n  clientId: c\n  clientSecret: { env: SEBC_FIXTURE_ZOOM_CLIENT_SECRET }\n  sdkKey: k\n  sdkSecret: { env: SEBC_FIXTURE_ZOOM_SDK_SECRET }\n  enabledFeatures: [ONE_TO_ONE]\n  rooms:\n    - { meetingNumber: 81234567800 }\n    - { type: breakout, meetingNumber: 81234567801, meetingKey: Bk1 }\nclients: { windows: \"3.4..3.5\", macos: false, ios: false }\n",
     );
     let out = dir.path().join("out");
-    let o = run(&["compile", path.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = run(&[
+        "compile",
+        path.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("warning["), "{}", stderr(&o));
     let server: Value = serde_json::from_slice(&read(out.join("no-end.server.json"))).unwrap();
     assert_eq!(server["tokensExpire"], NOW + 86_400 - 10);
     let rooms = server["rooms"].as_array().unwrap();
     assert_eq!(rooms.len(), 2);
-    assert_eq!(rooms[0]["seb"]["zoomMeetingKey"], "", "present even without a password");
     assert_eq!(
-        (rooms[1]["type"].as_str(), rooms[1]["subject"].as_str(), rooms[1]["seb"]["roomType"].as_str()),
+        rooms[0]["seb"]["zoomMeetingKey"], "",
+        "present even without a password"
+    );
+    assert_eq!(
+        (
+            rooms[1]["type"].as_str(),
+            rooms[1]["subject"].as_str(),
+            rooms[1]["seb"]["roomType"].as_str()
+        ),
         (Some("breakout"), Some("One to One Room"), Some("breakout"))
     );
     assert_eq!(rooms[1]["seb"]["zoomMeetingKey"], "Bk1");
     let token = jwt_claims(rooms[0]["seb"]["zoomToken"].as_str().unwrap());
-    assert_eq!((token["iat"].as_i64(), token["exp"].as_i64()), (Some(NOW), Some(NOW + 86_390)));
+    assert_eq!(
+        (token["iat"].as_i64(), token["exp"].as_i64()),
+        (Some(NOW), Some(NOW + 86_390))
+    );
     assert_eq!(token["tokenExp"], token["exp"]);
 }

@@ -131,7 +131,10 @@ fn unused_meetings<'a>(
                 ),
             )
             .at(&m.display, crate::diagnostic::Pos { line: 1, col: 1 })
-            .hint(format!("compile the exam with id `{}` with it", m.file.exam))
+            .hint(format!(
+                "compile the exam with id `{}` with it",
+                m.file.exam
+            ))
         })
         .collect()
 }

@@ -77,8 +77,15 @@ fn finish(mut diags: Vec<Diagnostic>, report_how: &Report, sources: &Sources) ->
     outcome(errors, warnings, report_how.deny_warnings)
 }
 
-fn error_at(code: &'static str, file: &str, msg: impl Into<String>, hint: impl Into<String>) -> Diagnostic {
-    Diagnostic::error(code, msg).at(file, Pos { line: 1, col: 1 }).hint(hint)
+fn error_at(
+    code: &'static str,
+    file: &str,
+    msg: impl Into<String>,
+    hint: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(code, msg)
+        .at(file, Pos { line: 1, col: 1 })
+        .hint(hint)
 }
 
 fn run_provision(a: ProvisionArgs) -> ExitCode {
@@ -103,9 +110,12 @@ fn run_provision(a: ProvisionArgs) -> ExitCode {
     let (Some(exam), Some(secrets), Some(plan)) = (&checked.exam, &checked.secrets, &checked.plan)
     else {
         diags.push(
-            Diagnostic::error("not-zoom", "the exam has no enabled Zoom service: nothing to provision")
-                .at(&display, Pos { line: 1, col: 1 })
-                .hint("set `service: { enableProctoring: true, serverType: ZOOM, ... }`"),
+            Diagnostic::error(
+                "not-zoom",
+                "the exam has no enabled Zoom service: nothing to provision",
+            )
+            .at(&display, Pos { line: 1, col: 1 })
+            .hint("set `service: { enableProctoring: true, serverType: ZOOM, ... }`"),
         );
         return finish(diags, &a.report, &sources);
     };
@@ -116,9 +126,12 @@ fn run_provision(a: ProvisionArgs) -> ExitCode {
         .filter(|s| s.server_type == ProctoringServerType::Zoom)
     else {
         diags.push(
-            Diagnostic::error("not-zoom", "the exam's live proctoring service is not Zoom: nothing to provision")
-                .at(&display, exam.source.map.value("/service/serverType"))
-                .pointer("/service/serverType"),
+            Diagnostic::error(
+                "not-zoom",
+                "the exam's live proctoring service is not Zoom: nothing to provision",
+            )
+            .at(&display, exam.source.map.value("/service/serverType"))
+            .pointer("/service/serverType"),
         );
         return finish(diags, &a.report, &sources);
     };
@@ -211,7 +224,10 @@ fn run_provision(a: ProvisionArgs) -> ExitCode {
         diags.push(error_at(
             "io",
             &display,
-            format!("cannot write {out_display}: {}; {fate}", crate::source::io_reason(&e)),
+            format!(
+                "cannot write {out_display}: {}; {fate}",
+                crate::source::io_reason(&e)
+            ),
             "choose a writable output directory with -o DIR",
         ));
         return finish(diags, &a.report, &sources);
@@ -259,7 +275,11 @@ fn run_release(a: ReleaseArgs) -> ExitCode {
         Ok(r) => r,
         Err(d) => return finish(vec![d], &a.report, &sources),
     };
-    let reference = match (&a.client_secret_env, &a.client_secret_file, &record.client_secret) {
+    let reference = match (
+        &a.client_secret_env,
+        &a.client_secret_file,
+        &record.client_secret,
+    ) {
         (Some(name), _, _) => SecretRef::env(name),
         (None, Some(path), _) => SecretRef::file(path),
         (None, None, Some(r)) => r.clone(),
@@ -290,13 +310,21 @@ fn run_release(a: ReleaseArgs) -> ExitCode {
         client_id: &record.client_id,
         client_secret: secret.expose_secret(),
     };
-    let api_base = a.api.api_base.clone().unwrap_or_else(|| record.api_base.clone());
+    let api_base = a
+        .api
+        .api_base
+        .clone()
+        .unwrap_or_else(|| record.api_base.clone());
     let timeout = Duration::from_secs(a.api.timeout.max(1));
     let failed = match release(&record, &api_base, &credentials, timeout) {
         Ok(f) => f,
         Err(e) => {
             let msg = format!("cannot delete the Zoom meetings: {}", e.message);
-            return finish(vec![error_at("zoom-api", &display, msg, e.hint)], &a.report, &sources);
+            return finish(
+                vec![error_at("zoom-api", &display, msg, e.hint)],
+                &a.report,
+                &sources,
+            );
         }
     };
     let released = record.meetings.len() - failed.len();
@@ -307,7 +335,12 @@ fn run_release(a: ReleaseArgs) -> ExitCode {
                 crate::source::io_reason(&e)
             );
             return finish(
-                vec![error_at("io", &display, msg, "delete the file yourself: its meetings no longer exist")],
+                vec![error_at(
+                    "io",
+                    &display,
+                    msg,
+                    "delete the file yourself: its meetings no longer exist",
+                )],
                 &a.report,
                 &sources,
             );

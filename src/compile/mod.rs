@@ -238,7 +238,10 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
 }
 
 /// `--per-room` embeds each room's meeting and token: a Zoom room without a meeting has neither.
-fn per_room_needs_meetings(exam: &ValidExam, plan: Option<&crate::proctoring::Plan>) -> Option<Diagnostic> {
+fn per_room_needs_meetings(
+    exam: &ValidExam,
+    plan: Option<&crate::proctoring::Plan>,
+) -> Option<Diagnostic> {
     let pending: Vec<&str> = plan?
         .rooms
         .iter()

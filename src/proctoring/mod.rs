@@ -88,7 +88,14 @@ pub fn build(
             zoom::check_meetings(service, &exam.exam.exam.id, m).map_err(|d| vec![d])?;
             m.file.apply(&mut rooms);
         }
-        warnings.extend(zoom::pending_warning(&rooms, &src.display, &exam.exam.exam.id, meetings).map(locate));
+        // At `serverType: ZOOM` when the exam writes it (SEB Server's default type is ZOOM).
+        let at = if src.value.pointer("/service/serverType").is_some() {
+            "/service/serverType"
+        } else {
+            "/service"
+        };
+        let pending = zoom::pending_warning(&rooms, &src.display, &exam.exam.exam.id, meetings);
+        warnings.extend(pending.map(|d| locate(d.pointer(at))));
     }
     let end = exam.exam.exam.end.as_deref().and_then(rfc3339_seconds);
     let signer = Signer {
@@ -224,7 +231,10 @@ impl Signer<'_> {
             ];
             // Always present, empty when the meeting has no password: SEB for Windows reads it
             // unconditionally (seb-win-refactoring `SafeExamBrowser.Server/Parser.cs:368`).
-            seb.push(("zoomMeetingKey", room.meeting_key.clone().unwrap_or_default()));
+            seb.push((
+                "zoomMeetingKey",
+                room.meeting_key.clone().unwrap_or_default(),
+            ));
             seb.push(("zoomUserName", "SEB".to_string()));
             seb.push(("zoomSubject", room.subject.clone()));
             seb.push(("roomType", room_type(room.room_type).to_string()));

@@ -75,22 +75,46 @@ pub fn plan(exam: &ExamFile, secret: &[u8]) -> Result<Vec<Room>, Vec<Diagnostic>
         } else {
             format!("Room {n}")
         };
-        let mut r = room(spec.copied(), zoom, secret, &exam.exam.id, &n.to_string(), subject);
+        let mut r = room(
+            spec.copied(),
+            zoom,
+            secret,
+            &exam.exam.id,
+            &n.to_string(),
+            subject,
+        );
         r.number = n;
         r.size = room_size;
         rooms.push(r);
     }
     let features = &service.enabled_features;
     let special = [
-        (ProctoringFeature::TownHall, RoomType::Townhall, "townhall", TOWNHALL_SUBJECT),
-        (ProctoringFeature::OneToOne, RoomType::Breakout, "breakout", BREAKOUT_SUBJECT),
+        (
+            ProctoringFeature::TownHall,
+            RoomType::Townhall,
+            "townhall",
+            TOWNHALL_SUBJECT,
+        ),
+        (
+            ProctoringFeature::OneToOne,
+            RoomType::Breakout,
+            "breakout",
+            BREAKOUT_SUBJECT,
+        ),
     ];
     for (feature, room_type, label, subject) in special {
         if !features.contains(&feature) {
             continue;
         }
         let spec = service.rooms.iter().find(|r| r.room_type == room_type);
-        let mut r = room(spec, zoom, secret, &exam.exam.id, label, subject.to_string());
+        let mut r = room(
+            spec,
+            zoom,
+            secret,
+            &exam.exam.id,
+            label,
+            subject.to_string(),
+        );
         r.room_type = room_type;
         rooms.push(r);
     }
@@ -146,7 +170,12 @@ impl Room {
 
     /// Gives a Zoom room its meeting: the meeting number names the room; the join URL defaults to
     /// Zoom's `https://zoom.us/j/<number>`.
-    pub fn set_meeting(&mut self, number: u64, join_url: Option<String>, meeting_key: Option<String>) {
+    pub fn set_meeting(
+        &mut self,
+        number: u64,
+        join_url: Option<String>,
+        meeting_key: Option<String>,
+    ) {
         self.name = number.to_string();
         self.meeting_number = Some(number);
         self.join_url = Some(join_url.unwrap_or_else(|| format!("https://zoom.us/j/{number}")));
@@ -171,7 +200,13 @@ mod tests {
         let subjects: Vec<&str> = rooms.iter().map(|r| r.subject.as_str()).collect();
         assert_eq!(
             subjects,
-            ["Room 1", "Room 2", "Room 3", "Townhall Room", "One to One Room"]
+            [
+                "Room 1",
+                "Room 2",
+                "Room 3",
+                "Townhall Room",
+                "One to One Room"
+            ]
         );
         let sizes: Vec<u32> = rooms.iter().map(|r| r.size).collect();
         assert_eq!(sizes, [20, 20, 5, 0, 0]);
@@ -192,7 +227,7 @@ mod tests {
     #[test]
     fn unlimited_rooms_and_explicit_names() {
         let e = exam(
-            "exam: { id: x, participants: 300 }\nservice:\n  enableProctoring: true\n  serverType: JITSI_MEET\n  collectingRoomSize: 0\n  enabledFeatures: [ONE_TO_ONE]\n  rooms: [{ name: hall-a, subject: Hall A }]\n",
+            "exam: { id: x, participants: 300 }\nservice:\n  enableProctoring: true\n  serverType: JITSI_MEET\n  collectingRoomSize: 0\n  enabledFeatures: [BROADCAST]\n  rooms: [{ name: hall-a, subject: Hall A }]\n",
         );
         let rooms = plan(&e, b"s").unwrap();
         assert_eq!(rooms.len(), 1);

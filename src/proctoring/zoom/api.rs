@@ -123,8 +123,9 @@ impl Client {
         let Some(token) = value.get("access_token").and_then(Value::as_str) else {
             return Err(ApiError {
                 message: format!("{target} answered without an access_token"),
-                hint: "check that the API base is Zoom's (https://zoom.us or https://<name>.zoom.us)"
-                    .into(),
+                hint:
+                    "check that the API base is Zoom's (https://zoom.us or https://<name>.zoom.us)"
+                        .into(),
                 status: Some(status),
             });
         };
@@ -429,7 +430,8 @@ fn failure(status: u16, body: &str, target: &str, step: Step, scrub: &[Secret]) 
 fn unexpected(path: &str, what: &str) -> ApiError {
     ApiError {
         message: format!("Zoom's answer to {path} has no {what}"),
-        hint: "check that the API base serves Zoom's API (the service's serverURL or --api-base)".into(),
+        hint: "check that the API base serves Zoom's API (the service's serverURL or --api-base)"
+            .into(),
         status: None,
     }
 }
@@ -482,8 +484,14 @@ mod tests {
 
     #[test]
     fn urls_join_with_one_slash() {
-        assert_eq!(url("https://zoom.us", "v2/users"), "https://zoom.us/v2/users");
-        assert_eq!(url("https://zoom.us/", "/oauth/token"), "https://zoom.us/oauth/token");
+        assert_eq!(
+            url("https://zoom.us", "v2/users"),
+            "https://zoom.us/v2/users"
+        );
+        assert_eq!(
+            url("https://zoom.us/", "/oauth/token"),
+            "https://zoom.us/oauth/token"
+        );
     }
 
     #[test]

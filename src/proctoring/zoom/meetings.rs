@@ -222,7 +222,10 @@ mod tests {
         std::fs::write(&path, "{\n  \"sebcZoomMeetings\": 1,\n  \"exam\": 7\n}\n").unwrap();
         let d = ZoomMeetings::read(&path, "bad.zoom.json").unwrap_err();
         assert_eq!((d.code, d.line), ("meetings-file", 3), "{d:?}");
-        assert!(d.message.starts_with("bad.zoom.json is not a meetings file"));
+        assert!(
+            d.message
+                .starts_with("bad.zoom.json is not a meetings file")
+        );
         let d = ZoomMeetings::read(&dir.path().join("none.json"), "none.json").unwrap_err();
         assert!(d.message.contains("no such file"), "{}", d.message);
     }

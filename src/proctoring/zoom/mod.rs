@@ -34,7 +34,10 @@ pub fn check_meetings(
 ) -> Result<(), Diagnostic> {
     let wanted = [
         ("serverURL", service.server_url.as_deref().unwrap_or("")),
-        ("accountId", service.account_id.as_deref().unwrap_or("").trim()),
+        (
+            "accountId",
+            service.account_id.as_deref().unwrap_or("").trim(),
+        ),
     ];
     let had = [m.file.server_url.as_str(), m.file.account_id.as_str()];
     for ((field, exam_value), file_value) in wanted.into_iter().zip(had) {

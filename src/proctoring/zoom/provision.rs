@@ -97,12 +97,13 @@ fn meeting_password() -> String {
 
 /// Creates a user and a meeting for every room of the order and returns the record to write.
 pub fn provision(order: &Order<'_>) -> Result<ZoomMeetings, Failed> {
-    let client = Client::authorize(order.api_base, &order.credentials, order.timeout).map_err(
-        |error| Failed {
-            error,
-            left_behind: Vec::new(),
-        },
-    )?;
+    let client =
+        Client::authorize(order.api_base, &order.credentials, order.timeout).map_err(|error| {
+            Failed {
+                error,
+                left_behind: Vec::new(),
+            }
+        })?;
     let host = crate::address::host_of(order.server_url).unwrap_or_else(|| "zoom.us".to_string());
     let start_time = zoom_time(order.start);
     let duration = duration_minutes(order.start, order.end);
@@ -113,7 +114,11 @@ pub fn provision(order: &Order<'_>) -> Result<ZoomMeetings, Failed> {
             Err(error) => {
                 let left_behind = meetings
                     .iter()
-                    .filter(|m| client.delete_meeting_and_user(m.meeting_id, &m.user_id).is_err())
+                    .filter(|m| {
+                        client
+                            .delete_meeting_and_user(m.meeting_id, &m.user_id)
+                            .is_err()
+                    })
                     .map(|m| format!("meeting {} (user {})", m.meeting_id, m.user_id))
                     .collect();
                 return Err(Failed { error, left_behind });
@@ -203,7 +208,11 @@ mod tests {
     fn times_names_and_passwords_have_seb_servers_shapes() {
         assert_eq!(zoom_time(1_796_115_600), "2026-12-01T09:00:00");
         assert_eq!(duration_minutes(1_796_115_600, Some(1_796_122_800)), 120);
-        assert_eq!(duration_minutes(0, Some(61)), 2, "rounded up: the meeting outlasts the exam");
+        assert_eq!(
+            duration_minutes(0, Some(61)),
+            2,
+            "rounded up: the meeting outlasts the exam"
+        );
         assert_eq!(duration_minutes(0, None), 1440);
         let id = random_uuid();
         assert_eq!(id.len(), 36);
@@ -211,6 +220,9 @@ mod tests {
         assert_ne!(random_uuid(), id);
         let pw = meeting_password();
         assert_eq!(pw.len(), 9);
-        assert!(pw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        assert!(
+            pw.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        );
     }
 }
