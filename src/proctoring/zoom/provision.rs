@@ -62,37 +62,40 @@ pub fn duration_minutes(start: i64, end: Option<i64>) -> i64 {
     end.map_or(DEFAULT_DURATION_MINUTES, |e| ((e - start) + 59) / 60)
 }
 
-/// Random bytes from the operating system.
-fn random<const N: usize>() -> [u8; N] {
+/// Random bytes from the operating system; without them no name or password can be made safely.
+fn random<const N: usize>() -> Result<[u8; N], ApiError> {
     let mut b = [0u8; N];
-    // Without randomness no name or password can be made safely: stop rather than go on.
-    getrandom::fill(&mut b).expect("the operating system's random source");
-    b
+    getrandom::fill(&mut b).map_err(|e| ApiError {
+        message: format!("the operating system gave no random bytes: {e}"),
+        hint: "run sebc where the system's random source works".into(),
+        status: None,
+    })?;
+    Ok(b)
 }
 
 /// A random (version 4) UUID, the name SEB Server gives each room's user (ZPS:388, 401).
-pub fn random_uuid() -> String {
-    let mut b = random::<16>();
+pub fn random_uuid() -> Result<String, ApiError> {
+    let mut b = random::<16>()?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex::encode(b);
-    format!(
+    Ok(format!(
         "{}-{}-{}-{}-{}",
         &h[0..8],
         &h[8..12],
         &h[12..16],
         &h[16..20],
         &h[20..32]
-    )
+    ))
 }
 
 /// A 9-character meeting password, SEB Server's length (ZPS:557), of lowercase letters and digits.
-fn meeting_password() -> String {
+fn meeting_password() -> Result<String, ApiError> {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
-    random::<9>()
+    Ok(random::<9>()?
         .iter()
         .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect()
+        .collect())
 }
 
 /// Creates a user and a meeting for every room of the order and returns the record to write.
@@ -146,16 +149,11 @@ fn make_room(
     start_time: &str,
     duration: i64,
 ) -> Result<Meeting, ApiError> {
-    let user = client.create_user(&random_uuid(), host)?;
+    let (name, password) = (random_uuid()?, meeting_password()?);
+    let user = client.create_user(&name, host)?;
     // SEB Server goes on when the settings cannot be applied (ZPS:816-824).
     let _ = client.apply_user_settings(&user.id);
-    let m = match client.create_meeting(
-        &user.id,
-        &room.subject,
-        start_time,
-        duration,
-        &meeting_password(),
-    ) {
+    let m = match client.create_meeting(&user.id, &room.subject, start_time, duration, &password) {
         Ok(m) => m,
         Err(e) if client.delete_user(&user.id).is_err() => {
             return Err(ApiError {
@@ -214,11 +212,11 @@ mod tests {
             "rounded up: the meeting outlasts the exam"
         );
         assert_eq!(duration_minutes(0, None), 1440);
-        let id = random_uuid();
+        let id = random_uuid().unwrap();
         assert_eq!(id.len(), 36);
         assert_eq!(&id[14..15], "4", "version 4: {id}");
-        assert_ne!(random_uuid(), id);
-        let pw = meeting_password();
+        assert_ne!(random_uuid().unwrap(), id);
+        let pw = meeting_password().unwrap();
         assert_eq!(pw.len(), 9);
         assert!(
             pw.bytes()
