@@ -404,6 +404,13 @@ fn provision_then_compile_with_the_meetings_then_release() {
         .replace("DIR", dir_s);
     assert_eq!(meetings_arg, record_path.to_str().unwrap());
     let before = mock.requests().len();
+    let o = run(&["validate", &exam, "--meetings", &meetings_arg]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("zoom-meetings-pending"),
+        "{}",
+        stderr(&o)
+    );
     let compiled = |out: &Path| {
         let o = run(&[
             "compile",
