@@ -851,3 +851,55 @@ fn seb_servers_zoom_formats() {
     );
     assert_eq!(token["tokenExp"], token["exp"]);
 }
+
+#[test]
+fn what_release_cannot_delete_stays_in_the_record() {
+    let stubborn = Arc::new(Mutex::new(None::<String>));
+    let hold = stubborn.clone();
+    let mock = MockZoom::start(Box::new(move |r, _| {
+        // The first meeting deleted fails every time (after the retries).
+        let mut first = hold.lock().unwrap();
+        if r.method == "DELETE" && r.path.starts_with("/v2/meetings/") {
+            let first = first.get_or_insert_with(|| r.path.clone());
+            if *first == r.path {
+                return Some((500, Vec::new(), String::new()));
+            }
+        }
+        zoom_ok(r)
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let exam = zoom_exam(dir.path(), &mock.url, "  enabledFeatures: []\n");
+    let m = dir.path().join("m");
+    let o = run(&["zoom", "provision", &exam, "-o", m.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let record = m.join("zoom-exam.zoom.json");
+    let before: Value = serde_json::from_slice(&read(&record)).unwrap();
+    assert_eq!(before["meetings"].as_array().unwrap().len(), 2);
+    let o = run(&["zoom", "release", record.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("released 1 meeting(s)"),
+        "{}",
+        stdout(&o)
+    );
+    let err = stderr(&o);
+    assert!(err.contains("answered HTTP 500"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "run `sebc zoom release {}` again",
+            record.display()
+        )),
+        "{err}"
+    );
+    let after: Value = serde_json::from_slice(&read(&record)).unwrap();
+    assert_eq!(
+        after["meetings"].as_array().unwrap()[..],
+        before["meetings"].as_array().unwrap()[..1]
+    );
+    let deletes = mock
+        .requests()
+        .iter()
+        .filter(|r| r.method == "DELETE" && Some(&r.path) == stubborn.lock().unwrap().as_ref())
+        .count();
+    assert_eq!(deletes, 4, "a 5xx is retried up to four attempts in all");
+}

@@ -517,5 +517,11 @@ mod tests {
         assert!(e.hint.contains("accountId"), "{}", e.hint);
         let e = failure(403, "not json", "u", Step::CreateUser, &scrub);
         assert!(e.hint.contains("scopes") && e.message == "u answered HTTP 403");
+        let e = failure(404, "", "u", Step::OAuth, &scrub);
+        assert!(e.hint.contains("without a path"), "{}", e.hint);
+        let e = failure(404, "", "u", Step::CreateMeeting, &scrub);
+        assert!(e.hint.contains("<base>/v2"), "{}", e.hint);
+        let e = failure(401, "", "u", Step::CreateUser, &scrub);
+        assert!(e.hint.contains("activated"), "{}", e.hint);
     }
 }
