@@ -216,8 +216,9 @@ pub struct ServiceSettings {
     #[serde(default)]
     pub use_zoom_app_client_for_collecting_room: bool,
     /// sebc's addition to SEB Server's settings: rooms given explicitly, in order (collecting rooms
-    /// "Room 1", "Room 2", ..., and the town hall). Jitsi room names are derived when not given; Zoom rooms
-    /// need their meeting numbers here, since sebc does not call Zoom's API.
+    /// "Room 1", "Room 2", ..., the town hall and the one-to-one room). Jitsi room names are derived when
+    /// not given; Zoom meetings come from here, from `sebc zoom provision` (`compile --meetings FILE`), or
+    /// are still to be created (the room is planned without tokens).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rooms: Vec<RoomSpec>,
     /// SEB Server's exam id in its GET JSON (ignored).
@@ -236,6 +237,10 @@ pub enum RoomType {
     Proctoring,
     /// The town-hall room every client joins while it is open.
     Townhall,
+    /// A one-to-one room, where a proctor takes one participant aside (`ONE_TO_ONE`; SEB Server's
+    /// `ProctoringRoomType.BREAKOUT_ROOM`, `roomType` `breakout`: seb-server
+    /// `gbl/model/session/ClientInstruction.java:39-42`).
+    Breakout,
 }
 
 /// One room of the proctoring plan, given explicitly.

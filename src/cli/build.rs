@@ -45,6 +45,8 @@ pub(super) struct CompileArgs {
     #[arg(long, value_name = "TIME")]
     now: Option<String>,
     #[command(flatten)]
+    meetings: MeetingsArg,
+    #[command(flatten)]
     clients: ClientsArg,
     /// Threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]
@@ -74,11 +76,67 @@ pub(super) struct ValidateArgs {
     #[arg(long)]
     minimal: bool,
     #[command(flatten)]
+    meetings: MeetingsArg,
+    #[command(flatten)]
     clients: ClientsArg,
     #[command(flatten)]
     sandbox: SandboxArg,
     #[command(flatten)]
     report: Report,
+}
+
+/// `--meetings FILE`, for `compile` and `validate`.
+#[derive(Args)]
+struct MeetingsArg {
+    /// Zoom meetings recorded by `sebc zoom provision` (`DIR/<id>.zoom.json`), for the exam with that
+    /// id; may be repeated.
+    #[arg(long = "meetings", value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+impl MeetingsArg {
+    /// Reads every meetings file; the errors are diagnostics at the files.
+    fn read(&self) -> Result<Vec<crate::compile::MeetingsFile>, Vec<Diagnostic>> {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for path in &self.files {
+            let display = display_of(path);
+            match crate::proctoring::zoom::ZoomMeetings::read(path, &display) {
+                Ok(file) => files.push(crate::compile::MeetingsFile { display, file }),
+                Err(d) => errors.push(d),
+            }
+        }
+        if errors.is_empty() {
+            Ok(files)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// An error for each meetings file whose exam was not among the inputs.
+fn unused_meetings<'a>(
+    files: &[crate::compile::MeetingsFile],
+    ids: impl Iterator<Item = &'a str> + Clone,
+) -> Vec<Diagnostic> {
+    files
+        .iter()
+        .filter(|m| !ids.clone().any(|id| id == m.file.exam))
+        .map(|m| {
+            Diagnostic::error(
+                "meetings-unused",
+                format!(
+                    "{} holds the meetings of exam `{}`, which is not among the inputs",
+                    m.display, m.file.exam
+                ),
+            )
+            .at(&m.display, crate::diagnostic::Pos { line: 1, col: 1 })
+            .hint(format!(
+                "compile the exam with id `{}` with it",
+                m.file.exam
+            ))
+        })
+        .collect()
 }
 
 /// `--clients`, for `compile` and `validate`.
@@ -127,6 +185,13 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
             return usage_error("give an output directory with -o DIR (or --check DIR)");
         }
     };
+    let meetings = match a.meetings.read() {
+        Ok(m) => m,
+        Err(mut errors) => {
+            report(&mut errors, &a.report, &Sources::default());
+            return ExitCode::from(1);
+        }
+    };
     let opts = CompileOptions {
         out_dir,
         format: a.format,
@@ -138,6 +203,7 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
         password,
         raw_xml: a.raw_xml,
         per_room: a.per_room,
+        meetings,
         now,
         check_only,
         sandbox,
@@ -156,6 +222,16 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
     bar.finish_and_clear();
     let (mut exams, mut files) = (0, 0);
     let mut sources = Sources::default();
+    // An exam that failed has no id to match: only a run where every exam compiled can tell.
+    if !outcomes
+        .iter()
+        .any(|o| o.diags.iter().any(Diagnostic::is_error))
+    {
+        all.extend(unused_meetings(
+            &opts.meetings,
+            outcomes.iter().filter_map(|o| o.id.as_deref()),
+        ));
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for mut o in outcomes {
@@ -203,6 +279,13 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
         Ok(s) => s,
         Err(msg) => return usage_error(&msg),
     };
+    let meetings = match a.meetings.read() {
+        Ok(m) => m,
+        Err(mut errors) => {
+            report(&mut errors, &a.report, &Sources::default());
+            return ExitCode::from(1);
+        }
+    };
     let (inputs, mut all) = collect_inputs(&a.exams, None, sandbox.as_ref());
     let results: Vec<crate::compile::Checked> = {
         use rayon::prelude::*;
@@ -213,7 +296,7 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
                     merge: MergeOptions { minimal: a.minimal },
                     clients: a.clients.clients,
                 };
-                check(input, opts, now, sandbox.as_ref())
+                crate::compile::check_with(input, opts, now, sandbox.as_ref(), &meetings)
             })
             .collect()
     };

@@ -10,10 +10,12 @@ mod inputs;
 mod read;
 mod settings;
 mod token;
+mod zoom;
 
 use build::{CompileArgs, ValidateArgs, run_compile, run_validate};
 use read::{ConfigKeyArgs, DecodeArgs, run_config_key, run_decode};
 use token::{TokenCommand, run_token};
+use zoom::{ZoomCommand, run_zoom};
 
 use crate::compile::{CheckOptions, CompileOptions, Input, check};
 use crate::diagnostic::cap::{cap, default_max};
@@ -80,6 +82,9 @@ enum Command {
     Import(import::ImportArgs),
     /// Compare two configurations (exam files, .seb, plist): settings, Config Key, clients.
     Diff(diff::DiffArgs),
+    /// Create an exam's Zoom meetings once through Zoom's API (for `compile --meetings`), or delete them.
+    #[command(subcommand)]
+    Zoom(ZoomCommand),
 }
 
 #[derive(Args, Default)]
@@ -172,6 +177,7 @@ pub fn main() -> ExitCode {
         Command::Man(a) => init::run_man(a),
         Command::Import(a) => import::run_import(a),
         Command::Diff(a) => diff::run_diff(a),
+        Command::Zoom(c) => run_zoom(c),
     }
 }
 

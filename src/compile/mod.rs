@@ -47,6 +47,26 @@ pub struct CheckOptions {
 }
 
 pub fn check(input: &Input, opts: CheckOptions, now: i64, sandbox: Option<&Sandbox>) -> Checked {
+    check_with(input, opts, now, sandbox, &[])
+}
+
+/// A Zoom meetings file given with `--meetings FILE` (what `sebc zoom provision` wrote), read once for
+/// every exam of the run; it applies to the exam whose id it names.
+#[derive(Debug, Clone)]
+pub struct MeetingsFile {
+    /// The path as the user gave it.
+    pub display: String,
+    pub file: crate::proctoring::zoom::ZoomMeetings,
+}
+
+/// [`check`], with the Zoom meetings of `--meetings` files.
+pub fn check_with(
+    input: &Input,
+    opts: CheckOptions,
+    now: i64,
+    sandbox: Option<&Sandbox>,
+    meetings: &[MeetingsFile],
+) -> Checked {
     let mut checked = Checked {
         skipped: false,
         diags: Vec::new(),
@@ -98,7 +118,14 @@ pub fn check(input: &Input, opts: CheckOptions, now: i64, sandbox: Option<&Sandb
         ));
     }
     if !checked.diags.iter().any(Diagnostic::is_error) {
-        match crate::proctoring::build(&exam, &secrets, now) {
+        let meetings = meetings
+            .iter()
+            .find(|m| m.file.exam == exam.exam.exam.id)
+            .map(|m| crate::proctoring::zoom::Meetings {
+                file: &m.file,
+                display: &m.display,
+            });
+        match crate::proctoring::build(&exam, &secrets, now, meetings.as_ref()) {
             Ok((plan, mut warnings)) => {
                 checked.diags.append(&mut warnings);
                 checked.plan = plan;
@@ -125,6 +152,8 @@ pub struct CompileOptions {
     pub raw_xml: bool,
     /// Also write one configuration per collecting room with the room's join settings embedded.
     pub per_room: bool,
+    /// Zoom meetings recorded by `sebc zoom provision` (`--meetings FILE`).
+    pub meetings: Vec<MeetingsFile>,
     /// The current time (seconds since the epoch): token lifetimes.
     pub now: i64,
     /// Compare with the files in `out_dir` instead of writing (`--check`).
@@ -162,11 +191,23 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
         merged,
         plan,
         ..
-    } = check(input, opts.check, opts.now, opts.sandbox.as_ref());
+    } = check_with(
+        input,
+        opts.check,
+        opts.now,
+        opts.sandbox.as_ref(),
+        &opts.meetings,
+    );
     let (Some(exam), Some(secrets), Some(merged)) = (exam, secrets, merged) else {
         return (None, diags, sources);
     };
     if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags, sources);
+    }
+    if opts.per_room
+        && let Some(d) = per_room_needs_meetings(&exam, plan.as_ref())
+    {
+        diags.push(d);
         return (None, diags, sources);
     }
     let key = OutputKey::of(&exam, &secrets, opts.password.as_ref(), opts.raw_xml);
@@ -194,6 +235,37 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
         key,
     };
     (Some(built), diags, sources)
+}
+
+/// `--per-room` embeds each room's meeting and token: a Zoom room without a meeting has neither.
+fn per_room_needs_meetings(
+    exam: &ValidExam,
+    plan: Option<&crate::proctoring::Plan>,
+) -> Option<Diagnostic> {
+    let pending: Vec<&str> = plan?
+        .rooms
+        .iter()
+        .filter(|r| r.room.needs_meeting())
+        .map(|r| r.room.subject.as_str())
+        .collect();
+    if pending.is_empty() {
+        return None;
+    }
+    let (display, id) = (&exam.source.display, &exam.exam.exam.id);
+    Some(
+        Diagnostic::error(
+            "zoom-meeting-missing",
+            format!(
+                "--per-room embeds each room's Zoom meeting and token, and {} have no meeting yet",
+                pending.join(", ")
+            ),
+        )
+        .at(display, exam.source.map.value("/service"))
+        .pointer("/service")
+        .hint(format!(
+            "create the meetings once with `sebc zoom provision {display} -o DIR`, then compile with `--meetings DIR/{id}.zoom.json --per-room`"
+        )),
+    )
 }
 
 /// Writes a built exam's files atomically, or with `check_only` compares them with what is on disk.

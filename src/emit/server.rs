@@ -54,7 +54,9 @@ pub fn server_json(
         );
     }
     if let Some(plan) = plan {
-        out.insert("tokensExpire".into(), json!(plan.expires));
+        if plan.rooms.iter().any(|r| !r.room.needs_meeting()) {
+            out.insert("tokensExpire".into(), json!(plan.expires));
+        }
         let mut collecting = room_files.iter();
         let rooms: Vec<Value> = plan
             .rooms
@@ -67,6 +69,13 @@ pub fn server_json(
                 );
                 if r.room.number > 0 {
                     room.insert("number".into(), json!(r.room.number));
+                }
+                if r.room.needs_meeting() {
+                    // A Zoom room without a meeting yet: no name, token or join attributes.
+                    room.insert("subject".into(), json!(r.room.subject));
+                    room.insert("size".into(), json!(r.room.size));
+                    room.insert("needsMeeting".into(), json!(true));
+                    return Value::Object(room);
                 }
                 room.insert("name".into(), json!(r.room.name));
                 room.insert("subject".into(), json!(r.room.subject));

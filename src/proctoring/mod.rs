@@ -6,6 +6,7 @@
 pub mod jwt;
 pub mod rooms;
 pub mod tokens;
+pub mod zoom;
 
 use crate::diagnostic::Diagnostic;
 use crate::exam::{ProctoringServerType, RoomType, ServiceSettings};
@@ -19,8 +20,13 @@ use tokens::{AUD_CLIENT, AUD_PROCTOR, JitsiClaims, Profile, ZoomClaims};
 pub const TOKEN_GRACE: i64 = 1800;
 /// Lifetime of tokens for exams without an end (seconds), as SEB Server's.
 pub const TOKEN_DEFAULT_LIFETIME: i64 = 86_400;
+/// Zoom SDK tokens of an exam without an end expire this long after they are made, as SEB Server's:
+/// `now + tokenExpirySeconds - 10`, with `sebserver.webservice.proctoring.zoom.tokenexpiry.seconds`
+/// defaulting to 86400 (seb-server `ZoomProctoringService.java:160` and `:664-671`).
+pub const ZOOM_TOKEN_DEFAULT_LIFETIME: i64 = TOKEN_DEFAULT_LIFETIME - 10;
 
-/// One planned room with its tokens.
+/// One planned room with its tokens. A Zoom room that still needs a meeting
+/// ([`Room::needs_meeting`]) has neither token nor join attributes.
 #[derive(Debug, Clone)]
 pub struct PlannedRoom {
     pub room: Room,
@@ -50,11 +56,14 @@ impl PlannedRoom {
 }
 
 /// Rooms and tokens for an exam with an enabled live proctoring service (None when there is none);
-/// the signing secret comes from `secrets`. Warnings come back with the plan.
+/// the signing secret comes from `secrets`, Zoom meetings from the exam file or `meetings` (what `sebc
+/// zoom provision` recorded; a room without one is planned without tokens, with a warning). Warnings
+/// come back with the plan.
 pub fn build(
     exam: &ValidExam,
     secrets: &ResolvedSecrets,
     now: i64,
+    meetings: Option<&zoom::Meetings<'_>>,
 ) -> Result<(Option<Plan>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let src = &exam.source;
     let Some(service) = exam.exam.service.as_ref().filter(|s| s.enable_proctoring) else {
@@ -71,8 +80,23 @@ pub fn build(
     let Some(secret) = secrets.get(&src.display, pointer) else {
         return Err(Vec::new()); // a missing secret is reported by the validate stage
     };
-    let rooms = rooms::plan(&exam.exam, secret)
+    let mut rooms = rooms::plan(&exam.exam, secret)
         .map_err(|ds| ds.into_iter().map(locate).collect::<Vec<_>>())?;
+    let mut warnings = Vec::new();
+    if service.server_type == ProctoringServerType::Zoom {
+        if let Some(m) = meetings {
+            zoom::check_meetings(service, &exam.exam.exam.id, m).map_err(|d| vec![d])?;
+            m.file.apply(&mut rooms);
+        }
+        // At `serverType: ZOOM` when the exam writes it (SEB Server's default type is ZOOM).
+        let at = if src.value.pointer("/service/serverType").is_some() {
+            "/service/serverType"
+        } else {
+            "/service"
+        };
+        let pending = zoom::pending_warning(&rooms, &src.display, &exam.exam.exam.id, meetings);
+        warnings.extend(pending.map(|d| locate(d.pointer(at))));
+    }
     let end = exam.exam.exam.end.as_deref().and_then(rfc3339_seconds);
     let signer = Signer {
         service,
@@ -83,16 +107,13 @@ pub fn build(
         ProctoringServerType::JitsiMeet => signer.jitsi(rooms, end),
         ProctoringServerType::Zoom => signer.zoom(rooms, end),
     };
-    let warnings = warning
-        .map(|(msg, hint)| {
-            locate(
-                Diagnostic::warning("token-lifetime", msg)
-                    .pointer("/exam/end")
-                    .hint(hint),
-            )
-        })
-        .into_iter()
-        .collect();
+    warnings.extend(warning.map(|(msg, hint)| {
+        locate(
+            Diagnostic::warning("token-lifetime", msg)
+                .pointer("/exam/end")
+                .hint(hint),
+        )
+    }));
     Ok((Some(plan), warnings))
 }
 
@@ -163,7 +184,7 @@ impl Signer<'_> {
     /// Zoom: Meeting SDK tokens within Zoom's 30 min–48 h lifetime, for each room's meeting.
     fn zoom(&self, rooms: Vec<Room>, end: Option<i64>) -> (Plan, LifetimeWarning) {
         let now = self.now;
-        let wanted = end.map_or(now + TOKEN_DEFAULT_LIFETIME - 10, |e| e + TOKEN_GRACE);
+        let wanted = end.map_or(now + ZOOM_TOKEN_DEFAULT_LIFETIME, |e| e + TOKEN_GRACE);
         let exp = wanted.clamp(
             now + tokens::ZOOM_MIN_LIFETIME,
             now + tokens::ZOOM_MAX_LIFETIME,
@@ -178,7 +199,14 @@ impl Signer<'_> {
         let sdk_key = self.service.sdk_key.clone().unwrap_or_default();
         let mut planned = Vec::new();
         for room in rooms {
-            let mn = room.meeting_number.unwrap_or_default();
+            let Some(mn) = room.meeting_number else {
+                planned.push(PlannedRoom {
+                    room,
+                    proctor_token: String::new(),
+                    seb: Vec::new(),
+                });
+                continue;
+            };
             let token = |role| {
                 let claims = ZoomClaims {
                     sdk_key: sdk_key.trim(),
@@ -201,9 +229,12 @@ impl Signer<'_> {
                 ("zoomSDKToken", client_token),
                 ("zoomAPIKey", sdk_key.trim().to_string()),
             ];
-            if let Some(key) = &room.meeting_key {
-                seb.push(("zoomMeetingKey", key.clone()));
-            }
+            // Always present, empty when the meeting has no password: SEB for Windows reads it
+            // unconditionally (seb-win-refactoring `SafeExamBrowser.Server/Parser.cs:368`).
+            seb.push((
+                "zoomMeetingKey",
+                room.meeting_key.clone().unwrap_or_default(),
+            ));
             seb.push(("zoomUserName", "SEB".to_string()));
             seb.push(("zoomSubject", room.subject.clone()));
             seb.push(("roomType", room_type(room.room_type).to_string()));
@@ -225,5 +256,6 @@ fn room_type(t: RoomType) -> &'static str {
     match t {
         RoomType::Proctoring => "proctoring",
         RoomType::Townhall => "townhall",
+        RoomType::Breakout => "breakout",
     }
 }

@@ -1,7 +1,8 @@
-//! The room plan: ⌈participants / collectingRoomSize⌉ collecting rooms with SEB Server's subjects, and a
-//! town hall when `TOWN_HALL` is enabled. Jitsi room names are derived (HMAC-SHA256 of exam id and room
-//! under the app secret: the same inputs give the same names, and nobody without the secret can guess
-//! them) unless the exam file gives them.
+//! The room plan: ⌈participants / collectingRoomSize⌉ collecting rooms with SEB Server's subjects, a
+//! town hall when `TOWN_HALL` is enabled and a one-to-one (`breakout`) room when `ONE_TO_ONE` is. Jitsi
+//! room names are derived (HMAC-SHA256 of exam id and room under the app secret: the same inputs give
+//! the same names, and nobody without the secret can guess them) unless the exam file gives them; a Zoom
+//! room without a meeting is planned as still needing one.
 
 use crate::diagnostic::Diagnostic;
 use crate::exam::{ExamFile, ProctoringFeature, ProctoringServerType, RoomSpec, RoomType};
@@ -53,14 +54,12 @@ pub fn plan(exam: &ExamFile, secret: &[u8]) -> Result<Vec<Room>, Vec<Diagnostic>
     } else {
         1
     };
-    let explicit: Vec<(usize, &RoomSpec)> = service
+    let explicit: Vec<&RoomSpec> = service
         .rooms
         .iter()
-        .enumerate()
-        .filter(|(_, r)| r.room_type == RoomType::Proctoring)
+        .filter(|r| r.room_type == RoomType::Proctoring)
         .collect();
     let count = needed.max(explicit.len() as u32);
-    let mut errors = Vec::new();
     let mut rooms = Vec::new();
     let mut left = participants;
     for n in 1..=count {
@@ -76,51 +75,69 @@ pub fn plan(exam: &ExamFile, secret: &[u8]) -> Result<Vec<Room>, Vec<Diagnostic>
         } else {
             format!("Room {n}")
         };
-        match room(spec.map(|(i, s)| (*i, *s)), zoom, secret, &exam.exam.id, &n.to_string(), subject) {
-            Ok(mut r) => {
-                r.number = n;
-                r.size = room_size;
-                rooms.push(r);
-            }
-            Err(d) => errors.push(d.hint(format!(
-                "{participants} participants in rooms of {size} need {needed} collecting room(s); give each a meeting in `service.rooms`"
-            ))),
+        let mut r = room(
+            spec.copied(),
+            zoom,
+            secret,
+            &exam.exam.id,
+            &n.to_string(),
+            subject,
+        );
+        r.number = n;
+        r.size = room_size;
+        rooms.push(r);
+    }
+    let features = &service.enabled_features;
+    let special = [
+        (
+            ProctoringFeature::TownHall,
+            RoomType::Townhall,
+            "townhall",
+            TOWNHALL_SUBJECT,
+        ),
+        (
+            ProctoringFeature::OneToOne,
+            RoomType::Breakout,
+            "breakout",
+            BREAKOUT_SUBJECT,
+        ),
+    ];
+    for (feature, room_type, label, subject) in special {
+        if !features.contains(&feature) {
+            continue;
         }
+        let spec = service.rooms.iter().find(|r| r.room_type == room_type);
+        let mut r = room(
+            spec,
+            zoom,
+            secret,
+            &exam.exam.id,
+            label,
+            subject.to_string(),
+        );
+        r.room_type = room_type;
+        rooms.push(r);
     }
-    if service
-        .enabled_features
-        .contains(&ProctoringFeature::TownHall)
-    {
-        let spec = service
-            .rooms
-            .iter()
-            .enumerate()
-            .find(|(_, r)| r.room_type == RoomType::Townhall);
-        match room(spec, zoom, secret, &exam.exam.id, "townhall", "Townhall Room".to_string()) {
-            Ok(mut r) => {
-                r.room_type = RoomType::Townhall;
-                rooms.push(r);
-            }
-            Err(d) => errors.push(d.hint("TOWN_HALL is enabled: add a room with `type: townhall` and its meeting, or disable the feature")),
-        }
-    }
-    if errors.is_empty() {
-        Ok(rooms)
-    } else {
-        Err(errors)
-    }
+    Ok(rooms)
 }
 
+/// The town hall's subject: what SEB Server's GUI opens it with
+/// (`sebserver.monitoring.exam.proctoring.room.all.name`).
+pub const TOWNHALL_SUBJECT: &str = "Townhall Room";
+/// The one-to-one room's subject: SEB Server's label of the feature
+/// (`sebserver.exam.proctoring.form.features.ONE_TO_ONE`, seb-server `messages.properties:890`).
+pub const BREAKOUT_SUBJECT: &str = "One to One Room";
+
 fn room(
-    spec: Option<(usize, &RoomSpec)>,
+    spec: Option<&RoomSpec>,
     zoom: bool,
     secret: &[u8],
     exam_id: &str,
     label: &str,
     default_subject: String,
-) -> Result<Room, Diagnostic> {
+) -> Room {
     let subject = spec
-        .and_then(|(_, s)| s.subject.clone())
+        .and_then(|s| s.subject.clone())
         .unwrap_or(default_subject);
     let mut r = Room {
         room_type: RoomType::Proctoring,
@@ -133,34 +150,37 @@ fn room(
         meeting_key: None,
     };
     if zoom {
-        let Some((i, s)) = spec else {
-            return Err(Diagnostic::error(
-                "zoom-meeting-missing",
-                format!("no Zoom meeting for room `{}` (sebc does not create meetings through Zoom's API)", r.subject),
-            )
-            .pointer("/service/rooms"));
-        };
-        let Some(mn) = s.meeting_number else {
-            return Err(Diagnostic::error(
-                "zoom-meeting-missing",
-                format!("room `{}` has no `meetingNumber`", r.subject),
-            )
-            .pointer(format!("/service/rooms/{i}")));
-        };
-        r.name = mn.to_string();
-        r.meeting_number = Some(mn);
-        r.join_url = Some(
-            s.join_url
-                .clone()
-                .unwrap_or_else(|| format!("https://zoom.us/j/{mn}")),
-        );
-        r.meeting_key = s.meeting_key.clone();
+        // Without a meeting number the room still needs a meeting (`Room::needs_meeting`).
+        if let Some((s, mn)) = spec.and_then(|s| s.meeting_number.map(|mn| (s, mn))) {
+            r.set_meeting(mn, s.join_url.clone(), s.meeting_key.clone());
+        }
     } else {
         r.name = spec
-            .and_then(|(_, s)| s.name.clone())
+            .and_then(|s| s.name.clone())
             .unwrap_or_else(|| derived_name(secret, exam_id, label));
     }
-    Ok(r)
+    r
+}
+
+impl Room {
+    /// A Zoom room without a meeting yet: planned, but without tokens.
+    pub fn needs_meeting(&self) -> bool {
+        self.name.is_empty() && self.meeting_number.is_none()
+    }
+
+    /// Gives a Zoom room its meeting: the meeting number names the room; the join URL defaults to
+    /// Zoom's `https://zoom.us/j/<number>`.
+    pub fn set_meeting(
+        &mut self,
+        number: u64,
+        join_url: Option<String>,
+        meeting_key: Option<String>,
+    ) {
+        self.name = number.to_string();
+        self.meeting_number = Some(number);
+        self.join_url = Some(join_url.unwrap_or_else(|| format!("https://zoom.us/j/{number}")));
+        self.meeting_key = meeting_key;
+    }
 }
 
 #[cfg(test)]
@@ -178,9 +198,18 @@ mod tests {
         );
         let rooms = plan(&e, b"secret").unwrap();
         let subjects: Vec<&str> = rooms.iter().map(|r| r.subject.as_str()).collect();
-        assert_eq!(subjects, ["Room 1", "Room 2", "Room 3", "Townhall Room"]);
+        assert_eq!(
+            subjects,
+            [
+                "Room 1",
+                "Room 2",
+                "Room 3",
+                "Townhall Room",
+                "One to One Room"
+            ]
+        );
         let sizes: Vec<u32> = rooms.iter().map(|r| r.size).collect();
-        assert_eq!(sizes, [20, 20, 5, 0]);
+        assert_eq!(sizes, [20, 20, 5, 0, 0]);
         assert!(
             rooms
                 .iter()
@@ -198,7 +227,7 @@ mod tests {
     #[test]
     fn unlimited_rooms_and_explicit_names() {
         let e = exam(
-            "exam: { id: x, participants: 300 }\nservice:\n  enableProctoring: true\n  serverType: JITSI_MEET\n  collectingRoomSize: 0\n  enabledFeatures: [ONE_TO_ONE]\n  rooms: [{ name: hall-a, subject: Hall A }]\n",
+            "exam: { id: x, participants: 300 }\nservice:\n  enableProctoring: true\n  serverType: JITSI_MEET\n  collectingRoomSize: 0\n  enabledFeatures: [BROADCAST]\n  rooms: [{ name: hall-a, subject: Hall A }]\n",
         );
         let rooms = plan(&e, b"s").unwrap();
         assert_eq!(rooms.len(), 1);
@@ -213,15 +242,55 @@ mod tests {
     }
 
     #[test]
-    fn zoom_needs_meeting_numbers() {
+    fn zoom_rooms_without_meetings_are_planned_as_needing_one() {
         let e = exam(
-            "exam: { id: z, participants: 30 }\nservice:\n  enableProctoring: true\n  serverType: ZOOM\n  collectingRoomSize: 15\n  enabledFeatures: [ONE_TO_ONE]\n  rooms: [{ meetingNumber: 81234567890 }]\n",
+            "exam: { id: z, participants: 30 }\nservice:\n  enableProctoring: true\n  serverType: ZOOM\n  collectingRoomSize: 15\n  enabledFeatures: [ONE_TO_ONE, TOWN_HALL]\n  rooms: [{ meetingNumber: 81234567890 }]\n",
         );
-        let errors = plan(&e, b"s").unwrap_err();
-        assert_eq!(errors.len(), 1);
-        assert!(errors[0].message.contains("Proctoring Room 2"));
+        let rooms = plan(&e, b"s").unwrap();
+        let shape: Vec<(RoomType, &str, bool)> = rooms
+            .iter()
+            .map(|r| (r.room_type, r.subject.as_str(), r.needs_meeting()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (RoomType::Proctoring, "Proctoring Room 1", false),
+                (RoomType::Proctoring, "Proctoring Room 2", true),
+                (RoomType::Townhall, "Townhall Room", true),
+                (RoomType::Breakout, "One to One Room", true),
+            ]
+        );
+        assert_eq!(rooms[0].name, "81234567890");
+        assert_eq!(
+            rooms[0].join_url.as_deref(),
+            Some("https://zoom.us/j/81234567890")
+        );
+        assert!(rooms[1].meeting_number.is_none() && rooms[1].name.is_empty());
         assert!(
             !is_safe_room_name("Room 1") && !is_safe_room_name("") && is_safe_room_name("a-1_b")
+        );
+    }
+
+    #[test]
+    fn one_to_one_adds_a_breakout_room_only_when_enabled() {
+        let with = exam(
+            "exam: { id: b, participants: 5 }\nservice: { enableProctoring: true, serverType: JITSI_MEET, enabledFeatures: [ONE_TO_ONE] }\n",
+        );
+        let rooms = plan(&with, b"s").unwrap();
+        assert_eq!(rooms.len(), 2);
+        assert_eq!(
+            (rooms[1].room_type, rooms[1].subject.as_str(), rooms[1].size),
+            (RoomType::Breakout, "One to One Room", 0)
+        );
+        assert_eq!(rooms[1].name, derived_name(b"s", "b", "breakout"));
+        let without = exam(
+            "exam: { id: b, participants: 5 }\nservice: { enableProctoring: true, serverType: JITSI_MEET, enabledFeatures: [BROADCAST] }\n",
+        );
+        assert!(
+            plan(&without, b"s")
+                .unwrap()
+                .iter()
+                .all(|r| r.room_type == RoomType::Proctoring)
         );
     }
 }
