@@ -44,6 +44,8 @@ pub struct CheckOptions {
     pub merge: MergeOptions,
     /// `--clients`: the releases to check the merged settings against, instead of the exam's `clients:`.
     pub clients: Option<crate::clients::Targets>,
+    /// `--token-profile`: sebc's Jitsi token claims, or SEB Server's bytes.
+    pub token_profile: crate::proctoring::tokens::Profile,
 }
 
 pub fn check(input: &Input, opts: CheckOptions, now: i64, sandbox: Option<&Sandbox>) -> Checked {
@@ -97,8 +99,14 @@ pub fn check(input: &Input, opts: CheckOptions, now: i64, sandbox: Option<&Sandb
             &checked.sources,
         ));
     }
+    let (roster, mut roster_diags) = crate::roster::read(&exam, &mut checked.sources, sandbox);
+    checked.diags.append(&mut roster_diags);
     if !checked.diags.iter().any(Diagnostic::is_error) {
-        match crate::proctoring::build(&exam, &secrets, now) {
+        let plan_opts = crate::proctoring::PlanOptions {
+            profile: opts.token_profile,
+            roster: roster.as_ref(),
+        };
+        match crate::proctoring::build(&exam, &secrets, now, plan_opts) {
             Ok((plan, mut warnings)) => {
                 checked.diags.append(&mut warnings);
                 checked.plan = plan;
@@ -125,6 +133,8 @@ pub struct CompileOptions {
     pub raw_xml: bool,
     /// Also write one configuration per collecting room with the room's join settings embedded.
     pub per_room: bool,
+    /// Also write one configuration per roster participant with their own join settings and token.
+    pub per_participant: bool,
     /// The current time (seconds since the epoch): token lifetimes.
     pub now: i64,
     /// Compare with the files in `out_dir` instead of writing (`--check`).
@@ -169,6 +179,26 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags, sources);
     }
+    if opts.per_participant && plan.as_ref().is_none_or(|p| p.seats.is_empty()) {
+        let (msg, hint) = if plan.is_none() {
+            (
+                "--per-participant writes each roster participant's token: this exam has no live proctoring service enabled",
+                "enable the service (`service.enableProctoring: true`) and give a roster, or compile without --per-participant",
+            )
+        } else {
+            (
+                "--per-participant needs a roster: `exam.participants` is not `{ roster: FILE }`",
+                "write `participants: { roster: students.csv }` under `exam`, a CSV file with the header id,name",
+            )
+        };
+        diags.push(
+            Diagnostic::error("per-participant-without-roster", msg)
+                .at(&input.display, exam.source.map.value("/exam"))
+                .pointer("/exam")
+                .hint(hint),
+        );
+        return (None, diags, sources);
+    }
     let key = OutputKey::of(&exam, &secrets, opts.password.as_ref(), opts.raw_xml);
     let layout = Layout {
         out_dir: &opts.out_dir,
@@ -176,6 +206,7 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
         style: opts.style,
         protection: key.protection(),
         per_room: opts.per_room,
+        per_participant: opts.per_participant,
     };
     let rendered = match emit::render_exam(&exam.exam, &merged, plan.as_ref(), &layout) {
         Ok(r) => r,
