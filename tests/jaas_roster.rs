@@ -238,7 +238,8 @@ fn jaas_exam_compiles_to_rs256_tokens_under_the_app_id() {
         "--token-profile", "seb-server", "--message-format", "json",
     ]);
     assert_eq!(o.status.code(), Some(1));
-    let d = &with_code(&json_diags(&o), "token-profile-jaas")[0];
+    let diags = json_diags(&o);
+    let d = &with_code(&diags, "token-profile-jaas")[0];
     assert_eq!(d["pointer"], "/service/jaas");
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "nothing written");
 }
@@ -303,7 +304,8 @@ fn roster_gives_each_participant_their_own_verified_token_and_file() {
         "--message-format", "json",
     ]);
     assert_eq!(o.status.code(), Some(1));
-    let d = &with_code(&json_diags(&o), "per-participant-without-roster")[0];
+    let diags = json_diags(&o);
+    let d = &with_code(&diags, "per-participant-without-roster")[0];
     assert!(d["hint"].as_str().unwrap().contains("participants: { roster: students.csv }"));
 }
 

@@ -184,7 +184,12 @@ fn run_jitsi(a: JitsiArgs) -> Result<ExitCode, ExitCode> {
     };
     let token = match (&a.rs256_key_file, &a.kid) {
         (Some(pem), Some(kid)) => rs256_token(&a, pem, kid, &claims)?,
-        _ => {
+        (Some(_), None) | (None, Some(_)) => {
+            return Err(usage_error(
+                "--rs256-key-file PEM and --kid KID go together: the key signs, the kid names it",
+            ));
+        }
+        (None, None) => {
             let secret = require_secret(&a.secret)?;
             tokens::jitsi_token(&claims, a.profile, secret.expose_secret())
         }
