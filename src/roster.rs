@@ -286,7 +286,7 @@ mod tests {
         assert_eq!(r.participants[1].name, "Doe, Jane");
         assert_eq!(
             r.participants[1].room,
-            Some(("2".to_string(), Pos { line: 3, col: 19 }))
+            Some(("2".to_string(), Pos { line: 3, col: 17 }))
         );
     }
 

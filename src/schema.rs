@@ -390,6 +390,7 @@ mod tests {
                 "/seb/quitPassword",
                 "/service/appSecret",
                 "/service/clientSecret",
+                "/service/jaas/privateKey",
                 "/service/sdkSecret",
             ]
         );
