@@ -224,7 +224,7 @@ fn jaas_exam_compiles_to_rs256_tokens_under_the_app_id() {
     }
     // The private key reaches no output: not in the server file, not on stdout or stderr.
     let pem = std::fs::read_to_string(root().join("fixtures/secrets/jaas-private.pem")).unwrap();
-    let text = String::from_utf8(read(out.path().join("chem-110-final.server.json"))).unwrap();
+    let text = String::from_utf8(read(out.path().join("chem-210-final.server.json"))).unwrap();
     for line in pem.lines().filter(|l| !l.starts_with("-----")) {
         assert!(!text.contains(line) && !stdout(&o).contains(line) && !stderr(&o).contains(line));
     }

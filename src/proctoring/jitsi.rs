@@ -39,18 +39,19 @@ pub(super) enum Signing<'a> {
 
 /// Who a token is for.
 struct User<'a> {
-    id: &'a str,
+    /// A roster participant's id; the shared tokens have none (JaaS's name them `proctor` and `seb`).
+    id: Option<&'a str>,
     name: &'a str,
     moderator: bool,
 }
 
 const PROCTOR: User<'static> = User {
-    id: "proctor",
+    id: None,
     name: "Proctor",
     moderator: true,
 };
 const SEB: User<'static> = User {
-    id: "seb",
+    id: None,
     name: "SEB",
     moderator: false,
 };
@@ -66,8 +67,7 @@ impl Signing<'_> {
             } => {
                 let claims = JitsiClaims {
                     name: user.name,
-                    user_id: (*profile == Profile::Default && user.id != SEB.id)
-                        .then_some(user.id),
+                    user_id: user.id.filter(|_| *profile == Profile::Default),
                     moderator: user.moderator,
                     aud: if user.moderator { AUD_PROCTOR } else { AUD_CLIENT },
                     iss: app_key.trim(),
@@ -86,7 +86,7 @@ impl Signing<'_> {
                 let claims = JaasClaims {
                     app_id,
                     room,
-                    user_id: user.id,
+                    user_id: user.id.unwrap_or(if user.moderator { "proctor" } else { "seb" }),
                     name: user.name,
                     moderator: user.moderator,
                     features,
@@ -182,7 +182,7 @@ pub(super) fn plan(
             .zip(seating)
             .map(|(p, &room)| {
                 let user = User {
-                    id: &p.id,
+                    id: Some(&p.id),
                     name: &p.name,
                     moderator: false,
                 };
