@@ -408,3 +408,24 @@ fn seb_server_token_profile_reproduces_seb_servers_bytes() {
     let token = server["participants"][2]["seb"]["jitsiMeetToken"].as_str().unwrap();
     assert!(payload_bytes(token).starts_with(r#"{"context":{"user":{"name":"Zoë Brandt"}},"moderator":false,"#));
 }
+
+#[test]
+fn zoom_roster_gives_each_participant_their_user_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut exam: Value =
+        serde_json::from_slice(&read(root().join("fixtures/valid/zoom-proctored.json"))).unwrap();
+    exam["exam"]["participants"] = serde_json::json!({ "roster": "students.csv" });
+    write(&dir.path().join("students.csv"), "id,name,room\na1,Ana Muster,2\nb2,Bo Chen,\n");
+    let path = dir.path().join("zoom.json");
+    write(&path, &exam.to_string());
+    let (_out, server, _) = compile(path.to_str().unwrap(), &[]);
+    let people = server["participants"].as_array().unwrap();
+    assert_eq!(people.len(), 2);
+    assert_eq!(people[0]["seb"]["zoomUserName"], "Ana Muster");
+    assert_eq!(people[0]["roomNumber"], 2);
+    assert_eq!(people[1]["seb"]["zoomUserName"], "Bo Chen");
+    assert_eq!(people[1]["roomNumber"], 1);
+    let room = &server["rooms"][1];
+    assert_eq!(people[0]["seb"]["zoomRoom"], room["seb"]["zoomRoom"]);
+    assert_eq!(room["seb"]["zoomUserName"], "SEB", "the room's shared attributes are unchanged");
+}
