@@ -151,7 +151,9 @@ pub fn parse(display: &str, text: &str) -> (Option<Roster>, Vec<Diagnostic>) {
             diags.push(
                 Diagnostic::error(
                     "roster-duplicate-id",
-                    format!("participant id `{id}` is listed twice (ids ignore case: they name files)"),
+                    format!(
+                        "participant id `{id}` is listed twice (ids ignore case: they name files)"
+                    ),
                 )
                 .at(display, *id_pos)
                 .related(display, *first, "first listed here")
@@ -220,10 +222,11 @@ fn columns(header: &csv::Record) -> Result<Columns, Diagnostic> {
             }
         };
         if found[slot].replace(i).is_some() {
-            return Err(
-                Diagnostic::error("roster-header", format!("column `{cell}` appears twice"))
-                    .hint(hint),
-            );
+            return Err(Diagnostic::error(
+                "roster-header",
+                format!("column `{cell}` appears twice"),
+            )
+            .hint(hint));
         }
     }
     let (Some(id), Some(name)) = (found[0], found[1]) else {
@@ -292,10 +295,7 @@ mod tests {
 
     #[test]
     fn bad_rows_are_errors_at_their_cell() {
-        assert_eq!(
-            codes("id,name\ns 1,Ana\n"),
-            [("roster-invalid-id", 2, 1)]
-        );
+        assert_eq!(codes("id,name\ns 1,Ana\n"), [("roster-invalid-id", 2, 1)]);
         assert_eq!(
             codes("id,name\na,Ana\nA,Bo\n"),
             [("roster-duplicate-id", 3, 1)]
@@ -304,10 +304,7 @@ mod tests {
         assert_eq!(codes("id,nom\n"), [("roster-header", 1, 1)]);
         assert_eq!(codes("id,name\n"), [("roster-empty", 1, 1)]);
         assert_eq!(codes(""), [("roster-empty", 1, 1)]);
-        assert_eq!(
-            codes("id,name\na,\"Ana\n"),
-            [("roster-syntax", 2, 3)]
-        );
+        assert_eq!(codes("id,name\na,\"Ana\n"), [("roster-syntax", 2, 3)]);
         assert_eq!(
             codes("id,name\na,A\u{7}na\n"),
             [("roster-invalid-name", 2, 3)]

@@ -215,9 +215,8 @@ fn rs256_token(
     let bytes = SecretRef::file(pem)
         .resolve(Path::new(""), None)
         .map_err(|e| usage_error(&format!("--rs256-key-file: {e}")))?;
-    let key = rs256::private_key_from_pem(bytes.expose_secret()).map_err(|e| {
-        usage_error(&format!("--rs256-key-file {}: {e}", pem.display()))
-    })?;
+    let key = rs256::private_key_from_pem(bytes.expose_secret())
+        .map_err(|e| usage_error(&format!("--rs256-key-file {}: {e}", pem.display())))?;
     let app_id = a.app_key.trim();
     if !app_id.starts_with("vpaas-magic-cookie-") {
         let payload = tokens::jitsi_payload(claims, tokens::Profile::Default);

@@ -114,7 +114,11 @@ pub fn render_exam(
             for (k, v) in seat.settings() {
                 settings.insert(k.to_string(), plist::Value::String(v));
             }
-            configs.push((format!("{id}-participant-{}.{ext}", seat.id), settings, true));
+            configs.push((
+                format!("{id}-participant-{}.{ext}", seat.id),
+                settings,
+                true,
+            ));
         }
     }
     let mut rendered = Rendered {

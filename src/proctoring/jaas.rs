@@ -121,6 +121,9 @@ mod tests {
         assert_eq!(m["context"]["user"]["moderator"], "true");
         assert_eq!(m["context"]["features"]["recording"], "true");
         assert_eq!(m["context"]["features"]["livestreaming"], "false");
-        assert_eq!(seb_room("vpaas-magic-cookie-abc", "r1"), "vpaas-magic-cookie-abc/r1");
+        assert_eq!(
+            seb_room("vpaas-magic-cookie-abc", "r1"),
+            "vpaas-magic-cookie-abc/r1"
+        );
     }
 }

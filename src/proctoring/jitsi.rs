@@ -69,7 +69,11 @@ impl Signing<'_> {
                     name: user.name,
                     user_id: user.id.filter(|_| *profile == Profile::Default),
                     moderator: user.moderator,
-                    aud: if user.moderator { AUD_PROCTOR } else { AUD_CLIENT },
+                    aud: if user.moderator {
+                        AUD_PROCTOR
+                    } else {
+                        AUD_CLIENT
+                    },
                     iss: app_key.trim(),
                     sub,
                     room,
@@ -86,7 +90,9 @@ impl Signing<'_> {
                 let claims = JaasClaims {
                     app_id,
                     room,
-                    user_id: user.id.unwrap_or(if user.moderator { "proctor" } else { "seb" }),
+                    user_id: user
+                        .id
+                        .unwrap_or(if user.moderator { "proctor" } else { "seb" }),
                     name: user.name,
                     moderator: user.moderator,
                     features,

@@ -58,7 +58,13 @@ pub struct Seat {
 
 impl Seat {
     /// `room`'s join attributes with `key` set to `value`.
-    fn new(p: &Participant, room: usize, planned: &PlannedRoom, key: &'static str, value: String) -> Seat {
+    fn new(
+        p: &Participant,
+        room: usize,
+        planned: &PlannedRoom,
+        key: &'static str,
+        value: String,
+    ) -> Seat {
         let mut seb = planned.seb.clone();
         match seb.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
@@ -231,7 +237,13 @@ fn zoom_seats(plan: &Plan, roster: &Roster, seating: &[usize], numbers: &[u32]) 
             let at = plan.rooms.iter().position(|r| {
                 r.room.room_type == RoomType::Proctoring && Some(&r.room.number) == numbers.get(i)
             })?;
-            Some(Seat::new(p, at, &plan.rooms[at], "zoomUserName", p.name.clone()))
+            Some(Seat::new(
+                p,
+                at,
+                &plan.rooms[at],
+                "zoomUserName",
+                p.name.clone(),
+            ))
         })
         .collect()
 }

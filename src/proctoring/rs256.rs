@@ -106,12 +106,16 @@ mod tests {
             header("vpaas-magic-cookie-1fc542a3e4414a44b2611668195e2bfe/4f4910"),
             r#"{"alg":"RS256","kid":"vpaas-magic-cookie-1fc542a3e4414a44b2611668195e2bfe/4f4910","typ":"JWT"}"#
         );
-        assert_eq!(header("a\"b"), r#"{"alg":"RS256","kid":"a\"b","typ":"JWT"}"#);
+        assert_eq!(
+            header("a\"b"),
+            r#"{"alg":"RS256","kid":"a\"b","typ":"JWT"}"#
+        );
     }
 
     #[test]
     fn bad_pem_names_the_expected_form_only() {
-        let secretish = b"-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWJ5dGVz\n-----END PRIVATE KEY-----\n";
+        let secretish =
+            b"-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWJ5dGVz\n-----END PRIVATE KEY-----\n";
         let e = private_key_from_pem(secretish).unwrap_err().to_string();
         assert!(e.contains("BEGIN PRIVATE KEY") && !e.contains("c2VjcmV0"));
         assert_eq!(

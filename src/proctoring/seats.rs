@@ -25,7 +25,9 @@ pub fn assign(
     let mut warnings = Vec::new();
     let capacity = u32::try_from(room_size).ok().filter(|s| *s > 0);
     for (p, seat) in roster.participants.iter().zip(seating.iter_mut()) {
-        let Some((value, pos)) = &p.room else { continue };
+        let Some((value, pos)) = &p.room else {
+            continue;
+        };
         let found = collecting.iter().copied().find(|&i| {
             let r = &rooms[i];
             value.parse::<u32>().ok() == Some(r.number) || *value == r.name || *value == r.subject
@@ -78,7 +80,10 @@ pub fn assign(
         rooms[i].size = counts[i];
     }
     // Every participant has a room: the plan has at least one collecting room.
-    Ok((seating.into_iter().map(Option::unwrap_or_default).collect(), warnings))
+    Ok((
+        seating.into_iter().map(Option::unwrap_or_default).collect(),
+        warnings,
+    ))
 }
 
 #[cfg(test)]
@@ -103,7 +108,10 @@ mod tests {
 
     #[test]
     fn fills_in_order_and_honours_the_room_column() {
-        let (roster, _) = parse("r.csv", "id,name,room\na,A,\nb,B,2\nc,C,\nd,D,Room 2\ne,E,\n");
+        let (roster, _) = parse(
+            "r.csv",
+            "id,name,room\na,A,\nb,B,2\nc,C,\nd,D,Room 2\ne,E,\n",
+        );
         let mut rs = rooms(3);
         let (seating, warnings) = assign(&mut rs, &roster.unwrap(), 2).unwrap();
         assert_eq!(seating, [0, 1, 0, 1, 2]);

@@ -200,7 +200,10 @@ fn check_jaas(header: &Value, payload: &Value) -> Result<(), &'static str> {
     if !kid.starts_with(&format!("{sub}/")) {
         return Err("JaaS: 'kid' does not belong to the 'sub' tenant");
     }
-    if !payload.pointer("/context/features").is_some_and(Value::is_object) {
+    if !payload
+        .pointer("/context/features")
+        .is_some_and(Value::is_object)
+    {
         return Err("JaaS: 'context.features' is missing");
     }
     Ok(())

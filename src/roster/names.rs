@@ -108,9 +108,20 @@ mod tests {
         let w = check_name("Antonín Dvořák").unwrap();
         assert_eq!(w.code, "participant-name-charset");
         assert!(w.message.contains("(ř)"));
-        assert_eq!(check_name("Eve O'Brien").unwrap().code, "participant-name-charset");
+        assert_eq!(
+            check_name("Eve O'Brien").unwrap().code,
+            "participant-name-charset"
+        );
         assert!(check_name("Antonin Dvorak").is_none(), "the hint, followed");
-        for bad in ["", " ", "Ana\u{7}", "Ana\u{202E}", " Ana", "Ana ", &"a".repeat(129)] {
+        for bad in [
+            "",
+            " ",
+            "Ana\u{7}",
+            "Ana\u{202E}",
+            " Ana",
+            "Ana ",
+            &"a".repeat(129),
+        ] {
             assert_eq!(
                 check_name(bad).map(|d| d.code),
                 Some("roster-invalid-name"),
