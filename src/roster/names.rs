@@ -6,8 +6,9 @@
 //! SEB Server 1.x writes that page with `ServletOutputStream.println(String)` (`gui/ProctoringServlet.java:81`
 //! @ v1.5.3), which refuses every character outside ISO 8859-1, and the page puts the room's subject in a
 //! single-quoted JavaScript string (`jitsiWindow.html:44`: `executeCommand('subject', '%%_ATTR_SUBJECT_%%')`),
-//! which a `'` or `\` breaks. A one-to-one room's subject is the participant's name (its user session id,
-//! `JitsiProctoringService.java:326`), so such names break that window. Control and invisible
+//! which a `'` or `\` breaks. A one-to-one room's subject is the participant's name, their user session
+//! id (`gui/service/session/proctoring/MonitoringProctoringService.java:349-353` @ v1.5.3, which also puts
+//! it in the script that opens the window, lines 367-374), so such names break that window. Control and invisible
 //! characters are refused everywhere: they garble every display and can spoof another name.
 
 use crate::diagnostic::Diagnostic;
