@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes sebc's readers with cargo-fuzz (libFuzzer): container, plist, exam, masking (no literal secret in
-# any rendering of any diagnostic), token, extends (generated `extends` graphs).
+# any rendering of any diagnostic), token, extends (generated `extends` graphs), roster (the CSV reader).
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default: 60 s, every target)
 # Seeds come from fixtures/ and, when present, the SEB test vectors. Crashes are saved under
 # fuzz/artifacts/<target>/: turn each into a regression test (tests/fuzz_regressions.rs).
@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(container plist exam masking token extends)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(container plist exam masking token extends roster)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
 export RUSTC_BOOTSTRAP=1
 vectors="${SEB_VECTORS_DIR:-../shared/seb-vectors}"
@@ -33,6 +33,8 @@ mkdir -p fuzz/corpus/extends
 printf '\3\2\1\1\0\2\2\2\1\1\0\0' > fuzz/corpus/extends/seed-diamond
 mkdir -p fuzz/corpus/token
 printf '%s' 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb250ZXh0Ijp7InVzZXIiOnsibmFtZSI6IlRlc3QgTmFtZSJ9fSwibW9kZXJhdG9yIjp0cnVlLCJhdWQiOiJ0ZXN0LWNsaWVudCIsImlzcyI6InRlc3QtYXBwIiwic3ViIjoic2ViLWppdHNpLmV4YW1wbGUuY2giLCJyb29tIjoiU29tZVJvb20iLCJleHAiOjE2MDk0NTkyMDB9.47qoBCXG34ITeMmrwxlTmDcc6JLSVVF1HAOlcSkCvqw' > fuzz/corpus/token/seed-seb-server
+seed roster fixtures/valid/support/*.csv
+printf 'id,name,room\r\n"a""b",x\r\n' > fuzz/corpus/roster/seed-quotes
 cd fuzz
 cargo fuzz build -O >/dev/null
 for t in "${targets[@]}"; do

@@ -146,15 +146,36 @@ pub struct ExamInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("format" = "date-time"))]
     pub end: Option<String>,
-    /// Expected number of participants; sizes the collecting-room plan.
+    /// Expected number of participants, which sizes the collecting-room plan, or `{ roster: FILE }`:
+    /// one identity (and token) per participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = 1000000))]
-    pub participants: Option<u32>,
+    #[schemars(schema_with = "participants_schema")]
+    pub participants: Option<Participants>,
     /// The configuration is imported into SEB Server as this exam's configuration (SEB Server then sends
     /// SEB its connection and the screen proctoring join instruction). Without it, screen proctoring needs
     /// `sebMode: 1` and `sebServerURL` in `seb`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub seb_server: bool,
+}
+
+fn participants_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "oneOf": [
+            { "type": "integer", "minimum": 1, "maximum": 1000000 },
+            {
+                "type": "object",
+                "properties": {
+                    "roster": {
+                        "description": "A CSV file (header `id,name`, optional `room`), relative to the exam file: each participant gets their own token.",
+                        "type": "string",
+                        "minLength": 1
+                    }
+                },
+                "required": ["roster"],
+                "additionalProperties": false
+            }
+        ]
+    })
 }
 
 fn is_false(b: &bool) -> bool {
@@ -215,6 +236,10 @@ pub struct ServiceSettings {
     pub sdk_secret: Option<SecretRef>,
     #[serde(default)]
     pub use_zoom_app_client_for_collecting_room: bool,
+    /// sebc's addition: 8x8's Jitsi as a Service (RS256 tokens signed with the API key's private key)
+    /// instead of a Jitsi server with `appKey`/`appSecret` (SEB Server cannot, seb-server #75).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jaas: Option<JaasSettings>,
     /// sebc's addition to SEB Server's settings: rooms given explicitly, in order (collecting rooms
     /// "Room 1", "Room 2", ..., the town hall and the one-to-one room). Jitsi room names are derived when
     /// not given; Zoom meetings come from here, from `sebc zoom provision` (`compile --meetings FILE`), or
@@ -401,4 +426,115 @@ pub struct OutputOptions {
     /// `sebc import` sets it for a file that leaves settings out, so the Config Key stays the file's.
     #[serde(default, skip_serializing_if = "is_false")]
     pub minimal: bool,
+}
+
+/// `exam.participants`: a number, or a roster file with one identity per participant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Participants {
+    /// How many take the exam; sizes the collecting-room plan.
+    Count(u32),
+    /// A CSV file (header `id,name`, optional `room`), relative to the exam file: each participant gets
+    /// their own token.
+    Roster(RosterRef),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RosterRef {
+    /// The CSV file, relative to the exam file.
+    #[schemars(length(min = 1))]
+    pub roster: String,
+}
+
+impl Participants {
+    /// The number given, or None for a roster (whose rows count).
+    pub fn count(&self) -> Option<u32> {
+        match self {
+            Participants::Count(n) => Some(*n),
+            Participants::Roster(_) => None,
+        }
+    }
+}
+
+/// `service.jaas`: 8x8's Jitsi as a Service (JaaS docs, "The Jitsi JSON Web Token"): RS256 tokens with
+/// header `kid`, `aud: jitsi`, `iss: chat`, `sub` the AppID, rooms under the AppID.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct JaasSettings {
+    /// The AppID (`vpaas-magic-cookie-…`): the tenant, `sub` of every token, the prefix of every room.
+    #[schemars(regex(pattern = r"^vpaas-magic-cookie-[A-Za-z0-9]+$"))]
+    pub app_id: String,
+    /// The API key's id (`kid`) as the JaaS console lists it, `<appId>/<key>`, or only the part after
+    /// the slash.
+    #[schemars(regex(pattern = r"^(vpaas-magic-cookie-[A-Za-z0-9]+/)?[A-Za-z0-9]+$"))]
+    pub key_id: String,
+    /// The API key's private key, PEM (PKCS#8 or PKCS#1): `{ file: PATH }` or `{ env: NAME }`.
+    pub private_key: SecretRef,
+    /// JaaS features the proctors' tokens enable; SEB's tokens enable none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proctor_features: Vec<JaasFeature>,
+}
+
+impl JaasSettings {
+    /// The `kid` header: `<appId>/<key>`.
+    pub fn kid(&self) -> String {
+        if self.key_id.contains('/') {
+            self.key_id.clone()
+        } else {
+            format!("{}/{}", self.app_id, self.key_id)
+        }
+    }
+}
+
+/// The `context.features` JaaS knows (JaaS docs, "The Jitsi JSON Web Token").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum JaasFeature {
+    Livestreaming,
+    Recording,
+    Transcription,
+    SipInboundCall,
+    SipOutboundCall,
+    InboundCall,
+    OutboundCall,
+    FileUpload,
+    ListVisitors,
+    SendGroupchat,
+    CreatePolls,
+}
+
+impl JaasFeature {
+    pub const ALL: [JaasFeature; 11] = [
+        JaasFeature::Livestreaming,
+        JaasFeature::Recording,
+        JaasFeature::Transcription,
+        JaasFeature::SipInboundCall,
+        JaasFeature::SipOutboundCall,
+        JaasFeature::InboundCall,
+        JaasFeature::OutboundCall,
+        JaasFeature::FileUpload,
+        JaasFeature::ListVisitors,
+        JaasFeature::SendGroupchat,
+        JaasFeature::CreatePolls,
+    ];
+
+    /// The claim name in `context.features`.
+    pub fn claim(self) -> &'static str {
+        match self {
+            JaasFeature::Livestreaming => "livestreaming",
+            JaasFeature::Recording => "recording",
+            JaasFeature::Transcription => "transcription",
+            JaasFeature::SipInboundCall => "sip-inbound-call",
+            JaasFeature::SipOutboundCall => "sip-outbound-call",
+            JaasFeature::InboundCall => "inbound-call",
+            JaasFeature::OutboundCall => "outbound-call",
+            JaasFeature::FileUpload => "file-upload",
+            JaasFeature::ListVisitors => "list-visitors",
+            JaasFeature::SendGroupchat => "send-groupchat",
+            JaasFeature::CreatePolls => "create-polls",
+        }
+    }
 }

@@ -33,6 +33,7 @@ pub mod pointer;
 pub mod portability;
 pub mod proctoring;
 pub mod resolve;
+pub mod roster;
 pub mod sandbox;
 pub mod schema;
 pub mod secret;

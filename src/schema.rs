@@ -399,6 +399,7 @@ mod tests {
                 "/seb/quitPassword",
                 "/service/appSecret",
                 "/service/clientSecret",
+                "/service/jaas/privateKey",
                 "/service/sdkSecret",
             ]
         );

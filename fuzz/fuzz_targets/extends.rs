@@ -53,6 +53,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = CheckOptions {
         merge: MergeOptions { minimal: true },
         clients: None,
+        ..CheckOptions::default()
     };
     let checked = check(&input, opts, 0, None);
     if let Some(exam) = &checked.exam {

@@ -6,6 +6,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(token) = std::str::from_utf8(data) else { return };
     let acc = sebc::proctoring::tokens::Acceptance {
         secret: Some(b"secret"),
+        public_key: None,
         issuers: vec!["app".into()],
         audiences: Vec::new(),
         now: 1_700_000_000,

@@ -41,6 +41,17 @@ pub(super) struct CompileArgs {
     /// and token embedded, so SEB joins proctoring without SEB Server.
     #[arg(long)]
     per_room: bool,
+    /// Also write one configuration per participant of the exam's roster (`<id>-participant-<pid>`) with
+    /// their own token embedded: the files a proctor hands out when no SEB Server runs.
+    #[arg(long)]
+    per_participant: bool,
+    /// Jitsi token format: `default` (sebc's claims) or `seb-server` (SEB Server's bytes: its claims and
+    /// order, `exp` in milliseconds).
+    #[arg(long, value_name = "PROFILE", default_value = "default", value_parser = super::choice(&[
+        ("default", crate::proctoring::tokens::Profile::Default),
+        ("seb-server", crate::proctoring::tokens::Profile::SebServer),
+    ]))]
+    token_profile: crate::proctoring::tokens::Profile,
     /// The current time for token lifetimes: epoch seconds or RFC 3339 (default: SOURCE_DATE_EPOCH, else the clock).
     #[arg(long, value_name = "TIME")]
     now: Option<String>,
@@ -199,11 +210,13 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
         check: CheckOptions {
             merge: MergeOptions { minimal: a.minimal },
             clients: a.clients.clients,
+            token_profile: a.token_profile,
         },
         password,
         raw_xml: a.raw_xml,
         per_room: a.per_room,
         meetings,
+        per_participant: a.per_participant,
         now,
         check_only,
         sandbox,
@@ -295,6 +308,7 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
                 let opts = CheckOptions {
                     merge: MergeOptions { minimal: a.minimal },
                     clients: a.clients.clients,
+                    ..CheckOptions::default()
                 };
                 crate::compile::check_with(input, opts, now, sandbox.as_ref(), &meetings)
             })

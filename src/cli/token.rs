@@ -4,7 +4,8 @@ use super::*;
 
 #[derive(Subcommand)]
 pub(super) enum TokenCommand {
-    /// A Jitsi Meet JWT (HS256) with SEB Server's claims.
+    /// A Jitsi Meet JWT: HS256 with SEB Server's claims, or RS256 (`--rs256-key-file`; for 8x8's Jitsi as
+    /// a Service when `--app-key` is its AppID).
     Jitsi(JitsiArgs),
     /// A Zoom Meeting SDK JWT (HS256).
     Zoom(ZoomArgs),
@@ -38,6 +39,17 @@ pub(super) struct JitsiArgs {
     /// `context.user.name`.
     #[arg(long, value_name = "NAME")]
     name: String,
+    /// `context.user.id` (default: none; JaaS: the name).
+    #[arg(long, value_name = "ID")]
+    user_id: Option<String>,
+    /// Sign RS256 with this PEM private key (PKCS#8 or PKCS#1) instead of HS256 with a secret. With a
+    /// JaaS AppID (`vpaas-magic-cookie-…`) as --app-key, the token has JaaS's claims.
+    #[arg(long, value_name = "PEM", requires = "kid", conflicts_with_all = ["secret_env", "secret_file"])]
+    rs256_key_file: Option<PathBuf>,
+    /// The key id for the RS256 header (`kid`); for JaaS as the console lists it (`<AppID>/<key>`), or
+    /// the part after the slash.
+    #[arg(long, value_name = "KID", requires = "rs256_key_file")]
+    kid: Option<String>,
     /// A proctor's token (moderator; `aud` seb-server).
     #[arg(long)]
     moderator: bool,
@@ -83,9 +95,12 @@ pub(super) struct ZoomArgs {
 pub(super) struct VerifyArgs {
     /// The token (`-` reads it from standard input).
     token: String,
-    /// The app secret, to check the signature.
+    /// The app secret, to check an HS256 signature.
     #[command(flatten)]
     secret: SecretArgs,
+    /// The public key (PEM: `BEGIN PUBLIC KEY` or `BEGIN RSA PUBLIC KEY`), to check an RS256 signature.
+    #[arg(long, value_name = "PEM", conflicts_with_all = ["secret_env", "secret_file"])]
+    public_key: Option<PathBuf>,
     /// Accepted issuers (Prosody's default is the app id); `*` accepts any.
     #[arg(long = "iss", value_name = "ISS")]
     issuers: Vec<String>,
@@ -129,7 +144,6 @@ fn require_secret(a: &SecretArgs) -> Result<Secret, ExitCode> {
 
 fn run_jitsi(a: JitsiArgs) -> Result<ExitCode, ExitCode> {
     use crate::proctoring::tokens;
-    let secret = require_secret(&a.secret)?;
     let Some(sub) = tokens::host_of(&a.server_url) else {
         return Err(usage_error(&format!(
             "--server-url {:?} is not an absolute URL",
@@ -160,6 +174,7 @@ fn run_jitsi(a: JitsiArgs) -> Result<ExitCode, ExitCode> {
     };
     let claims = tokens::JitsiClaims {
         name: &a.name,
+        user_id: a.user_id.as_deref(),
         moderator: a.moderator,
         aud: a.aud.as_deref().unwrap_or(default_aud),
         iss: a.app_key.trim(),
@@ -167,9 +182,73 @@ fn run_jitsi(a: JitsiArgs) -> Result<ExitCode, ExitCode> {
         room: &a.room,
         exp,
     };
-    let token = tokens::jitsi_token(&claims, a.profile, secret.expose_secret());
+    let token = match (&a.rs256_key_file, &a.kid) {
+        (Some(pem), Some(kid)) => rs256_token(&a, pem, kid, &claims)?,
+        (Some(_), None) | (None, Some(_)) => {
+            return Err(usage_error(
+                "--rs256-key-file PEM and --kid KID go together: the key signs, the kid names it",
+            ));
+        }
+        (None, None) => {
+            let secret = require_secret(&a.secret)?;
+            tokens::jitsi_token(&claims, a.profile, secret.expose_secret())
+        }
+    };
     let _ = writeln!(std::io::stdout(), "{token}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// An RS256 token: JaaS's claims when the app key is a JaaS AppID, else sebc's claims (Prosody with
+/// public-key validation). The key file is read as a secret and never echoed.
+fn rs256_token(
+    a: &JitsiArgs,
+    pem: &Path,
+    kid: &str,
+    claims: &crate::proctoring::tokens::JitsiClaims<'_>,
+) -> Result<String, ExitCode> {
+    use crate::proctoring::{jaas, rs256, tokens};
+    if a.profile == tokens::Profile::SebServer {
+        return Err(usage_error(
+            "--profile seb-server is SEB Server's HS256 format; it cannot be signed with --rs256-key-file",
+        ));
+    }
+    let bytes = SecretRef::file(pem)
+        .resolve(Path::new(""), None)
+        .map_err(|e| usage_error(&format!("--rs256-key-file: {e}")))?;
+    let key = rs256::private_key_from_pem(bytes.expose_secret())
+        .map_err(|e| usage_error(&format!("--rs256-key-file {}: {e}", pem.display())))?;
+    let app_id = a.app_key.trim();
+    if !app_id.starts_with("vpaas-magic-cookie-") {
+        let payload = tokens::jitsi_payload(claims, tokens::Profile::Default);
+        return Ok(rs256::sign(kid, payload.as_bytes(), &key));
+    }
+    let kid = if kid.contains('/') {
+        kid.to_string()
+    } else {
+        format!("{app_id}/{kid}")
+    };
+    if !kid.starts_with(&format!("{app_id}/")) {
+        return Err(usage_error(&format!(
+            "--kid {kid} belongs to another JaaS app than --app-key {app_id}"
+        )));
+    }
+    let now = now(a.now.as_deref()).map_err(|msg| usage_error(&msg))?;
+    let jaas_claims = jaas::JaasClaims {
+        app_id,
+        room: &a.room,
+        user_id: a.user_id.as_deref().unwrap_or(&a.name),
+        name: &a.name,
+        moderator: a.moderator,
+        features: &[],
+        nbf: now - jaas::NBF_SKEW_SECONDS,
+        exp: claims.exp,
+    };
+    let mut payload: serde_json::Value =
+        serde_json::from_str(&jaas::payload(&jaas_claims)).unwrap_or_default();
+    if let Some(aud) = &a.aud {
+        payload["aud"] = serde_json::Value::from(aud.as_str());
+    }
+    Ok(rs256::sign(&kid, payload.to_string().as_bytes(), &key))
 }
 
 fn run_zoom(a: ZoomArgs) -> Result<ExitCode, ExitCode> {
@@ -217,9 +296,21 @@ fn run_verify(a: VerifyArgs) -> Result<ExitCode, ExitCode> {
         a.token.clone()
     };
     let secret = read_secret(&a.secret).map_err(|msg| usage_error(&msg))?;
+    let public_key = match &a.public_key {
+        Some(path) => {
+            let bytes = crate::source::read_bounded(path, crate::secret::MAX_SECRET_FILE_BYTES)
+                .map_err(|e| usage_error(&format!("--public-key {}: {e}", path.display())))?;
+            Some(
+                crate::proctoring::rs256::public_key_from_pem(&bytes)
+                    .map_err(|e| usage_error(&format!("--public-key {}: {e}", path.display())))?,
+            )
+        }
+        None => None,
+    };
     let now = now(a.now.as_deref()).map_err(|msg| usage_error(&msg))?;
     let acc = tokens::Acceptance {
         secret: secret.as_ref().map(|s| s.expose_secret()),
+        public_key: public_key.as_ref(),
         issuers: a.issuers,
         audiences: a.audiences,
         now,

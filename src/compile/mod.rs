@@ -44,6 +44,8 @@ pub struct CheckOptions {
     pub merge: MergeOptions,
     /// `--clients`: the releases to check the merged settings against, instead of the exam's `clients:`.
     pub clients: Option<crate::clients::Targets>,
+    /// `--token-profile`: sebc's Jitsi token claims, or SEB Server's bytes.
+    pub token_profile: crate::proctoring::tokens::Profile,
 }
 
 pub fn check(input: &Input, opts: CheckOptions, now: i64, sandbox: Option<&Sandbox>) -> Checked {
@@ -117,6 +119,8 @@ pub fn check_with(
             &checked.sources,
         ));
     }
+    let (roster, mut roster_diags) = crate::roster::read(&exam, &mut checked.sources, sandbox);
+    checked.diags.append(&mut roster_diags);
     if !checked.diags.iter().any(Diagnostic::is_error) {
         let meetings = meetings
             .iter()
@@ -125,7 +129,12 @@ pub fn check_with(
                 file: &m.file,
                 display: &m.display,
             });
-        match crate::proctoring::build(&exam, &secrets, now, meetings.as_ref()) {
+        let plan_opts = crate::proctoring::PlanOptions {
+            profile: opts.token_profile,
+            roster: roster.as_ref(),
+            meetings: meetings.as_ref(),
+        };
+        match crate::proctoring::build(&exam, &secrets, now, plan_opts) {
             Ok((plan, mut warnings)) => {
                 checked.diags.append(&mut warnings);
                 checked.plan = plan;
@@ -154,6 +163,8 @@ pub struct CompileOptions {
     pub per_room: bool,
     /// Zoom meetings recorded by `sebc zoom provision` (`--meetings FILE`).
     pub meetings: Vec<MeetingsFile>,
+    /// Also write one configuration per roster participant with their own join settings and token.
+    pub per_participant: bool,
     /// The current time (seconds since the epoch): token lifetimes.
     pub now: i64,
     /// Compare with the files in `out_dir` instead of writing (`--check`).
@@ -208,6 +219,25 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
         && let Some(d) = per_room_needs_meetings(&exam, plan.as_ref())
     {
         diags.push(d);
+    }
+    if opts.per_participant && plan.as_ref().is_none_or(|p| p.seats.is_empty()) {
+        let (msg, hint) = if plan.is_none() {
+            (
+                "--per-participant writes each roster participant's token: this exam has no live proctoring service enabled",
+                "enable the service (`service.enableProctoring: true`) and give a roster, or compile without --per-participant",
+            )
+        } else {
+            (
+                "--per-participant needs a roster: `exam.participants` is not `{ roster: FILE }`",
+                "write `participants: { roster: students.csv }` under `exam`, a CSV file with the header id,name",
+            )
+        };
+        diags.push(
+            Diagnostic::error("per-participant-without-roster", msg)
+                .at(&input.display, exam.source.map.value("/exam"))
+                .pointer("/exam")
+                .hint(hint),
+        );
         return (None, diags, sources);
     }
     let key = OutputKey::of(&exam, &secrets, opts.password.as_ref(), opts.raw_xml);
@@ -217,6 +247,7 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
         style: opts.style,
         protection: key.protection(),
         per_room: opts.per_room,
+        per_participant: opts.per_participant,
     };
     let rendered = match emit::render_exam(&exam.exam, &merged, plan.as_ref(), &layout) {
         Ok(r) => r,

@@ -49,6 +49,9 @@ pub struct Layout<'a> {
     pub protection: Protection<'a>,
     /// One configuration per collecting room (`<id>-room-N`), with the room's join settings.
     pub per_room: bool,
+    /// One configuration per roster participant (`<id>-participant-<participant id>`), with their own
+    /// token.
+    pub per_participant: bool,
 }
 
 /// One configuration file and the Config Key of the settings in it.
@@ -109,6 +112,20 @@ pub fn render_exam(
             ));
         }
     }
+    let room_configs = configs.len() - 1;
+    if let (true, Some(plan)) = (layout.per_participant, plan) {
+        for seat in &plan.seats {
+            let mut settings = merged.settings.clone();
+            for (k, v) in seat.settings() {
+                settings.insert(k.to_string(), plist::Value::String(v));
+            }
+            configs.push((
+                format!("{id}-participant-{}.{ext}", seat.id),
+                std::borrow::Cow::Owned(settings),
+                true,
+            ));
+        }
+    }
     let mut rendered = Rendered {
         configurations: Vec::with_capacity(configs.len()),
         files: Vec::with_capacity(configs.len() + 1),
@@ -126,13 +143,21 @@ pub fn render_exam(
             private: *private,
         });
     }
-    let room_files: Vec<&str> = configs.iter().skip(1).map(|(n, _, _)| n.as_str()).collect();
+    let room_files: Vec<&str> = configs[1..=room_configs]
+        .iter()
+        .map(|(n, _, _)| n.as_str())
+        .collect();
+    let seat_files: Vec<&str> = configs[room_configs + 1..]
+        .iter()
+        .map(|(n, _, _)| n.as_str())
+        .collect();
     let server = server_json(
         exam,
         &rendered.configurations[0].config_key,
         &configs[0].0,
         plan,
         &room_files,
+        &seat_files,
     );
     rendered.files.push(OutputFile {
         path: layout.out_dir.join(format!("{id}.server.json")),

@@ -30,6 +30,7 @@ pub fn server_json(
     file_name: &str,
     plan: Option<&crate::proctoring::Plan>,
     room_files: &[&str],
+    seat_files: &[&str],
 ) -> Vec<u8> {
     let mut out = Map::new();
     out.insert(
@@ -42,9 +43,15 @@ pub fn server_json(
         let v = serde_json::to_value(service).unwrap_or(Value::Null);
         out.insert(
             "proctoringServiceSettings".into(),
-            // The rooms are written below, as planned.
-            redacted("service", v, &["rooms"]),
+            // The rooms are written below, as planned; `jaas` is not SEB Server's and holds a key.
+            redacted("service", v, &["rooms", "jaas"]),
         );
+        if let Some(jaas) = &service.jaas {
+            out.insert(
+                "jaas".into(),
+                json!({ "appId": jaas.app_id, "kid": jaas.kid() }),
+            );
+        }
     }
     if let Some(sps) = &exam.screen_proctoring {
         let v = serde_json::to_value(sps).unwrap_or(Value::Null);
@@ -96,8 +103,36 @@ pub fn server_json(
             })
             .collect();
         out.insert("rooms".into(), Value::Array(rooms));
+        if !plan.seats.is_empty() {
+            out.insert("participants".into(), participants(plan, seat_files));
+        }
     }
     let mut bytes = serde_json::to_vec_pretty(&Value::Object(out)).unwrap_or_default();
     bytes.push(b'\n');
     bytes
+}
+
+/// Each roster participant: id, name, room (its name and number) and their own SEB join attributes.
+fn participants(plan: &crate::proctoring::Plan, seat_files: &[&str]) -> Value {
+    let mut files = seat_files.iter();
+    let seats = plan.seats.iter().map(|seat| {
+        let mut p = Map::new();
+        p.insert("id".into(), json!(seat.id));
+        p.insert("name".into(), json!(seat.name));
+        if let Some(room) = plan.rooms.get(seat.room) {
+            p.insert("room".into(), json!(room.room.name));
+            p.insert("roomNumber".into(), json!(room.room.number));
+        }
+        let seb: Map<String, Value> = seat
+            .seb
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+        p.insert("seb".into(), Value::Object(seb));
+        if let Some(f) = files.next() {
+            p.insert("file".into(), json!(f));
+        }
+        Value::Object(p)
+    });
+    Value::Array(seats.collect())
 }

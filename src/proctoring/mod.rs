@@ -3,18 +3,23 @@
 //! `screenProctoring` sections are the validate stage's; this module depends on validate only for its
 //! output, [`ValidExam`].
 
+pub mod jaas;
+mod jitsi;
 pub mod jwt;
 pub mod rooms;
+pub mod rs256;
+pub mod seats;
 pub mod tokens;
 pub mod zoom;
 
 use crate::diagnostic::Diagnostic;
 use crate::exam::{ProctoringServerType, RoomType, ServiceSettings};
 use crate::resolve::ResolvedSecrets;
+use crate::roster::{Participant, Roster};
 use crate::timestamp::rfc3339_seconds;
 use crate::validate::ValidExam;
 use rooms::Room;
-use tokens::{AUD_CLIENT, AUD_PROCTOR, JitsiClaims, Profile, ZoomClaims};
+use tokens::{Profile, ZoomClaims};
 
 /// Tokens outlive the exam's end by this much (seconds).
 pub const TOKEN_GRACE: i64 = 1800;
@@ -42,17 +47,72 @@ pub struct Plan {
     pub rooms: Vec<PlannedRoom>,
     /// When the tokens expire (seconds since the epoch).
     pub expires: i64,
+    /// With a roster: each participant, in roster order, with their own join attributes.
+    pub seats: Vec<Seat>,
+}
+
+/// One participant of a roster in their room, with their own SEB join attributes (their own token or
+/// user name).
+#[derive(Debug, Clone)]
+pub struct Seat {
+    pub id: String,
+    pub name: String,
+    /// Index of their room in [`Plan::rooms`].
+    pub room: usize,
+    pub seb: Vec<(&'static str, String)>,
+}
+
+impl Seat {
+    /// `room`'s join attributes with `key` set to `value`.
+    fn new(
+        p: &Participant,
+        room: usize,
+        planned: &PlannedRoom,
+        key: &'static str,
+        value: String,
+    ) -> Seat {
+        let mut seb = planned.seb.clone();
+        match seb.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => seb.push((key, value)),
+        }
+        Seat {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            room,
+            seb,
+        }
+    }
+
+    /// The settings this participant's own `.seb` file embeds.
+    pub fn settings(&self) -> Vec<(&'static str, String)> {
+        join_settings(&self.seb)
+    }
+}
+
+/// How to plan beyond the exam file: the token format, and the roster read for it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanOptions<'a> {
+    /// `--token-profile`: sebc's Jitsi claims, or SEB Server's bytes.
+    pub profile: Profile,
+    pub roster: Option<&'a Roster>,
+    /// Zoom meetings recorded by `sebc zoom provision` (`--meetings FILE`) for this exam.
+    pub meetings: Option<&'a zoom::Meetings<'a>>,
 }
 
 impl PlannedRoom {
     /// The settings a per-room `.seb` file embeds so SEB joins this room without SEB Server.
     pub fn settings(&self) -> Vec<(&'static str, String)> {
-        self.seb
-            .iter()
-            .filter(|(k, _)| k.starts_with("jitsiMeet") || k.starts_with("zoom"))
-            .cloned()
-            .collect()
+        join_settings(&self.seb)
     }
+}
+
+/// The SEB settings among join attributes.
+fn join_settings(seb: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
+    seb.iter()
+        .filter(|(k, _)| k.starts_with("jitsiMeet") || k.starts_with("zoom"))
+        .cloned()
+        .collect()
 }
 
 /// Rooms and tokens for an exam with an enabled live proctoring service (None when there is none);
@@ -63,7 +123,7 @@ pub fn build(
     exam: &ValidExam,
     secrets: &ResolvedSecrets,
     now: i64,
-    meetings: Option<&zoom::Meetings<'_>>,
+    opts: PlanOptions<'_>,
 ) -> Result<(Option<Plan>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let src = &exam.source;
     let Some(service) = exam.exam.service.as_ref().filter(|s| s.enable_proctoring) else {
@@ -73,18 +133,46 @@ pub fn build(
         let at = src.map.value(&d.pointer);
         d.at(&src.display, at)
     };
-    let pointer = match service.server_type {
-        ProctoringServerType::JitsiMeet => "/service/appSecret",
-        ProctoringServerType::Zoom => "/service/sdkSecret",
+    let jaas = service
+        .jaas
+        .as_ref()
+        .filter(|_| service.server_type == ProctoringServerType::JitsiMeet);
+    let pointer = match (service.server_type, jaas) {
+        (ProctoringServerType::JitsiMeet, Some(_)) => "/service/jaas/privateKey",
+        (ProctoringServerType::JitsiMeet, None) => "/service/appSecret",
+        (ProctoringServerType::Zoom, _) => "/service/sdkSecret",
     };
     let Some(secret) = secrets.get(&src.display, pointer) else {
         return Err(Vec::new()); // a missing secret is reported by the validate stage
     };
-    let mut rooms = rooms::plan(&exam.exam, secret)
+    if jaas.is_some() && opts.profile == Profile::SebServer {
+        return Err(vec![locate(
+            Diagnostic::error(
+                "token-profile-jaas",
+                "SEB Server's token format is HS256 with an app secret: it cannot sign for Jitsi as a Service (seb-server #75)",
+            )
+            .pointer("/service/jaas")
+            .hint("compile without --token-profile seb-server"),
+        )]);
+    }
+    // With a roster, its rows are the participants that size the plan.
+    let sized;
+    let exam_file = match opts.roster {
+        Some(r) => {
+            let mut e = exam.exam.clone();
+            e.exam.participants = Some(crate::exam::Participants::Count(
+                u32::try_from(r.participants.len()).unwrap_or(u32::MAX),
+            ));
+            sized = e;
+            &sized
+        }
+        None => &exam.exam,
+    };
+    let mut rooms = rooms::plan(exam_file, secret)
         .map_err(|ds| ds.into_iter().map(locate).collect::<Vec<_>>())?;
     let mut warnings = Vec::new();
     if service.server_type == ProctoringServerType::Zoom {
-        if let Some(m) = meetings {
+        if let Some(m) = opts.meetings {
             zoom::check_meetings(service, &exam.exam.exam.id, m).map_err(|d| vec![d])?;
             m.file.apply(&mut rooms);
         }
@@ -94,18 +182,63 @@ pub fn build(
         } else {
             "/service"
         };
-        let pending = zoom::pending_warning(&rooms, &src.display, &exam.exam.exam.id, meetings);
+        let pending =
+            zoom::pending_warning(&rooms, &src.display, &exam.exam.exam.id, opts.meetings);
         warnings.extend(pending.map(|d| locate(d.pointer(at))));
     }
-    let end = exam.exam.exam.end.as_deref().and_then(rfc3339_seconds);
-    let signer = Signer {
-        service,
-        secret,
-        now,
+    let seating = match opts.roster {
+        Some(r) => {
+            let (seating, mut w) = seats::assign(&mut rooms, r, service.collecting_room_size)?;
+            warnings.append(&mut w);
+            Some((r, seating))
+        }
+        None => None,
     };
+    let roster = seating.as_ref().map(|(r, s)| (*r, s.as_slice()));
+    let end = exam.exam.exam.end.as_deref().and_then(rfc3339_seconds);
     let (plan, warning) = match service.server_type {
-        ProctoringServerType::JitsiMeet => signer.jitsi(rooms, end),
-        ProctoringServerType::Zoom => signer.zoom(rooms, end),
+        ProctoringServerType::JitsiMeet => {
+            let signing = match jaas {
+                Some(j) => jitsi::Signing::Jaas {
+                    app_id: j.app_id.clone(),
+                    kid: j.kid(),
+                    features: j.proctor_features.clone(),
+                    key: Box::new(rs256::private_key_from_pem(secret).map_err(|e| {
+                        vec![locate(
+                            Diagnostic::error(
+                                "jaas-private-key",
+                                format!("the JaaS private key cannot be used: {e}"),
+                            )
+                            .pointer(pointer)
+                            .hint("give the private key the JaaS console made with this API key (PEM)"),
+                        )]
+                    })?),
+                },
+                None => {
+                    let url = service.server_url.clone().unwrap_or_default();
+                    jitsi::Signing::Hs256 {
+                        secret,
+                        app_key: service.app_key.clone().unwrap_or_default(),
+                        sub: tokens::host_of(&url).unwrap_or_default(),
+                        profile: opts.profile,
+                    }
+                }
+            };
+            jitsi::plan(service, &signing, rooms, roster, now, end)
+        }
+        ProctoringServerType::Zoom => {
+            let signer = Signer {
+                service,
+                secret,
+                now,
+            };
+            let numbers: Vec<u32> = rooms.iter().map(|r| r.number).collect();
+            let (mut plan, warning) = signer.zoom(rooms, end);
+            if let Some((r, seating)) = roster {
+                plan.seats = zoom_seats(&plan, r, seating, &numbers);
+            }
+            (plan, warning)
+        }
     };
     warnings.extend(warning.map(|(msg, hint)| {
         locate(
@@ -115,6 +248,29 @@ pub fn build(
         )
     }));
     Ok((Some(plan), warnings))
+}
+
+/// Zoom seats: the room's join attributes with the participant's `zoomUserName` (SEB Server sends the
+/// client's user session id there, `ZoomProctoringService.java:226-267`); the SDK token names no user.
+/// `numbers` are the planned rooms' numbers, by the index `seating` uses.
+fn zoom_seats(plan: &Plan, roster: &Roster, seating: &[usize], numbers: &[u32]) -> Vec<Seat> {
+    roster
+        .participants
+        .iter()
+        .zip(seating)
+        .filter_map(|(p, &i)| {
+            let at = plan.rooms.iter().position(|r| {
+                r.room.room_type == RoomType::Proctoring && Some(&r.room.number) == numbers.get(i)
+            })?;
+            Some(Seat::new(
+                p,
+                at,
+                &plan.rooms[at],
+                "zoomUserName",
+                p.name.clone(),
+            ))
+        })
+        .collect()
 }
 
 /// A lifetime warning: message and hint.
@@ -128,59 +284,6 @@ struct Signer<'a> {
 }
 
 impl Signer<'_> {
-    /// Jitsi: HS256 tokens valid until the exam's end plus [`TOKEN_GRACE`] (or a day), with SEB
-    /// Server's claims; the join attributes of SEB Server's `SEB_PROCTORING` instruction.
-    fn jitsi(&self, rooms: Vec<Room>, end: Option<i64>) -> (Plan, LifetimeWarning) {
-        let now = self.now;
-        let exp = end.map_or(now + TOKEN_DEFAULT_LIFETIME, |e| e + TOKEN_GRACE);
-        let warning = (exp <= now).then(|| {
-            (
-                "the exam is over: its tokens are already expired".to_string(),
-                "compile with --now before the exam ends",
-            )
-        });
-        let url = self.service.server_url.clone().unwrap_or_default();
-        let sub = tokens::host_of(&url).unwrap_or_default();
-        let app_key = self.service.app_key.clone().unwrap_or_default();
-        let planned = rooms
-            .into_iter()
-            .map(|room| {
-                let claims = |moderator: bool, aud: &'static str, name: &'static str| JitsiClaims {
-                    name,
-                    moderator,
-                    aud,
-                    iss: app_key.trim(),
-                    sub: &sub,
-                    room: &room.name,
-                    exp,
-                };
-                let sign =
-                    |c: &JitsiClaims<'_>| tokens::jitsi_token(c, Profile::Default, self.secret);
-                let proctor_token = sign(&claims(true, AUD_PROCTOR, "Proctor"));
-                let client_token = sign(&claims(false, AUD_CLIENT, "SEB"));
-                let seb = vec![
-                    ("service-type", "JITSI_MEET".to_string()),
-                    ("method", "JOIN".to_string()),
-                    ("jitsiMeetServerURL", url.clone()),
-                    ("jitsiMeetRoom", room.name.clone()),
-                    ("jitsiMeetSubject", room.subject.clone()),
-                    ("jitsiMeetToken", client_token),
-                    ("roomType", room_type(room.room_type).to_string()),
-                ];
-                PlannedRoom {
-                    room,
-                    proctor_token,
-                    seb,
-                }
-            })
-            .collect();
-        let plan = Plan {
-            rooms: planned,
-            expires: exp,
-        };
-        (plan, warning)
-    }
-
     /// Zoom: Meeting SDK tokens within Zoom's 30 min–48 h lifetime, for each room's meeting.
     fn zoom(&self, rooms: Vec<Room>, end: Option<i64>) -> (Plan, LifetimeWarning) {
         let now = self.now;
@@ -247,6 +350,7 @@ impl Signer<'_> {
         let plan = Plan {
             rooms: planned,
             expires: exp,
+            seats: Vec::new(),
         };
         (plan, warning)
     }

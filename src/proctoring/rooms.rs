@@ -47,7 +47,12 @@ pub fn plan(exam: &ExamFile, secret: &[u8]) -> Result<Vec<Room>, Vec<Diagnostic>
         return Ok(Vec::new());
     };
     let zoom = service.server_type == ProctoringServerType::Zoom;
-    let participants = exam.exam.participants.unwrap_or(1);
+    let participants = exam
+        .exam
+        .participants
+        .as_ref()
+        .and_then(crate::exam::Participants::count)
+        .unwrap_or(1);
     let size = service.collecting_room_size;
     let needed = if size > 0 {
         participants.div_ceil(size as u32)

@@ -19,6 +19,8 @@ pub enum Profile {
 pub struct JitsiClaims<'a> {
     /// `context.user.name`.
     pub name: &'a str,
+    /// `context.user.id` (a roster's participant id; SEB Server's format has none).
+    pub user_id: Option<&'a str>,
     pub moderator: bool,
     /// `seb-server` for the proctor, `seb-client` for SEB.
     pub aud: &'a str,
@@ -37,6 +39,9 @@ pub const AUD_CLIENT: &str = "seb-client";
 /// The payload JSON in SEB Server's claim order: `context, moderator, aud, iss, sub, room, exp`.
 pub fn jitsi_payload(c: &JitsiClaims<'_>, profile: Profile) -> String {
     let mut user = Map::new();
+    if let (Some(id), Profile::Default) = (c.user_id, profile) {
+        user.insert("id".into(), json!(id));
+    }
     user.insert("name".into(), json!(c.name));
     if profile == Profile::Default {
         user.insert("moderator".into(), json!(c.moderator));
@@ -108,8 +113,11 @@ pub fn zoom_token(c: &ZoomClaims<'_>, secret: &[u8]) -> Result<String, String> {
 /// What the server accepts, for [`verify`].
 #[derive(Debug, Clone, Default)]
 pub struct Acceptance<'a> {
-    /// The app secret; without it the signature is not checked (and the result says so).
+    /// The app secret (HS256); without it or a public key the signature is not checked (and the
+    /// result says so).
     pub secret: Option<&'a [u8]>,
+    /// The public key (RS256: Prosody's `asap_key_server`, JaaS's uploaded API key).
+    pub public_key: Option<&'a rsa::RsaPublicKey>,
     /// Accepted `iss` values (Prosody's default is the app id); `*` accepts any. Empty: not checked.
     pub issuers: Vec<String>,
     /// Accepted `aud` values (Prosody's default is `*`).
@@ -139,23 +147,66 @@ pub fn verify(token: &str, acc: &Acceptance<'_>) -> Result<Verified, &'static st
     if header.get("typ").and_then(Value::as_str) != Some("JWT") {
         return Err("Invalid typ");
     }
-    if header.get("alg").and_then(Value::as_str) != Some("HS256") {
+    // Prosody expects the one algorithm it is configured with: HS256 with an app secret, RS256 with
+    // public keys. Without either, both are read.
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
+    let accepted: &[&str] = match (acc.public_key, acc.secret) {
+        (Some(_), _) => &["RS256"],
+        (None, Some(_)) => &["HS256"],
+        (None, None) => &["HS256", "RS256"],
+    };
+    if !accepted.contains(&alg) {
         return Err("Invalid or incorrect alg");
     }
-    if let Some(secret) = acc.secret
-        && !jwt::verify_signature(&parts, secret)
-    {
+    if alg == "RS256" && !header.get("kid").is_some_and(Value::is_string) {
+        return Err("'kid' claim is missing");
+    }
+    let signature_ok = match (acc.public_key, acc.secret) {
+        (Some(key), _) => super::rs256::verify_signature(&parts, key),
+        (None, Some(secret)) => jwt::verify_signature(&parts, secret),
+        (None, None) => true,
+    };
+    if !signature_ok {
         return Err("Invalid signature");
     }
+    let signature_checked = acc.secret.is_some() || acc.public_key.is_some();
     check_times(&payload, acc.now)?;
     check_claims(&payload, acc)?;
-    let warnings = warnings(&payload, acc.secret.is_some());
+    check_jaas(&header, &payload)?;
+    let warnings = warnings(&payload, signature_checked);
     Ok(Verified {
         header,
         payload,
         warnings,
-        signature_checked: acc.secret.is_some(),
+        signature_checked,
     })
+}
+
+/// What jitsi-meet's `validateJwt` requires of a JaaS token (`sub` starting with
+/// `vpaas-magic-cookie-`): its reasons `audInvalid`, `issInvalid`, `kidMismatch`, `featuresNotFound`
+/// (react/features/jwt/functions.ts; `tokenAuthFailedReason.*` in its language file).
+fn check_jaas(header: &Value, payload: &Value) -> Result<(), &'static str> {
+    let sub = payload.get("sub").and_then(Value::as_str).unwrap_or("");
+    if !sub.starts_with("vpaas-magic-cookie-") {
+        return Ok(());
+    }
+    if payload.get("aud").and_then(Value::as_str) != Some(super::jaas::AUD) {
+        return Err("JaaS: 'aud' should be 'jitsi'");
+    }
+    if payload.get("iss").and_then(Value::as_str) != Some(super::jaas::ISS) {
+        return Err("JaaS: 'iss' should be 'chat'");
+    }
+    let kid = header.get("kid").and_then(Value::as_str).unwrap_or("");
+    if !kid.starts_with(&format!("{sub}/")) {
+        return Err("JaaS: 'kid' does not belong to the 'sub' tenant");
+    }
+    if !payload
+        .pointer("/context/features")
+        .is_some_and(Value::is_object)
+    {
+        return Err("JaaS: 'context.features' is missing");
+    }
+    Ok(())
 }
 
 /// Prosody's `exp` and `nbf` checks, with its reason strings.
@@ -244,7 +295,7 @@ fn warnings(payload: &Value, signature_checked: bool) -> Vec<String> {
     }
     if !signature_checked {
         warnings.push(
-            "signature not checked (give the app secret with --secret-env or --secret-file)"
+            "signature not checked (give the app secret with --secret-env or --secret-file, or the public key with --public-key)"
                 .to_string(),
         );
     }
@@ -258,6 +309,7 @@ mod tests {
     fn claims(exp: i64) -> JitsiClaims<'static> {
         JitsiClaims {
             name: "Test Name",
+            user_id: None,
             moderator: true,
             aud: "test-client",
             iss: "test-app",
@@ -326,6 +378,7 @@ mod tests {
         let secret = b"s3cret";
         let acc = |now| Acceptance {
             secret: Some(secret),
+            public_key: None,
             issuers: vec!["test-app".into()],
             audiences: vec![],
             now,

@@ -64,7 +64,11 @@ fn check_service(
     }
     server_fields_ignored("service", &ignored, site, diags);
     check_server_url(service, site, diags);
-    check_service_credentials(service, site, diags);
+    if service.jaas.is_some() {
+        check_jaas(service, site, diags);
+    } else {
+        check_service_credentials(service, site, diags);
+    }
     check_room_size(service, site, diags);
     check_room_subjects(service, site, diags);
 }
@@ -165,6 +169,38 @@ fn check_service_credentials(service: &ServiceSettings, site: &Site, diags: &mut
     };
     let needed = format!("for {server}");
     missing_credentials(&credentials, "service", &needed, site, diags);
+}
+
+/// `service.jaas`: Jitsi only, and the key id must be one of the AppID's keys (the JaaS console lists it
+/// as `<AppID>/<key>`). It replaces `appKey`/`appSecret`, which are not required then.
+fn check_jaas(service: &ServiceSettings, site: &Site, diags: &mut Vec<Diagnostic>) {
+    let Some(jaas) = &service.jaas else { return };
+    if service.server_type != ProctoringServerType::JitsiMeet {
+        diags.push(
+            site.at_key(
+                Diagnostic::error(
+                    "jaas-server-type",
+                    "`jaas` is Jitsi as a Service: it needs `serverType: JITSI_MEET`",
+                ),
+                "/service/jaas",
+            )
+            .hint("write serverType: JITSI_MEET and serverURL: https://8x8.vc"),
+        );
+    }
+    if let Some((app, _)) = jaas.key_id.split_once('/')
+        && app != jaas.app_id
+    {
+        diags.push(
+            site.at_value(
+                Diagnostic::error(
+                    "jaas-kid-mismatch",
+                    format!("`keyId` belongs to the JaaS app `{app}`, not to `appId`"),
+                ),
+                "/service/jaas/keyId",
+            )
+            .hint("copy the key id of one of this app's API keys from the JaaS console"),
+        );
+    }
 }
 
 /// `collectingRoomSize` <= 0: SEB Server puts every participant into one room.
