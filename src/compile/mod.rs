@@ -219,6 +219,7 @@ pub fn build(input: &Input, opts: &CompileOptions) -> (Option<Built>, Vec<Diagno
         && let Some(d) = per_room_needs_meetings(&exam, plan.as_ref())
     {
         diags.push(d);
+        return (None, diags, sources);
     }
     if opts.per_participant && plan.as_ref().is_none_or(|p| p.seats.is_empty()) {
         let (msg, hint) = if plan.is_none() {
