@@ -14,7 +14,7 @@ use crate::sandbox::Sandbox;
 use crate::source::Sources;
 use crate::validate::ValidExam;
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 pub use names::{is_valid_id, name_problem};
 
@@ -55,7 +55,7 @@ pub fn read(
     let at = |d: Diagnostic| d.at(&src.display, src.map.value(pointer)).pointer(pointer);
     let dir = src.path.parent().unwrap_or(Path::new(""));
     let path = dir.join(&r.roster);
-    let display = normalize(
+    let display = crate::source::tidy_path(
         &Path::new(&src.display)
             .parent()
             .unwrap_or(Path::new(""))
@@ -242,26 +242,6 @@ fn columns(header: &csv::Record) -> Result<Columns, Diagnostic> {
         name,
         room: found[2],
     })
-}
-
-/// `a/b/../c` → `a/c`, for readable paths in diagnostics.
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::ParentDir
-                if out
-                    .components()
-                    .next_back()
-                    .is_some_and(|l| matches!(l, Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

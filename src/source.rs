@@ -145,6 +145,28 @@ impl Sources {
     }
 }
 
+/// `a/b/../c` → `a/c` (a `..` after a named directory removed, `.` dropped), for readable paths in
+/// diagnostics: the path of a file named relative to another file.
+pub fn tidy_path(p: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir
+                if out
+                    .components()
+                    .next_back()
+                    .is_some_and(|l| matches!(l, Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use crate::sandbox::Sandbox;
 use crate::source::Sources;
 use serde_json::Value;
 use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Deepest chain of `extends` accepted.
 pub const MAX_EXTENDS_DEPTH: usize = 16;
@@ -125,7 +125,7 @@ impl Graph<'_> {
                 i,
                 rel,
                 key: canonical(&path),
-                display: normalize(&display_dir.join(rel))
+                display: crate::source::tidy_path(&display_dir.join(rel))
                     .to_string_lossy()
                     .into_owned(),
                 path,
@@ -295,24 +295,4 @@ fn escape(sandbox: &Sandbox, path: &Path, what: String) -> Diagnostic {
 
 fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
-}
-
-/// `a/b/../c` → `a/c`, for readable paths in diagnostics.
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::ParentDir
-                if out
-                    .components()
-                    .next_back()
-                    .is_some_and(|l| matches!(l, Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }

@@ -8,7 +8,7 @@
 use super::document::{Site, TypedDocument};
 use super::screen_proctoring::check_screen_proctoring;
 use super::server_fields::{
-    is_blank, is_missing, is_missing_secret, missing_credentials, server_fields_ignored,
+    credential, is_blank, is_missing, is_missing_secret, missing_credentials, server_fields_ignored,
 };
 use super::server_url::{plain_http_warning, url_problem};
 use crate::address::host_of;
@@ -124,45 +124,45 @@ fn check_service_credentials(service: &ServiceSettings, site: &Site, diags: &mut
         ProctoringServerType::JitsiMeet => (
             "Jitsi Meet",
             vec![
-                (
+                credential!(
+                    "proctoringSettings",
                     "appKey",
-                    "proctoringSettings:appKey:notNull",
-                    is_missing(service.app_key.as_deref()),
+                    is_missing(service.app_key.as_deref())
                 ),
-                (
+                credential!(
+                    "proctoringSettings",
                     "appSecret",
-                    "proctoringSettings:appSecret:notNull",
-                    is_missing_secret(service.app_secret.as_ref()),
+                    is_missing_secret(service.app_secret.as_ref())
                 ),
             ],
         ),
         ProctoringServerType::Zoom => (
             "Zoom",
             vec![
-                (
+                credential!(
+                    "proctoringSettings",
                     "accountId",
-                    "proctoringSettings:accountId:notNull",
-                    is_missing(service.account_id.as_deref()),
+                    is_missing(service.account_id.as_deref())
                 ),
-                (
+                credential!(
+                    "proctoringSettings",
                     "clientId",
-                    "proctoringSettings:clientId:notNull",
-                    is_missing(service.client_id.as_deref()),
+                    is_missing(service.client_id.as_deref())
                 ),
-                (
+                credential!(
+                    "proctoringSettings",
                     "clientSecret",
-                    "proctoringSettings:clientSecret:notNull",
-                    is_missing_secret(service.client_secret.as_ref()),
+                    is_missing_secret(service.client_secret.as_ref())
                 ),
-                (
+                credential!(
+                    "proctoringSettings",
                     "sdkKey",
-                    "proctoringSettings:sdkKey:notNull",
-                    is_missing(service.sdk_key.as_deref()),
+                    is_missing(service.sdk_key.as_deref())
                 ),
-                (
+                credential!(
+                    "proctoringSettings",
                     "sdkSecret",
-                    "proctoringSettings:sdkSecret:notNull",
-                    is_missing_secret(service.sdk_secret.as_ref()),
+                    is_missing_secret(service.sdk_secret.as_ref())
                 ),
             ],
         ),

@@ -5,7 +5,7 @@
 
 use super::document::Site;
 use super::server_fields::{
-    is_blank, is_missing, is_missing_secret, missing_credentials, server_fields_ignored,
+    credential, is_blank, is_missing, is_missing_secret, missing_credentials, server_fields_ignored,
 };
 use super::server_url::{plain_http_warning, url_problem};
 use crate::diagnostic::Diagnostic;
@@ -121,25 +121,25 @@ fn check_sps_service_url(sps: &ScreenProctoringSettings, site: &Site, diags: &mu
 /// bundled (SPSI:129-148).
 fn check_sps_credentials(sps: &ScreenProctoringSettings, site: &Site, diags: &mut Vec<Diagnostic>) {
     let credentials = [
-        (
+        credential!(
+            "screenProctoringSettings",
             "spsAPIKey",
-            "screenProctoringSettings:spsAPIKey:notNull",
-            is_missing(sps.sps_api_key.as_deref()),
+            is_missing(sps.sps_api_key.as_deref())
         ),
-        (
+        credential!(
+            "screenProctoringSettings",
             "spsAPISecret",
-            "screenProctoringSettings:spsAPISecret:notNull",
-            is_missing_secret(sps.sps_api_secret.as_ref()),
+            is_missing_secret(sps.sps_api_secret.as_ref())
         ),
-        (
+        credential!(
+            "screenProctoringSettings",
             "spsAccountId",
-            "screenProctoringSettings:spsAccountId:notNull",
-            is_missing(sps.sps_account_id.as_deref()),
+            is_missing(sps.sps_account_id.as_deref())
         ),
-        (
+        credential!(
+            "screenProctoringSettings",
             "spsAccountPassword",
-            "screenProctoringSettings:spsAccountPassword:notNull",
-            is_missing_secret(sps.sps_account_password.as_ref()),
+            is_missing_secret(sps.sps_account_password.as_ref())
         ),
     ];
     let needed = "when screen proctoring is enabled";

@@ -33,6 +33,15 @@ pub(super) fn server_fields_ignored(
 /// One credential SEB Server requires: its key, SEB Server's error code, and whether it is missing.
 pub(super) type Credential = (&'static str, &'static str, bool);
 
+/// `credential!("proctoringSettings", "appKey", missing)`: a [`Credential`] whose code is SEB Server's
+/// `proctoringSettings:appKey:notNull`.
+macro_rules! credential {
+    ($owner:literal, $key:literal, $missing:expr) => {
+        ($key, concat!($owner, ":", $key, ":notNull"), $missing)
+    };
+}
+pub(super) use credential;
+
 /// A `<code>` error at `/<section>` for each missing credential, the message saying when it is needed;
 /// the hint says how to write a secret where the field is one, else to write the value.
 pub(super) fn missing_credentials(

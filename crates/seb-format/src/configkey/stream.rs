@@ -578,25 +578,7 @@ fn scalar<O: Out>(name: &[u8], text: &[u8], out: &mut O) -> Option<()> {
     let trimmed = std::str::from_utf8(text).ok()?.trim();
     match name {
         b"true" | b"false" if trimmed.is_empty() => out.put(name),
-        b"integer" => {
-            let (negative, digits) = match trimmed.strip_prefix('-') {
-                Some(d) => (true, d),
-                None => (false, trimmed.strip_prefix('+').unwrap_or(trimmed)),
-            };
-            let parsed = match digits
-                .strip_prefix("0x")
-                .or_else(|| digits.strip_prefix("0X"))
-            {
-                Some(hex) => u64::from_str_radix(hex, 16).ok()?,
-                None => digits.parse::<u64>().ok()?,
-            };
-            let rendered = match negative {
-                false => parsed.to_string(),
-                true if parsed <= i64::MAX as u64 + 1 => (parsed as i64).wrapping_neg().to_string(),
-                true => return None,
-            };
-            out.put(rendered.as_bytes());
-        }
+        b"integer" => out.put(crate::plist::parse_integer(trimmed)?.to_string().as_bytes()),
         b"real" => out.put(format_g15(trimmed.parse::<f64>().ok()?).as_bytes()),
         b"data" => {
             let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();

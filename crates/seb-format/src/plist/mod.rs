@@ -5,6 +5,7 @@
 mod read;
 mod write;
 
+pub(crate) use read::parse_integer;
 pub use read::{Limits, read_value, read_xml, read_xml_limited};
 pub use write::{PlistStyle, WriteError, write_xml};
 

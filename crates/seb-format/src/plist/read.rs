@@ -303,31 +303,35 @@ fn char_ref(entity: &str) -> Option<Result<u32, ()>> {
     Some(u32::from_str_radix(digits, radix).map_err(|_| ()))
 }
 
+/// The value of trimmed `<integer>` text: decimal or `0x` hex, with an optional sign, within `i64` or
+/// `u64`. (The streamed Config Key renders integers through this too.)
+pub(crate) fn parse_integer(trimmed: &str) -> Option<plist::Integer> {
+    let (negative, digits) = match trimmed.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, trimmed.strip_prefix('+').unwrap_or(trimmed)),
+    };
+    let parsed = match digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        Some(hex) => u64::from_str_radix(hex, 16).ok()?,
+        None => digits.parse::<u64>().ok()?,
+    };
+    match negative {
+        false => Some(parsed.into()),
+        true if parsed <= i64::MAX as u64 + 1 => Some((parsed as i64).wrapping_neg().into()),
+        true => None,
+    }
+}
+
 fn scalar(name: &str, content: &str) -> Result<Value, String> {
     let trimmed = content.trim();
     Ok(match name {
         "string" => Value::String(content.to_string()),
         "true" | "false" if trimmed.is_empty() => Value::Boolean(name == "true"),
-        "integer" => {
-            let (negative, digits) = match trimmed.strip_prefix('-') {
-                Some(d) => (true, d),
-                None => (false, trimmed.strip_prefix('+').unwrap_or(trimmed)),
-            };
-            let parsed = match digits
-                .strip_prefix("0x")
-                .or_else(|| digits.strip_prefix("0X"))
-            {
-                Some(hex) => u64::from_str_radix(hex, 16).ok(),
-                None => digits.parse::<u64>().ok(),
-            };
-            match (parsed, negative) {
-                (Some(n), false) => Value::Integer(n.into()),
-                (Some(n), true) if n <= i64::MAX as u64 + 1 => {
-                    Value::Integer((n as i64).wrapping_neg().into())
-                }
-                _ => return Err(format!("invalid <integer> `{trimmed}`")),
-            }
-        }
+        "integer" => Value::Integer(
+            parse_integer(trimmed).ok_or_else(|| format!("invalid <integer> `{trimmed}`"))?,
+        ),
         "real" => Value::Real(
             trimmed
                 .parse::<f64>()
