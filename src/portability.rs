@@ -23,7 +23,7 @@ pub fn portability_errors(merged: &Merged, sources: &Sources, exam: &str) -> Vec
                 .unwrap_or("")
                 .replace("~1", "/")
                 .replace("~0", "~");
-            match merged.origins.get(&top) {
+            match merged.origin(&top) {
                 Some(Layer::File {
                     file,
                     line,

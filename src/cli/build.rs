@@ -351,7 +351,7 @@ fn value_is_set(value: &plist::Value) -> bool {
 
 /// `--explain KEY`: the final value of a key and the layer that set it.
 fn explain(display: &str, key: &str, merged: &crate::merge::Merged) -> String {
-    match (merged.settings.get(key), merged.origins.get(key)) {
+    match (merged.settings.get(key), merged.origin(key)) {
         (Some(value), Some(layer)) => {
             let shown = if key.starts_with("hashed") {
                 "(a SHA-256 hash, not shown)".to_string()

@@ -79,10 +79,11 @@ fn side(a: &DiffArgs, file: &Path) -> Option<Side> {
         return None;
     };
     let (targets, _) = crate::clients::targets_of(exam, None);
+    let origins = merged.all_origins();
     Some(Side {
         display,
         settings: merged.settings,
-        origins: Some((merged.origins, merged.removed)),
+        origins: Some((origins, merged.removed)),
         targets,
     })
 }

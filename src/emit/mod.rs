@@ -15,8 +15,22 @@ use crate::exam::{ExamFile, OutputFormat, RoomType};
 use crate::merge::{Merged, is_table};
 use crate::proctoring::Plan;
 use seb_format::container::{self, Protection};
-use seb_format::plist::{PlistStyle, write_xml};
+use seb_format::plist::{PlistStyle, write_xml_reusing};
+use seb_format::prerendered::Prerendered;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// SEB's defaults (every exam's settings but a few), rendered once per process: each exam copies the
+/// XML and SEB-JSON of the defaults it keeps and renders only what it changes.
+pub fn defaults_rendered() -> &'static Prerendered {
+    static RENDERED: OnceLock<Prerendered> = OnceLock::new();
+    RENDERED.get_or_init(|| Prerendered::new(crate::merge::default_settings(), &is_table))
+}
+
+/// The Config Key of `settings` (the defaults' part rendered once, see [`defaults_rendered`]).
+pub fn config_key(settings: &plist::Dictionary) -> String {
+    seb_format::configkey::config_key_reusing(settings, defaults_rendered())
+}
 
 /// The bytes of one configuration file: the canonical plist XML of `settings`, inside a `.seb`
 /// container when the format asks for one. The error is a diagnostic still to be placed.
@@ -27,7 +41,7 @@ pub fn render(
     protection: Protection<'_>,
 ) -> Result<Vec<u8>, Diagnostic> {
     // Load refuses such characters in exam files and the plist reader in bases; this is the guarantee.
-    let xml = write_xml(settings, style, &is_table).map_err(|e| {
+    let xml = write_xml_reusing(settings, style, &is_table, defaults_rendered()).map_err(|e| {
         Diagnostic::error("invalid-character", e.to_string()).hint(
             "remove the character from the setting, in the exam file or the base that sets it",
         )
@@ -135,7 +149,7 @@ pub fn render_exam(
         let path = layout.out_dir.join(name);
         rendered.configurations.push(Configuration {
             path: path.clone(),
-            config_key: seb_format::configkey::config_key(settings),
+            config_key: config_key(settings),
         });
         rendered.files.push(OutputFile {
             path,

@@ -66,33 +66,67 @@ pub struct MergeOptions {
 #[derive(Debug, Clone)]
 pub struct Merged {
     pub settings: plist::Dictionary,
+    /// Where each setting not left at its default came from ([`Merged::origin`] answers for every key).
     pub origins: BTreeMap<String, Layer>,
     /// Keys a `null` removed (what an earlier layer set), with the place of the `null`.
     pub removed: BTreeMap<String, Layer>,
     /// The keys of `settings` by their lowercase spelling: finding a key's other spellings costs a
-    /// lookup, not a pass over every key (kept by [`Merged::set`] and [`Merged::remove`]).
+    /// lookup, not a pass over every key (kept by [`Merged::set`] and [`Merged::remove`]). A spelling
+    /// no layer touched yet is the defaults' own ([`default_spellings`]), filled in on first touch.
     spellings: std::collections::HashMap<String, Vec<String>>,
+    /// Whether the catalog defaults are the first layer (not a minimal output).
+    with_defaults: bool,
 }
 
 impl Merged {
+    /// The layer that set `key`: its entry in `origins`, or the default when the key holds its
+    /// default (no layer set it).
+    pub fn origin(&self, key: &str) -> Option<&Layer> {
+        static DEFAULT: Layer = Layer::Default;
+        self.origins
+            .get(key)
+            .or_else(|| self.settings.contains_key(key).then_some(&DEFAULT))
+    }
+
+    /// Every setting's layer, the defaults' included.
+    pub fn all_origins(&self) -> BTreeMap<String, Layer> {
+        self.settings
+            .keys()
+            .filter_map(|k| Some((k.clone(), self.origin(k)?.clone())))
+            .collect()
+    }
+
+    /// The keys of `settings` spelled `lower` in lowercase.
+    fn spellings_of(&mut self, lower: String) -> &mut Vec<String> {
+        let (settings, with_defaults) = (&self.settings, self.with_defaults);
+        self.spellings.entry(lower).or_insert_with_key(|lower| {
+            let defaults = with_defaults
+                .then(|| default_spellings().get(lower))
+                .flatten();
+            defaults
+                .into_iter()
+                .flatten()
+                .filter(|k| settings.contains_key(k.as_str()))
+                .cloned()
+                .collect()
+        })
+    }
+
     /// Sets `key`, replacing what another layer set under a spelling that differs only in case
     /// (two spellings set by one file stay: that is a Config Key divergence the file must fix).
     fn set(&mut self, key: &str, value: P, layer: Layer) {
         let lower = key.to_ascii_lowercase();
-        let variants: Vec<String> = self
-            .spellings
-            .get(&lower)
+        let spellings = self.spellings_of(lower).clone();
+        let variants: Vec<String> = spellings
             .into_iter()
-            .flatten()
             .filter(|k| k.as_str() != key)
-            .filter(|k| !self.origins.get(*k).is_some_and(|o| same_file(o, &layer)))
-            .cloned()
+            .filter(|k| !self.origins.get(k).is_some_and(|o| same_file(o, &layer)))
             .collect();
         for k in &variants {
             self.settings.remove(k);
             self.origins.remove(k);
         }
-        let spellings = self.spellings.entry(lower).or_default();
+        let spellings = self.spellings_of(key.to_ascii_lowercase());
         spellings.retain(|k| !variants.contains(k));
         if !spellings.iter().any(|k| k == key) {
             spellings.push(key.to_string());
@@ -106,9 +140,8 @@ impl Merged {
     fn remove(&mut self, key: &str, layer: Layer) {
         self.settings.remove(key);
         self.origins.remove(key);
-        if let Some(spellings) = self.spellings.get_mut(&key.to_ascii_lowercase()) {
-            spellings.retain(|k| k != key);
-        }
+        self.spellings_of(key.to_ascii_lowercase())
+            .retain(|k| k != key);
         self.removed.insert(key.to_string(), layer);
     }
 }
@@ -133,18 +166,12 @@ pub fn merge(
         origins: BTreeMap::new(),
         removed: BTreeMap::new(),
         spellings: Default::default(),
+        with_defaults: false,
     };
     let mut diags = Vec::new();
     if !opts.minimal && !exam.exam.output.minimal {
-        let (settings, origins) = defaults();
-        m.settings = settings.clone();
-        m.origins = origins.clone();
-        for key in m.settings.keys() {
-            m.spellings
-                .entry(key.to_ascii_lowercase())
-                .or_default()
-                .push(key.clone());
-        }
+        m.settings = default_settings().clone();
+        m.with_defaults = true;
     }
     for base in &exam.bases {
         match base {
@@ -182,32 +209,44 @@ pub fn merge(
     }
 }
 
-/// The catalog defaults a full (not minimal) output carries, as plist values.
+/// The catalog defaults a full (not minimal) output carries, as plist values, converted once per
+/// process and cloned for each exam.
 pub fn default_settings() -> &'static plist::Dictionary {
-    &defaults().0
+    static DEFAULTS: std::sync::OnceLock<plist::Dictionary> = std::sync::OnceLock::new();
+    DEFAULTS.get_or_init(|| {
+        Catalog::get()
+            .settings
+            .iter()
+            .filter(|s| s.emit_default)
+            .filter_map(|s| {
+                Some((
+                    s.key.clone(),
+                    to_plist(s.default.as_ref()?, s.ty, s.columns.as_deref()),
+                ))
+            })
+            .collect()
+    })
+}
+
+/// The keys of [`default_settings`] by their lowercase spelling.
+fn default_spellings() -> &'static std::collections::HashMap<String, Vec<String>> {
+    static SPELLINGS: std::sync::OnceLock<std::collections::HashMap<String, Vec<String>>> =
+        std::sync::OnceLock::new();
+    SPELLINGS.get_or_init(|| {
+        let mut map = std::collections::HashMap::<String, Vec<String>>::new();
+        for key in default_settings().keys() {
+            map.entry(key.to_ascii_lowercase())
+                .or_default()
+                .push(key.clone());
+        }
+        map
+    })
 }
 
 /// The plist value `value` becomes when an exam file sets the catalog setting `setting` to it (the
 /// setting's type, table rows filled with their columns' defaults).
 pub fn setting_value(setting: &Setting, value: &J) -> P {
     to_plist(value, setting.ty, setting.columns.as_deref())
-}
-
-/// The catalog defaults as plist values, converted once per process and cloned for each exam.
-fn defaults() -> &'static (plist::Dictionary, BTreeMap<String, Layer>) {
-    static DEFAULTS: std::sync::OnceLock<(plist::Dictionary, BTreeMap<String, Layer>)> =
-        std::sync::OnceLock::new();
-    DEFAULTS.get_or_init(|| {
-        let mut settings = plist::Dictionary::new();
-        let mut origins = BTreeMap::new();
-        for s in Catalog::get().settings.iter().filter(|s| s.emit_default) {
-            if let Some(d) = &s.default {
-                settings.insert(s.key.clone(), to_plist(d, s.ty, s.columns.as_deref()));
-                origins.insert(s.key.clone(), Layer::Default);
-            }
-        }
-        (settings, origins)
-    })
 }
 
 fn apply(
@@ -397,7 +436,12 @@ mod tests {
                 pointer: "/seb/allowQuit".into(),
             }
         );
-        assert_eq!(full.origins["startURL"], Layer::Default);
+        assert_eq!(full.origin("startURL"), Some(&Layer::Default));
+        assert!(
+            !full.origins.contains_key("startURL"),
+            "defaults are not recorded one by one"
+        );
+        assert_eq!(full.origin("noSuchKey"), None);
     }
 
     #[test]
@@ -443,6 +487,7 @@ mod tests {
             origins: BTreeMap::new(),
             removed: BTreeMap::new(),
             spellings: Default::default(),
+            with_defaults: false,
         };
         let base = Layer::Base {
             file: "b.plist".into(),

@@ -68,7 +68,7 @@ fn reconcile_switch(m: &mut Merged, diags: &mut Vec<Diagnostic>, src: &LoadedExa
         pointer,
         what,
     } = *s;
-    let explicit = match (m.settings.get(key), m.origins.get(key)) {
+    let explicit = match (m.settings.get(key), m.origin(key)) {
         (Some(P::Boolean(b)), Some(layer @ (Layer::File { .. } | Layer::Base { .. }))) => {
             Some((*b, layer.clone()))
         }
@@ -122,8 +122,7 @@ fn check_one_live_service(m: &Merged, diags: &mut Vec<Diagnostic>, src: &LoadedE
         && matches!(m.settings.get("zoomEnable"), Some(P::Boolean(true)))
     {
         let (file, at) = m
-            .origins
-            .get("zoomEnable")
+            .origin("zoomEnable")
             .map(|l| layer_position(l, src))
             .unwrap_or_default();
         diags.push(

@@ -5,6 +5,7 @@
 mod stream;
 
 use crate::plist::{Limits, key_order};
+use crate::prerendered::{Piece, Prerendered, pieces};
 use base64::Engine;
 use plist::Value;
 use sha2::{Digest, Sha256};
@@ -20,6 +21,40 @@ pub fn seb_json(root: &plist::Dictionary) -> String {
 /// The Config Key: lowercase hex SHA-256 of [`seb_json`].
 pub fn config_key(root: &plist::Dictionary) -> String {
     hex::encode(Sha256::digest(seb_json(root).as_bytes()))
+}
+
+/// [`config_key`], copying the SEB-JSON of the entries `pre` rendered in advance (the same key, less
+/// work when most entries are shared).
+pub fn config_key_reusing(root: &plist::Dictionary, pre: &Prerendered) -> String {
+    let mut out = String::with_capacity(64 * 1024);
+    out.push('{');
+    let mut first = true;
+    for piece in pieces(root, Some(pre)) {
+        let before = out.len();
+        if !first {
+            out.push(',');
+        }
+        match piece {
+            Piece::Rendered(entry) => match &entry.json {
+                Some(json) => out.push_str(json),
+                None => out.truncate(before),
+            },
+            Piece::Own(k, v) if skipped(k, v) => out.truncate(before),
+            Piece::Own(k, v) => write_entry(&mut out, k, v),
+        }
+        first &= out.len() == before;
+    }
+    out.push('}');
+    hex::encode(Sha256::digest(out.as_bytes()))
+}
+
+/// A top-level entry's SEB-JSON (`"key":value`), or `None` for an entry the key leaves out.
+pub(crate) fn render_entry(key: &str, value: &Value) -> Option<String> {
+    let mut out = String::new();
+    (!skipped(key, value)).then(|| {
+        write_entry(&mut out, key, value);
+        out
+    })
 }
 
 /// The Config Key of an XML plist, read as a stream: the same key as [`config_key`] of
@@ -57,12 +92,16 @@ fn write_dict(out: &mut String, d: &plist::Dictionary) {
         if i > 0 {
             out.push(',');
         }
-        out.push('"');
-        out.push_str(k);
-        out.push_str("\":");
-        write_value(out, v);
+        write_entry(out, k, v);
     }
     out.push('}');
+}
+
+fn write_entry(out: &mut String, k: &str, v: &Value) {
+    out.push('"');
+    out.push_str(k);
+    out.push_str("\":");
+    write_value(out, v);
 }
 
 fn write_value(out: &mut String, v: &Value) {

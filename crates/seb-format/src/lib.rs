@@ -34,6 +34,7 @@ pub mod configkey;
 pub mod container;
 pub mod moodle;
 pub mod plist;
+pub mod prerendered;
 pub mod rncryptor;
 
 /// Why the settings of a `.seb` or plist file cannot be read.

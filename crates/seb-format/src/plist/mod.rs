@@ -7,7 +7,8 @@ mod write;
 
 pub(crate) use read::parse_integer;
 pub use read::{Limits, read_value, read_xml, read_xml_limited};
-pub use write::{PlistStyle, WriteError, write_xml};
+pub(crate) use write::render_entry;
+pub use write::{PlistStyle, WriteError, write_xml, write_xml_reusing};
 
 use std::cmp::Ordering;
 
@@ -26,12 +27,21 @@ pub fn first_invalid_char(s: &str) -> Option<(usize, char)> {
 /// SEB's key order (Config Key order, SEB Server's `Collator(Locale.ROOT)` on ASCII keys):
 /// case-insensitive, and for keys equal but for case, lowercase first at the first difference.
 pub fn key_order(a: &str, b: &str) -> Ordering {
-    let la = a.bytes().map(|c| c.to_ascii_lowercase());
-    let lb = b.bytes().map(|c| c.to_ascii_lowercase());
-    la.cmp(lb).then_with(|| {
-        let ua = a.bytes().map(|c| c.is_ascii_uppercase());
-        let ub = b.bytes().map(|c| c.is_ascii_uppercase());
-        ua.cmp(ub)
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    // Byte by byte: this comparison sorts every dictionary written and every key hashed.
+    for (p, q) in x.iter().zip(y) {
+        let (lp, lq) = (p.to_ascii_lowercase(), q.to_ascii_lowercase());
+        if lp != lq {
+            return lp.cmp(&lq);
+        }
+    }
+    x.len().cmp(&y.len()).then_with(|| {
+        x.iter()
+            .zip(y)
+            .find(|(p, q)| p != q)
+            .map_or(Ordering::Equal, |(p, q)| {
+                p.is_ascii_uppercase().cmp(&q.is_ascii_uppercase())
+            })
     })
 }
 
@@ -54,6 +64,18 @@ mod tests {
         }
         assert_eq!(first_invalid_char("aé\u{1b}\0"), Some((2, '\u{1b}')));
         assert_eq!(first_invalid_char("tab\there\r\n"), None);
+    }
+
+    proptest::proptest! {
+        /// The byte loop is the definition: lowercase bytes, then lowercase first at the first
+        /// difference.
+        #[test]
+        fn key_order_is_case_insensitive_then_lowercase_first(a in "[a-cA-C_é]{0,6}", b in "[a-cA-C_é]{0,6}") {
+            let lower = |s: &str| s.bytes().map(|c| c.to_ascii_lowercase()).collect::<Vec<u8>>();
+            let upper = |s: &str| s.bytes().map(|c| c.is_ascii_uppercase()).collect::<Vec<bool>>();
+            let expected = lower(&a).cmp(&lower(&b)).then_with(|| upper(&a).cmp(&upper(&b)));
+            proptest::prop_assert_eq!(key_order(&a, &b), expected);
+        }
     }
 
     #[test]

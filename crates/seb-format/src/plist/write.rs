@@ -4,6 +4,7 @@
 //! a [`WriteError`], and what it writes the reader reads back equal (carriage returns as `&#xD;`).
 
 use super::{first_invalid_char, key_order};
+use crate::prerendered::{Piece, Prerendered, pieces};
 use base64::Engine;
 use plist::Value;
 
@@ -15,6 +16,16 @@ pub enum PlistStyle {
     Indented,
     /// SEB Server's exact export bytes: no whitespace, `<true />`, `<string />`, `<array></array>`.
     Compact,
+}
+
+impl PlistStyle {
+    /// The style's place in a pair of renderings (indented, compact).
+    pub(crate) fn index(self) -> usize {
+        match self {
+            PlistStyle::Indented => 0,
+            PlistStyle::Compact => 1,
+        }
+    }
 }
 
 const MAC_HEADER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n<plist version=\"1.0\">\n";
@@ -77,18 +88,21 @@ fn check(v: &Value) -> Result<(), WriteError> {
 
 /// The first key or string in `d` that XML cannot carry.
 fn check_dict(d: &plist::Dictionary) -> Result<(), WriteError> {
-    d.iter().try_for_each(|(k, item)| {
-        match first_invalid_char(k) {
-            Some((index, character)) => Err(WriteError::InvalidCharacter {
-                path: String::new(),
-                in_key: true,
-                character,
-                index,
-            }),
-            None => check(item),
-        }
-        .map_err(|e| e.within(k))
-    })
+    d.iter().try_for_each(|(k, item)| check_entry(k, item))
+}
+
+/// The first character XML cannot carry in the key `k` or under its value.
+fn check_entry(k: &str, item: &Value) -> Result<(), WriteError> {
+    match first_invalid_char(k) {
+        Some((index, character)) => Err(WriteError::InvalidCharacter {
+            path: String::new(),
+            in_key: true,
+            character,
+            index,
+        }),
+        None => check(item),
+    }
+    .map_err(|e| e.within(k))
 }
 
 /// Writes a settings dictionary as an XML plist. Keys are written in SEB's key order whatever the
@@ -104,25 +118,72 @@ pub fn write_xml(
     style: PlistStyle,
     is_table: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<u8>, WriteError> {
-    check_dict(root)?;
+    write_xml_with(root, style, is_table, None)
+}
+
+/// [`write_xml`], copying the entries `pre` rendered in advance (same bytes, less work when most
+/// entries are shared). `is_table` must be the one `pre` was made with.
+///
+/// # Errors
+///
+/// As [`write_xml`].
+pub fn write_xml_reusing(
+    root: &plist::Dictionary,
+    style: PlistStyle,
+    is_table: &dyn Fn(&str) -> bool,
+    pre: &Prerendered,
+) -> Result<Vec<u8>, WriteError> {
+    write_xml_with(root, style, is_table, Some(pre))
+}
+
+fn write_xml_with(
+    root: &plist::Dictionary,
+    style: PlistStyle,
+    is_table: &dyn Fn(&str) -> bool,
+    pre: Option<&Prerendered>,
+) -> Result<Vec<u8>, WriteError> {
+    let pieces = pieces(root, pre);
+    // Entries rendered in advance were checked then.
+    for piece in &pieces {
+        if let Piece::Own(k, v) = piece {
+            check_entry(k, v)?;
+        }
+    }
     let mut w = Writer {
         out: String::with_capacity(64 * 1024),
         style,
         is_table,
     };
-    match style {
-        PlistStyle::Indented => {
-            w.out.push_str(MAC_HEADER);
-            w.dict(root, 0, true);
-            w.out.push_str("</plist>\n");
-        }
-        PlistStyle::Compact => {
-            w.out.push_str(SERVER_HEADER);
-            w.dict(root, 0, true);
-            w.out.push_str("</plist>");
+    let (header, end) = match style {
+        PlistStyle::Indented => (MAC_HEADER, "</plist>\n"),
+        PlistStyle::Compact => (SERVER_HEADER, "</plist>"),
+    };
+    w.out.push_str(header);
+    w.line(0, "<dict>");
+    for piece in pieces {
+        match piece {
+            Piece::Rendered(entry) => w.out.push_str(&entry.xml[style.index()]),
+            Piece::Own(k, v) => w.entry(k, v, 1, (w.is_table)(k)),
         }
     }
+    w.line(0, "</dict>");
+    w.out.push_str(end);
     Ok(w.out.into_bytes())
+}
+
+/// A top-level entry as [`write_xml`] writes it, in both styles (indented, compact); `None` when the
+/// XML writer refuses it.
+pub(crate) fn render_entry(key: &str, value: &Value, is_table: bool) -> Option<[String; 2]> {
+    check_entry(key, value).ok()?;
+    Some([PlistStyle::Indented, PlistStyle::Compact].map(|style| {
+        let mut w = Writer {
+            out: String::new(),
+            style,
+            is_table: &|_| false,
+        };
+        w.entry(key, value, 1, is_table);
+        w.out
+    }))
 }
 
 struct Writer<'a> {
@@ -150,23 +211,28 @@ impl Writer<'_> {
         self.newline();
     }
 
-    fn dict(&mut self, d: &plist::Dictionary, depth: usize, top: bool) {
-        if d.is_empty() && self.style == PlistStyle::Indented && !top {
+    /// A dictionary below the top level (the top level is written by [`write_xml_with`]).
+    fn dict(&mut self, d: &plist::Dictionary, depth: usize) {
+        if d.is_empty() && self.style == PlistStyle::Indented {
             return self.line(depth, "<dict/>");
         }
         self.line(depth, "<dict>");
         let mut entries: Vec<(&String, &Value)> = d.iter().collect();
         entries.sort_by(|a, b| key_order(a.0, b.0));
         for (k, v) in entries {
-            self.indent(depth + 1);
-            self.out.push_str("<key>");
-            escape_into(&mut self.out, k);
-            self.out.push_str("</key>");
-            self.newline();
-            let table = top && (self.is_table)(k);
-            self.value(v, depth + 1, table);
+            self.entry(k, v, depth + 1, false);
         }
         self.line(depth, "</dict>");
+    }
+
+    /// `<key>k</key>` and the value, at `depth`.
+    fn entry(&mut self, k: &str, v: &Value, depth: usize, is_table: bool) {
+        self.indent(depth);
+        self.out.push_str("<key>");
+        escape_into(&mut self.out, k);
+        self.out.push_str("</key>");
+        self.newline();
+        self.value(v, depth, is_table);
     }
 
     fn value(&mut self, v: &Value, depth: usize, is_table: bool) {
@@ -236,7 +302,7 @@ impl Writer<'_> {
                 }
                 self.line(depth, "</array>");
             }
-            Value::Dictionary(d) => self.dict(d, depth, false),
+            Value::Dictionary(d) => self.dict(d, depth),
             // UIDs only occur in binary keyed archives, never in SEB settings.
             _ => self.line(depth, "<string></string>"),
         }

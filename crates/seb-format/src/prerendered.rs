@@ -1,0 +1,145 @@
+//! Entries of a settings dictionary rendered once — their XML in both styles and their SEB-JSON — for
+//! writing many dictionaries that share most of their entries (every exam carries SEB's ~400 defaults
+//! and overrides a few). Writing with [`Prerendered`] gives the same bytes and the same Config Key as
+//! writing without it: an entry is reused only when the dictionary holds the same key with an equal
+//! value, and everything else is rendered as usual, merged in at its place in SEB's key order.
+
+use crate::plist::key_order;
+use plist::{Dictionary, Value};
+use std::collections::HashMap;
+
+/// One entry rendered in advance.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub(crate) key: String,
+    pub(crate) value: Value,
+    /// `<key>…</key>` and the value at depth 1, in [`crate::plist::PlistStyle::Indented`] and `Compact`.
+    pub(crate) xml: [String; 2],
+    /// `"key":value` as the Config Key hashes it, or `None` for an entry the key leaves out.
+    pub(crate) json: Option<String>,
+}
+
+/// A dictionary's top-level entries, rendered once in SEB's key order (see the module docs).
+#[derive(Debug, Clone, Default)]
+pub struct Prerendered {
+    /// Sorted in SEB's key order.
+    entries: Vec<Entry>,
+    /// Position in `entries` by key.
+    by_key: HashMap<String, usize>,
+    /// Position in `entries` of the source dictionary's i-th entry: a dictionary made by cloning the
+    /// source finds its entries here without hashing their keys.
+    by_insertion: Vec<usize>,
+}
+
+/// A top-level entry to write, in SEB's key order: rendered in advance, or the dictionary's own.
+pub(crate) enum Piece<'a> {
+    Rendered(&'a Entry),
+    Own(&'a str, &'a Value),
+}
+
+impl Prerendered {
+    /// Renders the entries of `source`. `is_table` must be the function later given to
+    /// [`crate::plist::write_xml_reusing`]. An entry the XML writer would refuse (a character XML
+    /// cannot carry) is left out: a dictionary holding it renders it, and fails, as usual.
+    pub fn new(source: &Dictionary, is_table: &dyn Fn(&str) -> bool) -> Prerendered {
+        let mut sorted: Vec<(usize, (&String, &Value))> = source.iter().enumerate().collect();
+        sorted.sort_by(|a, b| key_order(a.1.0, b.1.0));
+        let mut entries = Vec::with_capacity(source.len());
+        let mut by_insertion = vec![usize::MAX; source.len()];
+        for (i, (key, value)) in sorted {
+            let Some(xml) = crate::plist::render_entry(key, value, is_table(key)) else {
+                continue;
+            };
+            by_insertion[i] = entries.len();
+            entries.push(Entry {
+                key: key.clone(),
+                value: value.clone(),
+                xml,
+                json: crate::configkey::render_entry(key, value),
+            });
+        }
+        let by_key = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.key.clone(), i))
+            .collect();
+        Prerendered {
+            entries,
+            by_key,
+            by_insertion,
+        }
+    }
+
+    /// The number of entries rendered in advance.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no entry was rendered in advance.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry rendered for `key` at insertion position `i` of a dictionary, when its value is `value`.
+    fn reusable(&self, i: usize, key: &str, value: &Value) -> Option<usize> {
+        let at = match self.by_insertion.get(i) {
+            Some(&j) if self.entries.get(j).is_some_and(|e| e.key == key) => Some(j),
+            _ => self.by_key.get(key).copied(),
+        }?;
+        same(&self.entries[at].value, value).then_some(at)
+    }
+}
+
+/// Whether `a` and `b` are equal, comparing dictionaries entry by entry in their order (the plist
+/// crate's `==` looks every key up, which costs more than rendering). Equal dictionaries in another
+/// order count as different: they are rendered afresh, to the same bytes.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
+        (Value::Dictionary(x), Value::Dictionary(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|((kp, p), (kq, q))| kp == kq && same(p, q))
+        }
+        // Reals by their bits: `-0.0` and `0.0` render differently, NaN is itself.
+        (Value::Real(x), Value::Real(y)) => x.to_bits() == y.to_bits(),
+        _ => a == b,
+    }
+}
+
+/// The top-level entries of `root` in SEB's key order, each rendered in advance where `pre` holds it
+/// with an equal value.
+pub(crate) fn pieces<'a>(root: &'a Dictionary, pre: Option<&'a Prerendered>) -> Vec<Piece<'a>> {
+    let entries: &[Entry] = pre.map_or(&[], |p| &p.entries);
+    let mut reused = vec![false; entries.len()];
+    let mut own: Vec<(&'a str, &'a Value)> = Vec::new();
+    for (i, (k, v)) in root.iter().enumerate() {
+        match pre.and_then(|p| p.reusable(i, k, v)) {
+            Some(j) if !reused[j] => reused[j] = true,
+            _ => own.push((k, v)),
+        }
+    }
+    own.sort_by(|a, b| key_order(a.0, b.0));
+    // Where each own entry goes among the rendered ones (a binary search each, not a comparison per
+    // rendered entry).
+    let places: Vec<usize> = own
+        .iter()
+        .map(|(k, _)| entries.partition_point(|e| key_order(&e.key, k).is_lt()))
+        .collect();
+    let mut out = Vec::with_capacity(root.len());
+    let mut next = 0;
+    for (j, entry) in entries.iter().enumerate() {
+        while next < own.len() && places[next] == j {
+            out.push(Piece::Own(own[next].0, own[next].1));
+            next += 1;
+        }
+        if reused[j] {
+            out.push(Piece::Rendered(entry));
+        }
+    }
+    out.extend(own[next..].iter().map(|&(k, v)| Piece::Own(k, v)));
+    out
+}
