@@ -15,7 +15,7 @@ use crate::exam::{ExamFile, OutputFormat, RoomType};
 use crate::merge::{Merged, is_table};
 use crate::proctoring::Plan;
 use seb_format::container::{self, Protection};
-use seb_format::plist::{PlistStyle, write_xml_reusing};
+use seb_format::plist::PlistStyle;
 use seb_format::prerendered::Prerendered;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -29,7 +29,7 @@ pub fn defaults_rendered() -> &'static Prerendered {
 
 /// The Config Key of `settings` (the defaults' part rendered once, see [`defaults_rendered`]).
 pub fn config_key(settings: &plist::Dictionary) -> String {
-    seb_format::configkey::config_key_reusing(settings, defaults_rendered())
+    defaults_rendered().config_key(settings)
 }
 
 /// The bytes of one configuration file: the canonical plist XML of `settings`, inside a `.seb`
@@ -41,11 +41,13 @@ pub fn render(
     protection: Protection<'_>,
 ) -> Result<Vec<u8>, Diagnostic> {
     // Load refuses such characters in exam files and the plist reader in bases; this is the guarantee.
-    let xml = write_xml_reusing(settings, style, &is_table, defaults_rendered()).map_err(|e| {
-        Diagnostic::error("invalid-character", e.to_string()).hint(
-            "remove the character from the setting, in the exam file or the base that sets it",
-        )
-    })?;
+    let xml = defaults_rendered()
+        .write_xml(settings, style, &is_table)
+        .map_err(|e| {
+            Diagnostic::error("invalid-character", e.to_string()).hint(
+                "remove the character from the setting, in the exam file or the base that sets it",
+            )
+        })?;
     match format {
         OutputFormat::Plist => Ok(xml),
         OutputFormat::Seb => {

@@ -4,8 +4,7 @@
 
 mod stream;
 
-use crate::plist::{Limits, key_order};
-use crate::prerendered::{Piece, Prerendered, pieces};
+use crate::plist::{Limits, Piece, key_order};
 use base64::Engine;
 use plist::Value;
 use sha2::{Digest, Sha256};
@@ -23,26 +22,22 @@ pub fn config_key(root: &plist::Dictionary) -> String {
     hex::encode(Sha256::digest(seb_json(root).as_bytes()))
 }
 
-/// [`config_key`], copying the SEB-JSON of the entries `pre` rendered in advance (the same key, less
-/// work when most entries are shared).
-pub fn config_key_reusing(root: &plist::Dictionary, pre: &Prerendered) -> String {
+/// The Config Key of a top-level dictionary of `pieces`, given in SEB's key order: the rendered ones
+/// (`"key":value` from [`render_entry`], `None` for entries the key leaves out) copied, the others
+/// rendered now.
+pub(crate) fn config_key_of_pieces(pieces: &[Piece<'_, Option<&str>>]) -> String {
     let mut out = String::with_capacity(64 * 1024);
     out.push('{');
-    let mut first = true;
-    for piece in pieces(root, Some(pre)) {
+    for piece in pieces {
         let before = out.len();
-        if !first {
+        if before > 1 {
             out.push(',');
         }
         match piece {
-            Piece::Rendered(entry) => match &entry.json {
-                Some(json) => out.push_str(json),
-                None => out.truncate(before),
-            },
-            Piece::Own(k, v) if skipped(k, v) => out.truncate(before),
-            Piece::Own(k, v) => write_entry(&mut out, k, v),
+            Piece::Rendered(Some(json)) => out.push_str(json),
+            Piece::Own(k, v) if !skipped(k, v) => write_entry(&mut out, k, v),
+            _ => out.truncate(before),
         }
-        first &= out.len() == before;
     }
     out.push('}');
     hex::encode(Sha256::digest(out.as_bytes()))

@@ -4,19 +4,19 @@
 //! writing without it: an entry is reused only when the dictionary holds the same key with an equal
 //! value, and everything else is rendered as usual, merged in at its place in SEB's key order.
 
-use crate::plist::key_order;
+use crate::plist::{Piece, PlistStyle, WriteError, key_order};
 use plist::{Dictionary, Value};
 use std::collections::HashMap;
 
 /// One entry rendered in advance.
 #[derive(Debug, Clone)]
-pub(crate) struct Entry {
-    pub(crate) key: String,
-    pub(crate) value: Value,
-    /// `<key>…</key>` and the value at depth 1, in [`crate::plist::PlistStyle::Indented`] and `Compact`.
-    pub(crate) xml: [String; 2],
+struct Entry {
+    key: String,
+    value: Value,
+    /// `<key>…</key>` and the value at depth 1, in [`PlistStyle::Indented`] and `Compact`.
+    xml: [String; 2],
     /// `"key":value` as the Config Key hashes it, or `None` for an entry the key leaves out.
-    pub(crate) json: Option<String>,
+    json: Option<String>,
 }
 
 /// A dictionary's top-level entries, rendered once in SEB's key order (see the module docs).
@@ -31,15 +31,9 @@ pub struct Prerendered {
     by_insertion: Vec<usize>,
 }
 
-/// A top-level entry to write, in SEB's key order: rendered in advance, or the dictionary's own.
-pub(crate) enum Piece<'a> {
-    Rendered(&'a Entry),
-    Own(&'a str, &'a Value),
-}
-
 impl Prerendered {
     /// Renders the entries of `source`. `is_table` must be the function later given to
-    /// [`crate::plist::write_xml_reusing`]. An entry the XML writer would refuse (a character XML
+    /// [`Prerendered::write_xml`]. An entry the XML writer would refuse (a character XML
     /// cannot carry) is left out: a dictionary holding it renders it, and fails, as usual.
     pub fn new(source: &Dictionary, is_table: &dyn Fn(&str) -> bool) -> Prerendered {
         let mut sorted: Vec<(usize, (&String, &Value))> = source.iter().enumerate().collect();
@@ -68,6 +62,40 @@ impl Prerendered {
             by_key,
             by_insertion,
         }
+    }
+
+    /// [`crate::plist::write_xml`] of `root`, copying the entries rendered in advance (the same bytes).
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::plist::write_xml`].
+    pub fn write_xml(
+        &self,
+        root: &Dictionary,
+        style: PlistStyle,
+        is_table: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<u8>, WriteError> {
+        let pieces: Vec<Piece<'_, &[String; 2]>> = pieces(root, self)
+            .into_iter()
+            .map(|p| match p {
+                Piece::Rendered(e) => Piece::Rendered(&e.xml),
+                Piece::Own(k, v) => Piece::Own(k, v),
+            })
+            .collect();
+        crate::plist::write_pieces(&pieces, style, is_table)
+    }
+
+    /// [`crate::configkey::config_key`] of `root`, copying the entries rendered in advance (the same
+    /// key).
+    pub fn config_key(&self, root: &Dictionary) -> String {
+        let pieces: Vec<Piece<'_, Option<&str>>> = pieces(root, self)
+            .into_iter()
+            .map(|p| match p {
+                Piece::Rendered(e) => Piece::Rendered(e.json.as_deref()),
+                Piece::Own(k, v) => Piece::Own(k, v),
+            })
+            .collect();
+        crate::configkey::config_key_of_pieces(&pieces)
     }
 
     /// The number of entries rendered in advance.
@@ -112,12 +140,12 @@ fn same(a: &Value, b: &Value) -> bool {
 
 /// The top-level entries of `root` in SEB's key order, each rendered in advance where `pre` holds it
 /// with an equal value.
-pub(crate) fn pieces<'a>(root: &'a Dictionary, pre: Option<&'a Prerendered>) -> Vec<Piece<'a>> {
-    let entries: &[Entry] = pre.map_or(&[], |p| &p.entries);
+fn pieces<'a>(root: &'a Dictionary, pre: &'a Prerendered) -> Vec<Piece<'a, &'a Entry>> {
+    let entries = &pre.entries;
     let mut reused = vec![false; entries.len()];
     let mut own: Vec<(&'a str, &'a Value)> = Vec::new();
     for (i, (k, v)) in root.iter().enumerate() {
-        match pre.and_then(|p| p.reusable(i, k, v)) {
+        match pre.reusable(i, k, v) {
             Some(j) if !reused[j] => reused[j] = true,
             _ => own.push((k, v)),
         }

@@ -5,8 +5,8 @@
 
 use plist::{Dictionary, Value};
 use proptest::prelude::*;
-use seb_format::configkey::{config_key, config_key_reusing};
-use seb_format::plist::{PlistStyle, write_xml, write_xml_reusing};
+use seb_format::configkey::config_key;
+use seb_format::plist::{PlistStyle, write_xml};
 use seb_format::prerendered::Prerendered;
 
 fn is_table(key: &str) -> bool {
@@ -118,12 +118,12 @@ fn apply(defaults: &Dictionary, edits: &[Edit], rebuild: bool) -> Dictionary {
 fn assert_same(d: &Dictionary, pre: &Prerendered) {
     for style in [PlistStyle::Indented, PlistStyle::Compact] {
         assert_eq!(
-            write_xml_reusing(d, style, &is_table, pre),
+            pre.write_xml(d, style, &is_table),
             write_xml(d, style, &is_table),
             "{style:?} {d:?}"
         );
     }
-    assert_eq!(config_key_reusing(d, pre), config_key(d), "{d:?}");
+    assert_eq!(pre.config_key(d), config_key(d), "{d:?}");
 }
 
 proptest! {
@@ -159,9 +159,11 @@ fn shared_entries_are_copied_and_own_entries_merged_in_key_order() {
     exam.insert("browserViewMode".into(), Value::Integer(1.into()));
     exam.insert("allowWLAN".into(), Value::Boolean(true));
     exam.remove("zoomMode");
-    let xml =
-        String::from_utf8(write_xml_reusing(&exam, PlistStyle::Compact, &is_table, &pre).unwrap())
-            .unwrap();
+    let xml = String::from_utf8(
+        pre.write_xml(&exam, PlistStyle::Compact, &is_table)
+            .unwrap(),
+    )
+    .unwrap();
     assert!(
         xml.contains("<dict><key>allowQuit</key><true /><key>allowWLAN</key><true /><key>browserViewMode</key><integer>1</integer><key>originatorVersion</key><string>x</string><key>URLFilterRules</key><array /></dict>"),
         "{xml}"
@@ -169,5 +171,8 @@ fn shared_entries_are_copied_and_own_entries_merged_in_key_order() {
     assert_same(&exam, &pre);
     // A character XML cannot carry in an own entry is the writer's usual error.
     exam.insert("startURL".into(), Value::String("a\u{1b}".into()));
-    assert!(write_xml_reusing(&exam, PlistStyle::Indented, &is_table, &pre).is_err());
+    assert!(
+        pre.write_xml(&exam, PlistStyle::Indented, &is_table)
+            .is_err()
+    );
 }

@@ -7,10 +7,17 @@ mod write;
 
 pub(crate) use read::parse_integer;
 pub use read::{Limits, read_value, read_xml, read_xml_limited};
-pub(crate) use write::render_entry;
-pub use write::{PlistStyle, WriteError, write_xml, write_xml_reusing};
+pub use write::{PlistStyle, WriteError, write_xml};
+pub(crate) use write::{render_entry, write_pieces};
 
 use std::cmp::Ordering;
+
+/// A top-level entry to write, in SEB's key order: rendered in advance (`R`: its text), or a key and
+/// value to render now. (See [`crate::prerendered`].)
+pub(crate) enum Piece<'a, R> {
+    Rendered(R),
+    Own(&'a str, &'a plist::Value),
+}
 
 /// Whether XML 1.0 allows `c` in a document (the `Char` production: tab, line feed, carriage return,
 /// U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF). A plist string or key can hold no other character,

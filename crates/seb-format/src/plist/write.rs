@@ -3,8 +3,7 @@
 //! It writes well-formed XML or nothing: a string or key holding a character XML 1.0 does not allow is
 //! a [`WriteError`], and what it writes the reader reads back equal (carriage returns as `&#xD;`).
 
-use super::{first_invalid_char, key_order};
-use crate::prerendered::{Piece, Prerendered, pieces};
+use super::{Piece, first_invalid_char, key_order};
 use base64::Engine;
 use plist::Value;
 
@@ -118,33 +117,22 @@ pub fn write_xml(
     style: PlistStyle,
     is_table: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<u8>, WriteError> {
-    write_xml_with(root, style, is_table, None)
+    let mut entries: Vec<(&String, &Value)> = root.iter().collect();
+    entries.sort_by(|a, b| key_order(a.0, b.0));
+    let pieces: Vec<Piece<'_, &[String; 2]>> =
+        entries.into_iter().map(|(k, v)| Piece::Own(k, v)).collect();
+    write_pieces(&pieces, style, is_table)
 }
 
-/// [`write_xml`], copying the entries `pre` rendered in advance (same bytes, less work when most
-/// entries are shared). `is_table` must be the one `pre` was made with.
-///
-/// # Errors
-///
-/// As [`write_xml`].
-pub fn write_xml_reusing(
-    root: &plist::Dictionary,
+/// Writes a top-level dictionary of `pieces`, given in SEB's key order: the rendered ones (both
+/// styles, from [`render_entry`]) copied, the others rendered now.
+pub(crate) fn write_pieces(
+    pieces: &[Piece<'_, &[String; 2]>],
     style: PlistStyle,
     is_table: &dyn Fn(&str) -> bool,
-    pre: &Prerendered,
 ) -> Result<Vec<u8>, WriteError> {
-    write_xml_with(root, style, is_table, Some(pre))
-}
-
-fn write_xml_with(
-    root: &plist::Dictionary,
-    style: PlistStyle,
-    is_table: &dyn Fn(&str) -> bool,
-    pre: Option<&Prerendered>,
-) -> Result<Vec<u8>, WriteError> {
-    let pieces = pieces(root, pre);
     // Entries rendered in advance were checked then.
-    for piece in &pieces {
+    for piece in pieces {
         if let Piece::Own(k, v) = piece {
             check_entry(k, v)?;
         }
@@ -162,7 +150,7 @@ fn write_xml_with(
     w.line(0, "<dict>");
     for piece in pieces {
         match piece {
-            Piece::Rendered(entry) => w.out.push_str(&entry.xml[style.index()]),
+            Piece::Rendered(xml) => w.out.push_str(&xml[style.index()]),
             Piece::Own(k, v) => w.entry(k, v, 1, (w.is_table)(k)),
         }
     }
