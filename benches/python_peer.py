@@ -8,7 +8,7 @@ Per exam, as sebc: load (PyYAML's C loader, tomllib, json) with its `extends` ba
 jsonschema against the exam schema `sebc schema --out-dir` writes (formats asserted); merge the catalog
 defaults, the bases, `seb`, `proctoring` and what the Jitsi service implies; the password hashed into
 hashedQuitPassword; plist XML (plistlib) in SEB's key order; the Config Key (SHA-256 of SEB-JSON); the
-`.seb` container gzip("plnd" + gzip(XML)), or "pswd" with RNCryptor v3 (cryptography: PBKDF2-HMAC-SHA1
+`.seb` container gzip("plnd" + gzip(XML)) (the outer layer in stored blocks, as sebc writes it), or "pswd" with RNCryptor v3 (cryptography: PBKDF2-HMAC-SHA1
 10,000 rounds twice, AES-256-CBC, HMAC-SHA256); `<id>.server.json` (0600) with the Config Key, the service
 settings without secrets, ceil(participants / collectingRoomSize) collecting rooms and a town hall, each
 with a proctor token and a participant token (PyJWT, HS256); every file written to a temporary file
@@ -178,7 +178,7 @@ def compile_exam(args):
     else:
         body = b"plnd" + inner
     name = f"{exam['id']}.seb"
-    write_atomic(os.path.join(out_dir, name), gzip.compress(body, compresslevel=1, mtime=0))
+    write_atomic(os.path.join(out_dir, name), gzip.compress(body, compresslevel=0, mtime=0))
     server = {"exam": exam, "file": name, "configKey": config_key}
     if service:
         key = secret(service["appSecret"])

@@ -36,16 +36,19 @@ fn fast_path_is_exact(path: &Path) -> Option<usize> {
     let merged = checked.merged?;
     let settings = &merged.settings;
     for style in [PlistStyle::Indented, PlistStyle::Compact] {
-        let fast = sebc::emit::render(settings, OutputFormat::Plist, style, Protection::Plain)
-            .unwrap_or_else(|d| panic!("{d:?}"));
+        let (fast, key) =
+            sebc::emit::render(settings, OutputFormat::Plist, style, Protection::Plain)
+                .unwrap_or_else(|d| panic!("{d:?}"));
         let plain = write_xml(settings, style, &sebc::merge::is_table).unwrap();
         assert!(
             fast == plain,
             "{} {style:?}: the XML differs",
             path.display()
         );
+        let plain_key = seb_format::configkey::config_key(settings);
+        assert_eq!(key, plain_key, "{} {style:?}", path.display());
         // The `.seb` container around it too (plnd: gzip with mtime 0, deterministic).
-        let fast = sebc::emit::render(settings, OutputFormat::Seb, style, Protection::Plain)
+        let (fast, _) = sebc::emit::render(settings, OutputFormat::Seb, style, Protection::Plain)
             .unwrap_or_else(|d| panic!("{d:?}"));
         let plain = seb_format::container::encode(&plain, Protection::Plain).unwrap();
         assert!(
@@ -55,7 +58,7 @@ fn fast_path_is_exact(path: &Path) -> Option<usize> {
         );
     }
     assert_eq!(
-        sebc::emit::config_key(settings),
+        sebc::emit::defaults_rendered().config_key(settings),
         seb_format::configkey::config_key(settings),
         "{}",
         path.display()

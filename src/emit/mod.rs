@@ -27,33 +27,30 @@ pub fn defaults_rendered() -> &'static Prerendered {
     RENDERED.get_or_init(|| Prerendered::new(crate::merge::default_settings(), &is_table))
 }
 
-/// The Config Key of `settings` (the defaults' part rendered once, see [`defaults_rendered`]).
-pub fn config_key(settings: &plist::Dictionary) -> String {
-    defaults_rendered().config_key(settings)
-}
-
-/// The bytes of one configuration file: the canonical plist XML of `settings`, inside a `.seb`
-/// container when the format asks for one. The error is a diagnostic still to be placed.
+/// The bytes of one configuration file — the canonical plist XML of `settings`, inside a `.seb`
+/// container when the format asks for one — and the settings' Config Key, computed in the same pass.
+/// The error is a diagnostic still to be placed.
 pub fn render(
     settings: &plist::Dictionary,
     format: OutputFormat,
     style: PlistStyle,
     protection: Protection<'_>,
-) -> Result<Vec<u8>, Diagnostic> {
+) -> Result<(Vec<u8>, String), Diagnostic> {
     // Load refuses such characters in exam files and the plist reader in bases; this is the guarantee.
-    let xml = defaults_rendered()
-        .write_xml(settings, style, &is_table)
+    let (xml, key) = defaults_rendered()
+        .write_xml_and_key(settings, style, &is_table)
         .map_err(|e| {
             Diagnostic::error("invalid-character", e.to_string()).hint(
                 "remove the character from the setting, in the exam file or the base that sets it",
             )
         })?;
-    match format {
-        OutputFormat::Plist => Ok(xml),
+    let bytes = match format {
+        OutputFormat::Plist => xml,
         OutputFormat::Seb => {
-            container::encode(&xml, protection).map_err(|e| Diagnostic::error("encrypt", e))
+            container::encode(&xml, protection).map_err(|e| Diagnostic::error("encrypt", e))?
         }
-    }
+    };
+    Ok((bytes, key))
 }
 
 /// How an exam's files are rendered.
@@ -147,11 +144,11 @@ pub fn render_exam(
         files: Vec::with_capacity(configs.len() + 1),
     };
     for (name, settings, private) in &configs {
-        let bytes = render(settings, layout.format, layout.style, layout.protection)?;
+        let (bytes, config_key) = render(settings, layout.format, layout.style, layout.protection)?;
         let path = layout.out_dir.join(name);
         rendered.configurations.push(Configuration {
             path: path.clone(),
-            config_key: config_key(settings),
+            config_key,
         });
         rendered.files.push(OutputFile {
             path,

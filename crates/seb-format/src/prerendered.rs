@@ -75,27 +75,29 @@ impl Prerendered {
         style: PlistStyle,
         is_table: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<u8>, WriteError> {
-        let pieces: Vec<Piece<'_, &[String; 2]>> = pieces(root, self)
-            .into_iter()
-            .map(|p| match p {
-                Piece::Rendered(e) => Piece::Rendered(&e.xml),
-                Piece::Own(k, v) => Piece::Own(k, v),
-            })
-            .collect();
-        crate::plist::write_pieces(&pieces, style, is_table)
+        write_xml(&pieces(root, self), style, is_table)
     }
 
     /// [`crate::configkey::config_key`] of `root`, copying the entries rendered in advance (the same
     /// key).
     pub fn config_key(&self, root: &Dictionary) -> String {
-        let pieces: Vec<Piece<'_, Option<&str>>> = pieces(root, self)
-            .into_iter()
-            .map(|p| match p {
-                Piece::Rendered(e) => Piece::Rendered(e.json.as_deref()),
-                Piece::Own(k, v) => Piece::Own(k, v),
-            })
-            .collect();
-        crate::configkey::config_key_of_pieces(&pieces)
+        config_key(&pieces(root, self))
+    }
+
+    /// [`Prerendered::write_xml`] and [`Prerendered::config_key`] at once: `root` is matched against
+    /// the rendered entries once for both.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::plist::write_xml`].
+    pub fn write_xml_and_key(
+        &self,
+        root: &Dictionary,
+        style: PlistStyle,
+        is_table: &dyn Fn(&str) -> bool,
+    ) -> Result<(Vec<u8>, String), WriteError> {
+        let pieces = pieces(root, self);
+        Ok((write_xml(&pieces, style, is_table)?, config_key(&pieces)))
     }
 
     /// The number of entries rendered in advance.
@@ -116,6 +118,32 @@ impl Prerendered {
         }?;
         same(&self.entries[at].value, value).then_some(at)
     }
+}
+
+fn write_xml(
+    pieces: &[Piece<'_, &Entry>],
+    style: PlistStyle,
+    is_table: &dyn Fn(&str) -> bool,
+) -> Result<Vec<u8>, WriteError> {
+    let pieces: Vec<Piece<'_, &[String; 2]>> = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Rendered(e) => Piece::Rendered(&e.xml),
+            Piece::Own(k, v) => Piece::Own(k, v),
+        })
+        .collect();
+    crate::plist::write_pieces(&pieces, style, is_table)
+}
+
+fn config_key(pieces: &[Piece<'_, &Entry>]) -> String {
+    let pieces: Vec<Piece<'_, Option<&str>>> = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Rendered(e) => Piece::Rendered(e.json.as_deref()),
+            Piece::Own(k, v) => Piece::Own(k, v),
+        })
+        .collect();
+    crate::configkey::config_key_of_pieces(&pieces)
 }
 
 /// Whether `a` and `b` are equal, comparing dictionaries entry by entry in their order (the plist
