@@ -66,6 +66,44 @@ fn stages(c: &mut Criterion) {
             .expect("writable")
         })
     });
+    // The fast path against the straightforward one, same bytes (tests/fast_path.rs proves it).
+    g.bench_function("plist + Config Key, straightforward", |b| {
+        b.iter(|| {
+            let xml = write_xml(
+                black_box(&merged.settings),
+                PlistStyle::Indented,
+                &sebc::merge::is_table,
+            )
+            .expect("writable");
+            (xml, seb_format::configkey::config_key(&merged.settings))
+        })
+    });
+    let rendered = sebc::emit::defaults_rendered();
+    g.bench_function("plist + Config Key, defaults rendered once", |b| {
+        b.iter(|| {
+            rendered
+                .write_xml_and_key(
+                    black_box(&merged.settings),
+                    PlistStyle::Indented,
+                    &sebc::merge::is_table,
+                )
+                .expect("writable")
+        })
+    });
+    // One exam end to end in memory (load, validate, merge, clients, rooms and tokens, render).
+    let input = sebc::compile::Input {
+        path: EXAM.into(),
+        display: EXAM.into(),
+        discovered: false,
+    };
+    let opts = sebc::compile::CompileOptions {
+        out_dir: std::env::temp_dir(),
+        now: 1_795_996_800,
+        ..Default::default()
+    };
+    g.bench_function("one exam built in memory (.seb + server file)", |b| {
+        b.iter(|| sebc::compile::build(black_box(&input), &opts))
+    });
     g.finish();
 }
 
