@@ -47,6 +47,15 @@ fn fast_path_is_exact(path: &Path) -> Option<usize> {
         );
         let plain_key = seb_format::configkey::config_key(settings);
         assert_eq!(key, plain_key, "{} {style:?}", path.display());
+        // `render` writes a process's first configurations straightforwardly: the fast path itself.
+        let (fast, key) = sebc::emit::defaults_rendered()
+            .write_xml_and_key(settings, style, &sebc::merge::is_table)
+            .unwrap();
+        assert!(
+            fast == plain && key == plain_key,
+            "{} {style:?}",
+            path.display()
+        );
         // The `.seb` container around it too (plnd: gzip with mtime 0, deterministic).
         let (fast, _) = sebc::emit::render(settings, OutputFormat::Seb, style, Protection::Plain)
             .unwrap_or_else(|d| panic!("{d:?}"));

@@ -15,10 +15,11 @@ use crate::exam::{ExamFile, OutputFormat, RoomType};
 use crate::merge::{Merged, is_table};
 use crate::proctoring::Plan;
 use seb_format::container::{self, Protection};
-use seb_format::plist::PlistStyle;
+use seb_format::plist::{PlistStyle, write_xml};
 use seb_format::prerendered::Prerendered;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// SEB's defaults (every exam's settings but a few), rendered once per process: each exam copies the
 /// XML and SEB-JSON of the defaults it keeps and renders only what it changes.
@@ -36,14 +37,21 @@ pub fn render(
     style: PlistStyle,
     protection: Protection<'_>,
 ) -> Result<(Vec<u8>, String), Diagnostic> {
+    // Rendering the defaults in advance costs about what writing two exams' settings does: the first
+    // configurations of a process are written straightforwardly (the same bytes, tests/fast_path.rs).
+    static RENDERS: AtomicUsize = AtomicUsize::new(0);
+    let written = if RENDERS.fetch_add(1, Ordering::Relaxed) < 2 {
+        write_xml(settings, style, &is_table)
+            .map(|xml| (xml, seb_format::configkey::config_key(settings)))
+    } else {
+        defaults_rendered().write_xml_and_key(settings, style, &is_table)
+    };
     // Load refuses such characters in exam files and the plist reader in bases; this is the guarantee.
-    let (xml, key) = defaults_rendered()
-        .write_xml_and_key(settings, style, &is_table)
-        .map_err(|e| {
-            Diagnostic::error("invalid-character", e.to_string()).hint(
-                "remove the character from the setting, in the exam file or the base that sets it",
-            )
-        })?;
+    let (xml, key) = written.map_err(|e| {
+        Diagnostic::error("invalid-character", e.to_string()).hint(
+            "remove the character from the setting, in the exam file or the base that sets it",
+        )
+    })?;
     let bytes = match format {
         OutputFormat::Plist => xml,
         OutputFormat::Seb => {
