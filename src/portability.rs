@@ -13,7 +13,7 @@ use crate::source::Sources;
 /// exam or template, a warning in a plist base. `exam` is the file that can settle a base's.
 pub fn portability_errors(merged: &Merged, sources: &Sources, exam: &str) -> Vec<Diagnostic> {
     let lines = crate::plist_lines::BaseLines::new(sources);
-    seb_format::configkey::lint(&merged.settings)
+    seb_format::configkey::lint(&set_by_layers(merged))
         .into_iter()
         .map(|d| {
             let top = d
@@ -54,6 +54,18 @@ pub fn portability_errors(merged: &Merged, sources: &Sources, exam: &str) -> Vec
                 _ => Diagnostic::error("config-key-divergence", d.message).pointer(d.pointer),
             }
         })
+        .collect()
+}
+
+/// The settings a layer set, without the defaults no layer touched: the lint finds the same there.
+/// SEB's defaults diverge nowhere (tested below), and a key differing from a default only in case
+/// cannot sit beside it: setting a spelling removes the other layers' spellings (`Merged::set`).
+/// (Diagnostics are sorted for output, so the order of the keys here does not matter.)
+fn set_by_layers(merged: &Merged) -> plist::Dictionary {
+    merged
+        .origins
+        .keys()
+        .filter_map(|k| Some((k.clone(), merged.settings.get(k)?.clone())))
         .collect()
 }
 
@@ -140,4 +152,16 @@ fn date_at(settings: &plist::Dictionary, pointer: &str) -> Option<plist::Date> {
         };
     }
     value.as_date()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn seb_defaults_diverge_nowhere() {
+        // What `set_by_layers` relies on: the defaults no layer touched add no divergence.
+        assert_eq!(
+            seb_format::configkey::lint(crate::merge::default_settings()),
+            []
+        );
+    }
 }
