@@ -33,6 +33,22 @@ pub fn config_key_of_xml(xml: &[u8]) -> Result<String, String> {
     }
 }
 
+/// [`config_key_of_xml`] of the XML plist a file (or any reader) holds, read through a window so that
+/// memory does not grow with the file; only when the tree reader must answer is the whole file read.
+pub fn config_key_of_reader<R: std::io::Read + std::io::Seek>(
+    mut reader: R,
+) -> Result<String, String> {
+    let read_error = |e: std::io::Error| format!("cannot read the plist: {e}");
+    let len = reader.seek(std::io::SeekFrom::End(0)).map_err(read_error)?;
+    if let Some(key) = stream::config_key_of_reader(&mut reader, len, &Limits::default()) {
+        return Ok(key);
+    }
+    let mut xml = Vec::new();
+    reader.seek(std::io::SeekFrom::Start(0)).map_err(read_error)?;
+    reader.read_to_end(&mut xml).map_err(read_error)?;
+    crate::plist::read_xml(&xml).map(|d| config_key(&d))
+}
+
 /// The streaming scanner of [`config_key_of_xml`] alone: `None` where it hands over to the tree
 /// reader (tests use it to prove both agree).
 pub fn config_key_streamed(xml: &[u8], limits: &Limits) -> Option<String> {

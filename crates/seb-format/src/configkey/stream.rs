@@ -1,57 +1,105 @@
-//! The Config Key straight from XML bytes: the plist is scanned once and its SEB-JSON (§4.1) goes
-//! into SHA-256 as it is read, without building values, so memory does not grow with the file.
+//! The Config Key straight from XML bytes: the plist is scanned and its SEB-JSON (§4.1) goes into
+//! SHA-256 as it is read, without building values, from a slice or from a file read through a
+//! window, so memory does not grow with the file.
 //!
 //! SEB-JSON wants every dictionary's keys in SEB's order ([`key_order`]), which a plist need not
-//! follow. Each dictionary is first streamed optimistically: the hasher's state is saved where the
-//! dictionary starts, and as long as its keys come in order they are hashed as they are read. At
-//! the first key out of order (or a repeated key) the state is restored and the dictionary is read
-//! again, this time building its *key index* (each key and where its value starts); the index is
-//! sorted and the values are hashed in that order, each read a second time from the bytes. Memory is
-//! therefore bounded by the key indexes of the dictionaries open at once (one per nesting level), not
-//! by the file; a file SEB or sebc wrote (keys in order) is read once.
+//! follow. The root dictionary is first *skimmed*: its keys are read and its values skipped (tags
+//! counted, nothing checked), which gives its key index (each key, where its value starts and
+//! ends); the index is sorted and the values are then read, checked and hashed in that order. Every
+//! other dictionary is streamed optimistically: the hasher's state is saved where it starts, and
+//! as long as its keys come in order they are hashed as they are read; at the first key out of
+//! order (or a repeated key) the state is restored and the dictionary is read through its key
+//! index like the root. A value read through an index must end where the skim said it ends, so the
+//! skim's shortcuts never decide what is accepted.
+//!
+//! What bounds memory: the window onto the file ([`Window`]: 4 MiB, or twice the longest string the
+//! [`Limits`] allow), and per open dictionary (at most `max_depth`) its key index — about 40 bytes
+//! plus the key per key of that dictionary, never its values. A file SEB or sebc wrote is read
+//! once after a first pass that checks its characters (UTF-8, XML 1.0) and counts its elements.
 //!
 //! The scanner accepts the plain XML that plist writers produce. Whatever it does not handle itself —
-//! CDATA, markup or carriage returns inside a value, attributes, entities other than XML's five and
-//! character references, a file over the [`Limits`], and any error — makes it return `None`, and
-//! [`super::config_key_of_xml`] answers with the tree reader instead, so keys and error messages are
-//! exactly the tree reader's. Work is bounded too: past a budget proportional to the file's elements
-//! the scanner gives up (a hostile nesting of out-of-order dictionaries), and the tree reader answers.
+//! CDATA, markup or carriage returns inside a value, attributes, processing instructions between
+//! elements, entities other than XML's five and character references, a file over the [`Limits`],
+//! and any error — makes it return `None`, and [`super::config_key_of_xml`] answers with the tree
+//! reader instead, so keys and error messages are exactly the tree reader's. Work is bounded too:
+//! past a budget proportional to the file's elements the scanner gives up (a hostile nesting of
+//! out-of-order dictionaries), and the tree reader answers.
 
 use super::format_g15;
-use crate::plist::{Limits, is_xml_char, key_order};
+use crate::plist::{Limits, is_xml_char};
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::io::{Read, Seek, SeekFrom};
 
 /// Elements read per element of the file before the scanner gives up: a file in order is read
-/// once; dictionaries out of order cost a second and third reading of their content, at each level.
+/// once and skimmed once; dictionaries out of order cost a skim and a second reading of their
+/// content, at each level.
 const WORK_PER_ELEMENT: usize = 16;
+
+/// Smallest window onto a file (bytes held at once).
+const WINDOW_BYTES: usize = 4 << 20;
+
+/// Bytes the first pass checks at a time, and the step of searches that cross windows.
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// Longest tag, `<!DOCTYPE …>` or `<plist …>` the scanner reads (longer ones go to the tree reader).
+const TAG_MAX_BYTES: usize = 4096;
 
 /// The fast path's Config Key of the XML plist `xml`, or `None` when the tree reader must answer
 /// (anything the scanner does not handle, any error, any limit).
 pub fn config_key(xml: &[u8], limits: &Limits) -> Option<String> {
-    let elements = precheck(xml)?;
+    run(Window::of_bytes(xml), limits)
+}
+
+/// Something to read a file from: its bytes at any position.
+pub trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+/// [`config_key`] of the `len` bytes `reader` holds, read through a window; `None` also when
+/// reading fails.
+pub fn config_key_of_reader(reader: &mut dyn ReadSeek, len: u64, limits: &Limits) -> Option<String> {
+    let len = usize::try_from(len).ok()?;
+    run(Window::of_reader(reader, len, limits), limits)
+}
+
+fn run<'a>(win: Window<'a>, limits: &'a Limits) -> Option<String> {
+    let mut scan = Scanner {
+        win,
+        limits,
+        budget: 0,
+        leaf_bytes: limits.max_string_bytes.saturating_add(TAG_MAX_BYTES),
+        ordered: Vec::new(),
+        indexes: Vec::new(),
+        data: (Vec::new(), String::new()),
+    };
+    let elements = scan.precheck()?;
     if elements > limits.max_values {
         return None;
     }
-    let mut scan = Scanner {
-        b: xml,
-        limits,
-        budget: elements.saturating_mul(WORK_PER_ELEMENT).saturating_add(64),
-    };
+    scan.budget = elements.saturating_mul(WORK_PER_ELEMENT).saturating_add(64);
     let mut sink = Hash::default();
     let mut pos = scan.prolog()?;
     pos = scan.skip_misc(pos)?;
     // The root value must be a dictionary.
-    if !scan.b[pos..].starts_with(b"<dict") {
+    let w = scan.win.at(pos, TAG_MAX_BYTES)?;
+    match tag(w)? {
+        (b"dict", true, end) => {
+            sink.put(b"{}");
+            pos += end;
+        }
+        (b"dict", false, end) => pos = scan.dict_indexed(pos + end, 1, &mut sink)?,
+        _ => return None,
+    }
+    pos = scan.skip_misc(pos)?;
+    if !scan.starts_with(pos, b"</plist>") {
         return None;
     }
-    pos = scan.value(pos, 0, &mut sink)?;
-    pos = scan.skip_misc(pos)?;
-    pos = scan.expect(pos, b"</plist>")?;
+    pos += b"</plist>".len();
     loop {
-        pos = skip_space(scan.b, pos);
-        if pos == scan.b.len() {
+        pos = scan.skip_space(pos)?;
+        if pos == scan.win.len {
             break;
         }
         pos = scan.misc(pos)?;
@@ -59,36 +107,64 @@ pub fn config_key(xml: &[u8], limits: &Limits) -> Option<String> {
     Some(hex::encode(sink.finish()))
 }
 
-/// One pass over the bytes: UTF-8, only characters XML 1.0 allows (as the tree reader checks), and
-/// an upper bound on the number of values (every value starts with `<` and a letter; keys and the
-/// `<plist>` element are counted too). Written in blocks without branches, which the compiler
-/// vectorizes.
-fn precheck(xml: &[u8]) -> Option<usize> {
-    std::str::from_utf8(xml).ok()?;
-    let mut elements = 0usize;
-    let mut at = 0;
-    // Whole blocks with the byte after them, as fixed-size arrays the compiler vectorizes.
-    while at + BLOCK_BYTES < xml.len() {
-        let here: &[u8; BLOCK_BYTES] = xml[at..at + BLOCK_BYTES].try_into().ok()?;
-        let ahead: &[u8; BLOCK_BYTES] = xml[at + 1..at + 1 + BLOCK_BYTES].try_into().ok()?;
-        let (starts, control, ef) = scan_block(here, ahead);
-        if control != 0 || (ef != 0 && forbidden_ef(xml, at, at + BLOCK_BYTES)) {
+/// The bytes being read: a whole slice, or a window onto a reader that moves as the scanner asks
+/// for bytes outside it.
+struct Window<'a> {
+    buf: Cow<'a, [u8]>,
+    /// Position of `buf[0]` in the input.
+    base: usize,
+    /// Length of the input.
+    len: usize,
+    reader: Option<&'a mut dyn ReadSeek>,
+    /// Bytes read per move.
+    size: usize,
+}
+
+impl<'a> Window<'a> {
+    fn of_bytes(b: &'a [u8]) -> Self {
+        Window {
+            buf: Cow::Borrowed(b),
+            base: 0,
+            len: b.len(),
+            reader: None,
+            size: b.len(),
+        }
+    }
+
+    fn of_reader(reader: &'a mut dyn ReadSeek, len: usize, limits: &Limits) -> Self {
+        Window {
+            buf: Cow::Owned(Vec::new()),
+            base: 0,
+            len,
+            reader: Some(reader),
+            size: WINDOW_BYTES.max(limits.max_string_bytes.saturating_mul(2)),
+        }
+    }
+
+    /// The input from `pos` on, at least `need` bytes of it (fewer only at the end).
+    #[inline]
+    fn at(&mut self, pos: usize, need: usize) -> Option<&[u8]> {
+        let want = pos.saturating_add(need).min(self.len);
+        if pos < self.base || want > self.base + self.buf.len() {
+            self.refill(pos, need)?;
+        }
+        self.buf.get(pos.checked_sub(self.base)?..)
+    }
+
+    #[cold]
+    fn refill(&mut self, pos: usize, need: usize) -> Option<()> {
+        let reader = self.reader.as_mut()?;
+        let n = self.size.max(need).min(self.len.checked_sub(pos)?);
+        reader.seek(SeekFrom::Start(pos as u64)).ok()?;
+        let buf = self.buf.to_mut();
+        buf.clear();
+        reader.take(n as u64).read_to_end(buf).ok()?;
+        if buf.len() != n {
             return None;
         }
-        elements += starts as usize;
-        at += BLOCK_BYTES;
+        self.base = pos;
+        Some(())
     }
-    for i in at..xml.len() {
-        let c = xml[i];
-        if c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r') {
-            return None;
-        }
-        elements += usize::from(c == b'<' && xml.get(i + 1).is_some_and(u8::is_ascii_alphabetic));
-    }
-    if forbidden_ef(xml, at, xml.len()) {
-        return None;
-    }
-    Some(elements)
 }
 
 const BLOCK_BYTES: usize = 64;
@@ -108,6 +184,36 @@ fn scan_block(here: &[u8; BLOCK_BYTES], ahead: &[u8; BLOCK_BYTES]) -> (u8, u8, u
     (starts, control, ef)
 }
 
+/// Checks `w[..n]` (`w` holds up to two bytes more to look ahead): only characters XML 1.0 allows,
+/// and how many `<` followed by a letter (an upper bound on the values: every value starts so;
+/// keys and the `<plist>` element are counted too). Written in blocks without branches, which the
+/// compiler vectorizes.
+fn count_elements(w: &[u8], n: usize) -> Option<usize> {
+    let mut elements = 0usize;
+    let mut at = 0;
+    while at + BLOCK_BYTES < n {
+        let here: &[u8; BLOCK_BYTES] = w.get(at..at + BLOCK_BYTES)?.try_into().ok()?;
+        let ahead: &[u8; BLOCK_BYTES] = w.get(at + 1..at + 1 + BLOCK_BYTES)?.try_into().ok()?;
+        let (starts, control, ef) = scan_block(here, ahead);
+        if control != 0 || (ef != 0 && forbidden_ef(w, at, at + BLOCK_BYTES)) {
+            return None;
+        }
+        elements += starts as usize;
+        at += BLOCK_BYTES;
+    }
+    for i in at..n {
+        let c = w[i];
+        if c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r') {
+            return None;
+        }
+        elements += usize::from(c == b'<' && w.get(i + 1).is_some_and(u8::is_ascii_alphabetic));
+    }
+    if forbidden_ef(w, at, n) {
+        return None;
+    }
+    Some(elements)
+}
+
 /// Whether U+FFFE or U+FFFF (EF BF BE/BF) starts in `xml[from..to]`: the only characters of valid
 /// UTF-8 above U+001F that XML 1.0 forbids (surrogates cannot be encoded).
 fn forbidden_ef(xml: &[u8], from: usize, to: usize) -> bool {
@@ -118,26 +224,94 @@ fn forbidden_ef(xml: &[u8], from: usize, to: usize) -> bool {
     })
 }
 
-fn skip_space(b: &[u8], mut pos: usize) -> usize {
-    while pos < b.len() && matches!(b[pos], b' ' | b'\t' | b'\n' | b'\r') {
-        pos += 1;
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes of `x` equal to `c`, as their high bits; exact up to the first match (a borrow can
+/// only mark bytes after a true match, which callers never look at).
+#[inline]
+fn matches_of(x: u64, c: u8) -> u64 {
+    let y = x ^ (LOW_BITS * u64::from(c));
+    y.wrapping_sub(LOW_BITS) & !y & HIGH_BITS
+}
+
+/// Where the text at the start of `w` ends (the first `<`), and whether it holds a `&`; `None`
+/// when there is no `<` or a carriage return comes first (line ends are the tree reader's).
+#[inline]
+fn text_end(w: &[u8]) -> Option<(usize, bool)> {
+    let mut amp = 0u64;
+    let mut i = 0;
+    while let Some(word) = w.get(i..i + 8) {
+        let x = u64::from_le_bytes(word.try_into().ok()?);
+        let lt = matches_of(x, b'<');
+        let before = if lt == 0 {
+            u64::MAX
+        } else {
+            (lt & lt.wrapping_neg()) - 1
+        };
+        if matches_of(x, b'\r') & before != 0 {
+            return None;
+        }
+        amp |= matches_of(x, b'&') & before;
+        if lt != 0 {
+            return Some((i + lt.trailing_zeros() as usize / 8, amp != 0));
+        }
+        i += 8;
     }
-    pos
+    for (j, &c) in w.iter().enumerate().skip(i) {
+        match c {
+            b'<' => return Some((j, amp != 0)),
+            b'\r' => return None,
+            b'&' => amp = 1,
+            _ => {}
+        }
+    }
+    None
 }
 
-fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| from + i)
+/// The start tag at the start of `w` (`<name>`, `<name/>`, `<name />`; no attributes): its name,
+/// whether it is empty, and where its content starts.
+#[inline]
+fn tag(w: &[u8]) -> Option<(&[u8], bool, usize)> {
+    if w.first() != Some(&b'<') {
+        return None;
+    }
+    let mut i = 1;
+    while w.get(i).is_some_and(u8::is_ascii_lowercase) {
+        i += 1;
+    }
+    let name = &w[1..i];
+    while w.get(i).copied().is_some_and(is_space) {
+        i += 1;
+    }
+    match w.get(i)? {
+        b'>' if !name.is_empty() => Some((name, false, i + 1)),
+        b'/' if !name.is_empty() && w.get(i + 1) == Some(&b'>') => Some((name, true, i + 2)),
+        _ => None,
+    }
 }
 
-/// Where the SEB-JSON goes: a hasher, or nowhere (a value read only to check it, or to skip it).
+/// The end tag `</name>` at `w[at..]`: the position after it.
+#[inline]
+fn end_tag(w: &[u8], at: usize, name: &[u8]) -> Option<usize> {
+    let close = at + 2 + name.len();
+    (w.get(at..at + 2) == Some(b"</") && w.get(at + 2..close) == Some(name) && w.get(close) == Some(&b'>'))
+        .then_some(close + 1)
+}
+
+/// Where the SEB-JSON goes: a hasher, a buffer, or nowhere (a value read only to check it).
 trait Out {
     /// Whether dictionary order matters (it does not when nothing is written).
     const WRITES: bool;
+    /// What [`Out::save`] keeps.
+    type Saved;
     fn put(&mut self, bytes: &[u8]);
-    fn save(&self) -> Self;
+    fn save(&mut self) -> Self::Saved;
+    fn restore(&mut self, saved: Self::Saved);
 }
 
 /// Writes nothing.
@@ -145,21 +319,36 @@ struct Null;
 
 impl Out for Null {
     const WRITES: bool = false;
+    type Saved = ();
     fn put(&mut self, _: &[u8]) {}
-    fn save(&self) -> Self {
-        Null
+    fn save(&mut self) {}
+    fn restore(&mut self, _: ()) {}
+}
+
+/// A key being decoded.
+impl Out for Vec<u8> {
+    const WRITES: bool = true;
+    type Saved = usize;
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+    fn save(&mut self) -> usize {
+        self.len()
+    }
+    fn restore(&mut self, len: usize) {
+        self.truncate(len);
     }
 }
 
-/// SHA-256 behind a small buffer, cheap to save and restore.
-#[derive(Clone)]
+/// SHA-256 behind a buffer, so that the many small pieces of SEB-JSON reach it in blocks; saving
+/// it is flushing the buffer and keeping the hasher's state (about 100 bytes).
 struct Hash {
     hasher: Sha256,
     buf: [u8; HASH_BUFFER_BYTES],
     len: usize,
 }
 
-const HASH_BUFFER_BYTES: usize = 256;
+const HASH_BUFFER_BYTES: usize = 512;
 
 impl Default for Hash {
     fn default() -> Self {
@@ -176,75 +365,170 @@ impl Hash {
         self.hasher.update(&self.buf[..self.len]);
         self.hasher.finalize().to_vec()
     }
+
+    fn flush(&mut self) {
+        self.hasher.update(&self.buf[..self.len]);
+        self.len = 0;
+    }
 }
 
 impl Out for Hash {
     const WRITES: bool = true;
+    type Saved = Sha256;
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        if self.len + bytes.len() > HASH_BUFFER_BYTES {
-            self.hasher.update(&self.buf[..self.len]);
-            self.len = 0;
+        if let Some(room) = self.buf.get_mut(self.len..self.len + bytes.len()) {
+            room.copy_from_slice(bytes);
+            self.len += bytes.len();
+        } else {
+            self.flush();
             if bytes.len() >= HASH_BUFFER_BYTES {
                 self.hasher.update(bytes);
-                return;
+            } else {
+                self.buf[..bytes.len()].copy_from_slice(bytes);
+                self.len = bytes.len();
             }
         }
-        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-        self.len += bytes.len();
     }
-    fn save(&self) -> Self {
-        self.clone()
+    fn save(&mut self) -> Sha256 {
+        self.flush();
+        self.hasher.clone()
+    }
+    fn restore(&mut self, saved: Sha256) {
+        self.hasher = saved;
+        self.len = 0;
     }
 }
 
-struct Scanner<'a> {
-    b: &'a [u8],
-    limits: &'a Limits,
-    /// Elements still to be read before the scanner gives up.
-    budget: usize,
-}
-
-/// An element's tag: its name, whether it is empty (`<name/>`), and where its content starts.
-struct Tag<'a> {
-    name: &'a [u8],
-    empty: bool,
+/// One key of a dictionary read through its index: the key (a range of the index's key bytes),
+/// where its value starts, and where the skim says the value ends.
+struct Entry {
+    key: std::ops::Range<usize>,
+    value: usize,
     end: usize,
 }
 
+struct Scanner<'a> {
+    win: Window<'a>,
+    limits: &'a Limits,
+    /// Elements still to be read before the scanner gives up.
+    budget: usize,
+    /// Bytes a leaf element may take: the longest string and its tags.
+    leaf_bytes: usize,
+    /// Per depth, the previous and the current key of a dictionary streamed in order (reused).
+    ordered: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Per depth, the key index and its key bytes of a dictionary read through its index (reused).
+    indexes: Vec<(Vec<Entry>, Vec<u8>)>,
+    /// `<data>`: the Base64 without whitespace, and its canonical form (reused).
+    data: (Vec<u8>, String),
+}
+
 impl<'a> Scanner<'a> {
+    /// The first pass: UTF-8, only characters XML 1.0 allows (as the tree reader checks), and an
+    /// upper bound on the number of values, chunk by chunk.
+    fn precheck(&mut self) -> Option<usize> {
+        let len = self.win.len;
+        let mut elements = 0usize;
+        let mut pos = 0;
+        while pos < len {
+            let w = self.win.at(pos, CHUNK_BYTES + 2)?;
+            let n = w.len().min(CHUNK_BYTES);
+            let valid = match std::str::from_utf8(&w[..n]) {
+                Ok(_) => n,
+                // A character cut by the chunk's end is checked with the next chunk.
+                Err(e) if e.error_len().is_none() && pos + n < len && e.valid_up_to() > 0 => {
+                    e.valid_up_to()
+                }
+                Err(_) => return None,
+            };
+            elements = elements.checked_add(count_elements(w, valid)?)?;
+            pos += valid;
+        }
+        Some(elements)
+    }
+
+    fn starts_with(&mut self, pos: usize, what: &[u8]) -> bool {
+        self.win.at(pos, what.len()).is_some_and(|w| w.starts_with(what))
+    }
+
+    fn skip_space(&mut self, mut pos: usize) -> Option<usize> {
+        loop {
+            let w = self.win.at(pos, CHUNK_BYTES)?;
+            let n = w.iter().position(|&c| !is_space(c)).unwrap_or(w.len());
+            pos += n;
+            if n < w.len() || w.is_empty() {
+                return Some(pos);
+            }
+        }
+    }
+
+    /// Whitespace and comments between elements.
+    fn skip_misc(&mut self, mut pos: usize) -> Option<usize> {
+        loop {
+            pos = self.skip_space(pos)?;
+            if self.starts_with(pos, b"<!--") {
+                pos = self.misc(pos)?;
+            } else {
+                return Some(pos);
+            }
+        }
+    }
+
+    /// Where `needle` (2 bytes) next starts at or after `pos`, across windows.
+    fn find_pair(&mut self, mut pos: usize, needle: &[u8; 2]) -> Option<usize> {
+        loop {
+            let w = self.win.at(pos, CHUNK_BYTES)?;
+            if w.len() < 2 {
+                return None;
+            }
+            if let Some(i) = w.windows(2).position(|p| p == needle) {
+                return Some(pos + i);
+            }
+            pos += w.len() - 1;
+        }
+    }
+
+    /// A comment or processing instruction at `pos`; the position after it.
+    fn misc(&mut self, pos: usize) -> Option<usize> {
+        if self.starts_with(pos, b"<!--") {
+            // `--` may appear only as the comment's end.
+            let dashes = self.find_pair(pos + 4, b"--")?;
+            self.starts_with(dashes, b"-->").then_some(dashes + 3)
+        } else if self.starts_with(pos, b"<?") {
+            Some(self.find_pair(pos + 2, b"?>")? + 2)
+        } else {
+            None
+        }
+    }
+
     /// The XML declaration, comments, processing instructions and a DOCTYPE without internal subset,
     /// up to and including `<plist ...>`; returns the position after it.
     fn prolog(&mut self) -> Option<usize> {
         let mut pos = 0;
         loop {
-            pos = skip_space(self.b, pos);
-            let rest = &self.b[pos..];
-            if rest.starts_with(b"<!DOCTYPE ") {
-                let end = find(self.b, pos, b">")?;
-                let decl = &self.b[pos..end];
-                if decl.contains(&b'[')
-                    || decl.contains(&b'\'')
-                    || decl.iter().filter(|&&c| c == b'"').count() % 2 != 0
-                {
+            pos = self.skip_space(pos)?;
+            let w = self.win.at(pos, TAG_MAX_BYTES)?;
+            let w = &w[..w.len().min(TAG_MAX_BYTES)];
+            let quotes_ok = |s: &[u8]| {
+                !s.contains(&b'\'') && s.iter().filter(|&&c| c == b'"').count() % 2 == 0
+            };
+            if w.starts_with(b"<!DOCTYPE ") {
+                let end = w.iter().position(|&c| c == b'>')?;
+                let decl = &w[..end];
+                if decl.contains(&b'[') || !quotes_ok(decl) {
                     return None;
                 }
-                pos = end + 1;
-            } else if rest.starts_with(b"<plist") {
-                let after = pos + b"<plist".len();
-                match self.b.get(after)? {
-                    b'>' => return Some(after + 1),
+                pos += end + 1;
+            } else if let Some(rest) = w.strip_prefix(b"<plist") {
+                match rest.first()? {
+                    b'>' => return Some(pos + b"<plist>".len()),
                     b' ' | b'\t' | b'\n' | b'\r' => {
-                        let end = find(self.b, after, b">")?;
-                        let attrs = &self.b[after..end];
-                        if attrs.contains(&b'<')
-                            || attrs.contains(&b'\'')
-                            || attrs.ends_with(b"/")
-                            || attrs.iter().filter(|&&c| c == b'"').count() % 2 != 0
-                        {
+                        let end = rest.iter().position(|&c| c == b'>')?;
+                        let attrs = &rest[..end];
+                        if attrs.contains(&b'<') || attrs.ends_with(b"/") || !quotes_ok(attrs) {
                             return None;
                         }
-                        return Some(end + 1);
+                        return Some(pos + b"<plist".len() + end + 1);
                     }
                     _ => return None,
                 }
@@ -254,257 +538,327 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A comment or processing instruction at `pos`; the position after it.
-    fn misc(&self, pos: usize) -> Option<usize> {
-        let rest = &self.b[pos..];
-        if rest.starts_with(b"<!--") {
-            let end = find(self.b, pos + 4, b"-->")?;
-            if self.b[pos + 4..end].windows(2).any(|w| w == b"--") {
+    /// Skips the value at `pos` without checking it, counting tags only; returns where it ends.
+    /// The value is read properly later, which must end at the same place.
+    fn skip(&mut self, pos: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        let mut pos = pos;
+        loop {
+            self.budget = self.budget.checked_sub(1)?;
+            let w = self.win.at(pos, TAG_MAX_BYTES)?;
+            let w = &w[..w.len().min(TAG_MAX_BYTES)];
+            if w.first() != Some(&b'<') {
                 return None;
             }
-            Some(end + 3)
-        } else if rest.starts_with(b"<?") {
-            Some(find(self.b, pos + 2, b"?>")? + 2)
-        } else {
-            None
-        }
-    }
-
-    /// Whitespace and comments between elements.
-    fn skip_misc(&self, mut pos: usize) -> Option<usize> {
-        loop {
-            pos = skip_space(self.b, pos);
-            if self.b[pos..].starts_with(b"<!--") {
-                pos = self.misc(pos)?;
-            } else {
-                return Some(pos);
+            let gt = || w.iter().position(|&c| c == b'>');
+            match w.get(1)? {
+                b'!' if depth > 0 && w.starts_with(b"<!--") => pos = self.misc(pos)?,
+                b'/' => {
+                    let gt = gt()?;
+                    depth = depth.checked_sub(1)?;
+                    pos += gt + 1;
+                    if depth == 0 {
+                        return Some(pos);
+                    }
+                }
+                c if c.is_ascii_lowercase() => {
+                    let gt = gt()?;
+                    pos += gt + 1;
+                    if w[gt - 1] != b'/' {
+                        depth += 1;
+                    } else if depth == 0 {
+                        return Some(pos);
+                    }
+                }
+                _ => return None,
             }
+            pos = self.next_lt(pos)?;
         }
     }
 
-    fn expect(&self, pos: usize, what: &[u8]) -> Option<usize> {
-        self.b[pos..].starts_with(what).then_some(pos + what.len())
+    /// Where the next `<` is, at or after `pos`.
+    fn next_lt(&mut self, mut pos: usize) -> Option<usize> {
+        loop {
+            let w = self.win.at(pos, CHUNK_BYTES)?;
+            if w.is_empty() {
+                return None;
+            }
+            let mut i = 0;
+            while let Some(word) = w.get(i..i + 8) {
+                let lt = matches_of(u64::from_le_bytes(word.try_into().ok()?), b'<');
+                if lt != 0 {
+                    return Some(pos + i + lt.trailing_zeros() as usize / 8);
+                }
+                i += 8;
+            }
+            if let Some(j) = w[i..].iter().position(|&c| c == b'<') {
+                return Some(pos + i + j);
+            }
+            pos += w.len();
+        }
     }
 
-    /// The start tag at `pos` (`<name>`, `<name/>`, `<name />`; no attributes).
-    fn tag(&mut self, pos: usize) -> Option<Tag<'a>> {
+    /// `<key>…</key>` at `pos`: appends the key (decoded) to `key`; returns where its value starts.
+    fn key(&mut self, pos: usize, key: &mut Vec<u8>) -> Option<usize> {
         self.budget = self.budget.checked_sub(1)?;
-        let b = self.b;
-        if b.get(pos) != Some(&b'<') {
-            return None;
-        }
-        let start = pos + 1;
-        let mut i = start;
-        while i < b.len() && b[i].is_ascii_lowercase() {
-            i += 1;
-        }
-        let name = &b[start..i];
-        let j = skip_space(b, i);
-        match b.get(j)? {
-            b'>' if !name.is_empty() => Some(Tag {
-                name,
-                empty: false,
-                end: j + 1,
-            }),
-            b'/' if !name.is_empty() && b.get(j + 1) == Some(&b'>') => Some(Tag {
-                name,
-                empty: true,
-                end: j + 2,
-            }),
-            _ => None,
-        }
+        let w = self.win.at(pos, self.leaf_bytes)?;
+        let end = match tag(w)? {
+            (b"key", true, end) => end,
+            (b"key", false, start) => {
+                let (len, amp) = text_end(&w[start..])?;
+                let raw = &w[start..start + len];
+                if amp {
+                    put_text(raw, key)?;
+                } else {
+                    key.extend_from_slice(raw);
+                }
+                end_tag(w, start + len, b"key")?
+            }
+            _ => return None,
+        };
+        self.skip_misc(pos + end)
     }
 
-    /// The text of a leaf element up to `</name>` (no markup inside, no carriage return); returns the
-    /// raw text and the position after the end tag.
-    fn leaf(&self, pos: usize, name: &[u8]) -> Option<(&'a [u8], usize)> {
-        let b = self.b;
-        let lt = pos + b[pos..].iter().position(|&c| c == b'<')?;
-        let text = &b[pos..lt];
-        if text.contains(&b'\r') {
-            return None;
+    /// Whether the value at `pos` is an empty dictionary, which SEB-JSON leaves out.
+    fn empty_dict(&mut self, pos: usize) -> bool {
+        if self.starts_with(pos, b"<dict/>") || self.starts_with(pos, b"<dict />") {
+            return true;
         }
-        let close = lt + 2 + name.len();
-        (b.get(lt + 1) == Some(&b'/')
-            && b.get(lt + 2..close) == Some(name)
-            && b.get(close) == Some(&b'>'))
-        .then_some((text, close + 1))
+        self.starts_with(pos, b"<dict>")
+            && self
+                .skip_misc(pos + b"<dict>".len())
+                .is_some_and(|p| self.starts_with(p, b"</dict>"))
     }
 
     /// Reads the value at `pos` into `out`; returns the position after it.
     fn value<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
-        let tag = self.tag(pos)?;
-        match tag.name {
-            b"dict" if tag.empty => {
-                out.put(b"{}");
-                Some(tag.end)
-            }
-            b"array" if tag.empty => {
-                out.put(b"[]");
-                Some(tag.end)
-            }
-            b"dict" | b"array" if depth >= self.limits.max_depth => None,
-            b"dict" => self.dict(tag.end, depth + 1, out),
-            b"array" => {
-                out.put(b"[");
-                let mut pos = self.skip_misc(tag.end)?;
-                let mut first = true;
-                while !self.b[pos..].starts_with(b"</array>") {
-                    if !first {
-                        out.put(b",");
-                    }
-                    first = false;
-                    pos = self.value(pos, depth + 1, out)?;
-                    pos = self.skip_misc(pos)?;
-                }
-                out.put(b"]");
-                Some(pos + b"</array>".len())
-            }
-            b"true" | b"false" | b"string" | b"data" if tag.empty => {
-                out.put(match tag.name {
-                    b"true" => b"true",
-                    b"false" => b"false",
-                    _ => b"\"\"",
-                });
-                Some(tag.end)
-            }
-            b"string" => {
-                let (text, end) = self.leaf(tag.end, b"string")?;
-                if text.len() > self.limits.max_string_bytes {
+        self.budget = self.budget.checked_sub(1)?;
+        let w = self.win.at(pos, self.leaf_bytes)?;
+        let (name, empty, start) = tag(w)?;
+        let end = match (name, empty) {
+            (b"string", false) => {
+                let (len, amp) = text_end(&w[start..])?;
+                let text = &w[start..start + len];
+                if len > self.limits.max_string_bytes {
                     return None;
                 }
+                let end = end_tag(w, start + len, b"string")?;
                 out.put(b"\"");
-                put_text(text, out)?;
+                if amp {
+                    put_text(text, out)?;
+                } else {
+                    out.put(text);
+                }
                 out.put(b"\"");
-                Some(end)
+                end
             }
-            name @ (b"true" | b"false" | b"integer" | b"real" | b"data" | b"date")
-                if !tag.empty =>
-            {
-                let (text, end) = self.leaf(tag.end, name)?;
-                scalar(name, text, out)?;
-                Some(end)
+            (b"true" | b"false", true) => {
+                out.put(name);
+                start
             }
-            _ => None,
+            (b"string" | b"data", true) => {
+                out.put(b"\"\"");
+                start
+            }
+            (b"dict", true) => {
+                out.put(b"{}");
+                start
+            }
+            (b"array", true) => {
+                out.put(b"[]");
+                start
+            }
+            (b"dict" | b"array", false) if depth >= self.limits.max_depth => return None,
+            (b"dict", false) => return self.dict(pos + start, depth + 1, out),
+            (b"array", false) => return self.array(pos + start, depth + 1, out),
+            (b"true" | b"false" | b"integer" | b"real" | b"data" | b"date", false) => {
+                let (len, amp) = text_end(&w[start..])?;
+                // The tree reader resolves entities in these: leave them to it.
+                if amp {
+                    return None;
+                }
+                let end = end_tag(w, start + len, name)?;
+                scalar(name, &w[start..start + len], &mut self.data, out)?;
+                end
+            }
+            _ => return None,
+        };
+        Some(pos + end)
+    }
+
+    /// The items of an array from `pos` (after `<array>`); returns the position after `</array>`.
+    fn array<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
+        out.put(b"[");
+        let mut pos = self.skip_misc(pos)?;
+        let mut first = true;
+        while !self.starts_with(pos, b"</array>") {
+            if !first {
+                out.put(b",");
+            }
+            first = false;
+            pos = self.value(pos, depth, out)?;
+            pos = self.skip_misc(pos)?;
         }
+        out.put(b"]");
+        Some(pos + b"</array>".len())
     }
 
     /// The content of a dictionary from `pos` (after `<dict>`): streamed while its keys come in
     /// order, else read again through its key index. Returns the position after `</dict>`.
     fn dict<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
-        if O::WRITES {
+        let (mut previous, mut key) = take(&mut self.ordered, depth);
+        let end = if O::WRITES {
             let saved = out.save();
-            if let Some(end) = self.dict_in_order(pos, depth, out) {
-                return Some(end);
+            match self.dict_in_order(pos, depth, out, &mut previous, &mut key) {
+                Some(end) => Some(end),
+                None if self.budget == 0 => None,
+                None => {
+                    out.restore(saved);
+                    self.dict_indexed(pos, depth, out)
+                }
             }
-            *out = saved;
-            if self.budget == 0 {
-                return None;
-            }
-            return self.dict_indexed(pos, depth, out);
-        }
-        // Nothing is written: order does not matter, the dictionary is only checked.
+        } else {
+            // Nothing is written: order does not matter, the dictionary is only checked.
+            self.dict_checked(pos, depth, &mut key)
+        };
+        give_back(&mut self.ordered, depth, (previous, key));
+        end
+    }
+
+    fn dict_checked(&mut self, pos: usize, depth: usize, key: &mut Vec<u8>) -> Option<usize> {
         let mut pos = self.skip_misc(pos)?;
-        while !self.b[pos..].starts_with(b"</dict>") {
-            let (_, value) = self.key(pos)?;
-            pos = self.value(value, depth, out)?;
+        while !self.starts_with(pos, b"</dict>") {
+            key.clear();
+            let value = self.key(pos, key)?;
+            pos = self.value(value, depth, &mut Null)?;
             pos = self.skip_misc(pos)?;
         }
         Some(pos + b"</dict>".len())
     }
 
-    /// `<key>…</key>` at `pos`: the key (decoded) and where its value starts.
-    fn key(&mut self, pos: usize) -> Option<(std::borrow::Cow<'a, str>, usize)> {
-        let tag = self.tag(pos)?;
-        if tag.name != b"key" {
-            return None;
-        }
-        let (raw, end) = if tag.empty {
-            (&b""[..], tag.end)
-        } else {
-            self.leaf(tag.end, b"key")?
-        };
-        Some((decode(raw)?, self.skip_misc(end)?))
-    }
-
-    /// Whether the value at `pos` is an empty dictionary, which SEB-JSON leaves out.
-    fn empty_dict(&self, pos: usize) -> bool {
-        let b = &self.b[pos..];
-        if b.starts_with(b"<dict/>") || b.starts_with(b"<dict />") {
-            return true;
-        }
-        b.starts_with(b"<dict>")
-            && self
-                .skip_misc(pos + b"<dict>".len())
-                .is_some_and(|p| self.b[p..].starts_with(b"</dict>"))
-    }
-
     /// Streams the dictionary as long as its keys are strictly in SEB's order; `None` at the first
     /// key that is not (or any other reason to stop).
-    fn dict_in_order<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
+    fn dict_in_order<O: Out>(
+        &mut self,
+        pos: usize,
+        depth: usize,
+        out: &mut O,
+        previous: &mut Vec<u8>,
+        key: &mut Vec<u8>,
+    ) -> Option<usize> {
         out.put(b"{");
         let mut pos = self.skip_misc(pos)?;
-        let mut previous: Option<std::borrow::Cow<'a, str>> = None;
-        let mut first = true;
-        while !self.b[pos..].starts_with(b"</dict>") {
-            let (key, value) = self.key(pos)?;
-            if previous
-                .as_deref()
-                .is_some_and(|p| key_order(p, &key) != Ordering::Less)
-            {
+        let (mut first_key, mut first_written) = (true, true);
+        while !self.starts_with(pos, b"</dict>") {
+            key.clear();
+            let value = self.key(pos, key)?;
+            if !first_key && seb_order(previous, key) != Ordering::Less {
                 return None;
             }
-            pos = if key == "originatorVersion" || self.empty_dict(value) {
+            first_key = false;
+            pos = if key == b"originatorVersion" || self.empty_dict(value) {
                 self.value(value, depth, &mut Null)?
             } else {
-                if !first {
+                if !first_written {
                     out.put(b",");
                 }
-                first = false;
-                put_key(&key, out);
+                first_written = false;
+                put_key(key, out);
                 self.value(value, depth, out)?
             };
-            previous = Some(key);
+            std::mem::swap(previous, key);
             pos = self.skip_misc(pos)?;
         }
         out.put(b"}");
         Some(pos + b"</dict>".len())
     }
 
-    /// Reads the dictionary's key index (checking every value), sorts it, and writes the values in
-    /// that order, reading each again; a repeated key keeps its last value, as the tree reader does.
+    /// Skims the dictionary's key index, sorts it, and reads (checks) every value in that order,
+    /// writing those SEB-JSON keeps; a repeated key keeps its last value, as the tree reader does.
     fn dict_indexed<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
-        let mut index: Vec<(std::borrow::Cow<'a, str>, usize)> = Vec::new();
+        let (mut index, mut keys) = take(&mut self.indexes, depth);
+        let end = self.dict_indexed_with(pos, depth, out, &mut index, &mut keys);
+        give_back(&mut self.indexes, depth, (index, keys));
+        end
+    }
+
+    fn dict_indexed_with<O: Out>(
+        &mut self,
+        pos: usize,
+        depth: usize,
+        out: &mut O,
+        index: &mut Vec<Entry>,
+        keys: &mut Vec<u8>,
+    ) -> Option<usize> {
+        index.clear();
+        keys.clear();
         let mut pos = self.skip_misc(pos)?;
-        while !self.b[pos..].starts_with(b"</dict>") {
-            let (key, value) = self.key(pos)?;
-            pos = self.value(value, depth, &mut Null)?;
-            index.push((key, value));
-            pos = self.skip_misc(pos)?;
+        while !self.starts_with(pos, b"</dict>") {
+            let from = keys.len();
+            let value = self.key(pos, keys)?;
+            let end = self.skip(value)?;
+            index.push(Entry {
+                key: from..keys.len(),
+                value,
+                end,
+            });
+            pos = self.skip_misc(end)?;
         }
-        index.sort_by(|a, b| key_order(&a.0, &b.0));
+        // Stable: a repeated key's values stay in document order, the last one counts.
+        index.sort_by(|a, b| seb_order(&keys[a.key.clone()], &keys[b.key.clone()]));
         out.put(b"{");
         let mut first = true;
-        for (i, (key, value)) in index.iter().enumerate() {
-            let repeated = index.get(i + 1).is_some_and(|next| next.0 == *key);
-            if repeated || key == "originatorVersion" || self.empty_dict(*value) {
-                continue;
+        for (i, entry) in index.iter().enumerate() {
+            let key = &keys[entry.key.clone()];
+            let repeated = index
+                .get(i + 1)
+                .is_some_and(|next| keys[next.key.clone()] == *key);
+            let end = if repeated || key == b"originatorVersion" || self.empty_dict(entry.value) {
+                self.value(entry.value, depth, &mut Null)?
+            } else {
+                if !first {
+                    out.put(b",");
+                }
+                first = false;
+                put_key(key, out);
+                self.value(entry.value, depth, out)?
+            };
+            if end != entry.end {
+                return None;
             }
-            if !first {
-                out.put(b",");
-            }
-            first = false;
-            put_key(key, out);
-            self.value(*value, depth, out)?;
         }
         out.put(b"}");
         Some(pos + b"</dict>".len())
     }
 }
 
-fn put_key<O: Out>(key: &str, out: &mut O) {
+/// The reusable buffers of `depth` (empty ones the first time).
+fn take<T: Default>(pool: &mut [T], depth: usize) -> T {
+    pool.get_mut(depth).map(std::mem::take).unwrap_or_default()
+}
+
+fn give_back<T: Default>(pool: &mut Vec<T>, depth: usize, buffers: T) {
+    if pool.len() <= depth {
+        pool.resize_with(depth + 1, T::default);
+    }
+    pool[depth] = buffers;
+}
+
+/// [`crate::plist::key_order`] on the bytes of keys: case-insensitive, and for keys equal but for
+/// case, lowercase first at the first difference.
+fn seb_order(a: &[u8], b: &[u8]) -> Ordering {
+    let la = a.iter().map(u8::to_ascii_lowercase);
+    let lb = b.iter().map(u8::to_ascii_lowercase);
+    la.cmp(lb).then_with(|| {
+        let ua = a.iter().map(u8::is_ascii_uppercase);
+        let ub = b.iter().map(u8::is_ascii_uppercase);
+        ua.cmp(ub)
+    })
+}
+
+fn put_key<O: Out>(key: &[u8], out: &mut O) {
     out.put(b"\"");
-    out.put(key.as_bytes());
+    out.put(key);
     out.put(b"\":");
 }
 
@@ -521,29 +875,6 @@ fn put_text<O: Out>(text: &[u8], out: &mut O) -> Option<()> {
     }
     out.put(rest);
     Some(())
-}
-
-/// Decoded text (keys), borrowed when it holds no entity.
-fn decode(text: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
-    let s = std::str::from_utf8(text).ok()?;
-    if !s.contains('&') {
-        return Some(s.into());
-    }
-    let mut collect = Collect(Vec::new());
-    put_text(text, &mut collect)?;
-    String::from_utf8(collect.0).ok().map(Into::into)
-}
-
-struct Collect(Vec<u8>);
-
-impl Out for Collect {
-    const WRITES: bool = true;
-    fn put(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
-    }
-    fn save(&self) -> Self {
-        Collect(self.0.clone())
-    }
 }
 
 /// The character an entity names (`amp`, `#233`, `#xE9`), if XML allows it.
@@ -569,10 +900,30 @@ fn entity(name: &[u8]) -> Option<char> {
     })
 }
 
-/// A leaf other than a string, rendered as SEB-JSON renders the tree reader's value of it.
-fn scalar<O: Out>(name: &[u8], text: &[u8], out: &mut O) -> Option<()> {
-    // The tree reader trims with Unicode whitespace and resolves entities: leave both to it.
-    if !text.is_ascii() || text.contains(&b'&') {
+/// Whether `text` is an integer the tree reader renders unchanged: decimal digits without a leading
+/// zero (or `0`), an optional `-` (not on zero), within `i64`.
+fn plain_integer(text: &[u8]) -> bool {
+    let digits = text.strip_prefix(b"-").unwrap_or(text);
+    !digits.is_empty()
+        && digits.len() <= 18
+        && digits.iter().all(u8::is_ascii_digit)
+        && (digits[0] != b'0' || text == b"0")
+}
+
+/// A leaf other than a string, rendered as SEB-JSON renders the tree reader's value of it; `data`
+/// holds reusable buffers for `<data>`.
+fn scalar<O: Out>(
+    name: &[u8],
+    text: &[u8],
+    data: &mut (Vec<u8>, String),
+    out: &mut O,
+) -> Option<()> {
+    if name == b"integer" && plain_integer(text) {
+        out.put(text);
+        return Some(());
+    }
+    // The tree reader trims with Unicode whitespace: leave anything else than ASCII to it.
+    if !text.is_ascii() {
         return None;
     }
     let trimmed = std::str::from_utf8(text).ok()?.trim();
@@ -581,11 +932,15 @@ fn scalar<O: Out>(name: &[u8], text: &[u8], out: &mut O) -> Option<()> {
         b"integer" => out.put(crate::plist::parse_integer(trimmed)?.to_string().as_bytes()),
         b"real" => out.put(format_g15(trimmed.parse::<f64>().ok()?).as_bytes()),
         b"data" => {
-            let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+            let (compact, canonical) = data;
+            compact.clear();
+            compact.extend(trimmed.bytes().filter(|c| !c.is_ascii_whitespace()));
             let engine = &base64::engine::general_purpose::STANDARD;
-            let bytes = engine.decode(compact).ok()?;
+            let bytes = engine.decode(&compact).ok()?;
+            canonical.clear();
+            engine.encode_string(bytes, canonical);
             out.put(b"\"");
-            out.put(engine.encode(bytes).as_bytes());
+            out.put(canonical.as_bytes());
             out.put(b"\"");
         }
         b"date" => {
@@ -597,4 +952,54 @@ fn scalar<O: Out>(name: &[u8], text: &[u8], out: &mut O) -> Option<()> {
         _ => return None,
     }
     Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_ends_at_the_first_lt_and_sees_ampersands_before_it() {
+        for (text, want) in [
+            (&b"abc<"[..], Some((3, false))),
+            (b"<", Some((0, false))),
+            (b"0123456789abcdef&x<&", Some((18, true))),
+            (b"0123456789abcdef<&", Some((16, false))),
+            (b"01234567<9abc&ef", Some((8, false))),
+            (b"0123\r567<", None),
+            (b"01234567<\r", Some((8, false))),
+            (b"no end at all, longer than a word", None),
+        ] {
+            assert_eq!(text_end(text), want, "{}", String::from_utf8_lossy(text));
+        }
+    }
+
+    #[test]
+    fn byte_order_is_key_order() {
+        let keys = [
+            "", "a", "A", "aB", "Ab", "ab", "AB", "allowWLAN", "allowWlan", "URLFilterRules", "é",
+            "zz", "z_", "Z[", "a1",
+        ];
+        for a in keys {
+            for b in keys {
+                assert_eq!(
+                    seb_order(a.as_bytes(), b.as_bytes()),
+                    crate::plist::key_order(a, b),
+                    "{a} {b}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn plain_integers_are_the_tree_readers_rendering() {
+        for text in ["0", "7", "-7", "123456789012345678", "-123456789012345678"] {
+            assert!(plain_integer(text.as_bytes()), "{text}");
+            let tree = crate::plist::parse_integer(text).unwrap().to_string();
+            assert_eq!(tree, text);
+        }
+        for text in ["", "-", "-0", "00", "01", "+1", " 1", "0x1", "1234567890123456789"] {
+            assert!(!plain_integer(text.as_bytes()), "{text}");
+        }
+    }
 }
