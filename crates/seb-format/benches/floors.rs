@@ -37,9 +37,15 @@ fn large_plist(mb: usize, mac_order: bool) -> Vec<u8> {
     let mut entries: Vec<(String, Value)> = vec![
         ("allowQuit".into(), Value::Boolean(true)),
         ("browserViewMode".into(), Value::Integer(1.into())),
-        ("originatorVersion".into(), Value::String("SEB_OSX_3.4".into())),
+        (
+            "originatorVersion".into(),
+            Value::String("SEB_OSX_3.4".into()),
+        ),
         ("quitURL".into(), Value::String(String::new())),
-        ("startURL".into(), Value::String("https://lms.example.org/".into())),
+        (
+            "startURL".into(),
+            Value::String("https://lms.example.org/".into()),
+        ),
         ("URLFilterEnable".into(), Value::Boolean(true)),
         ("URLFilterRules".into(), Value::Array(rules)),
     ];
@@ -103,12 +109,15 @@ fn pswd(c: &mut Criterion) {
     let xml = typical_plist();
     let mut g = c.benchmark_group("pswd");
     g.sample_size(20);
-    g.bench_function("floor: 2 PBKDF2-HMAC-SHA1 derivations (10,000 rounds)", |b| {
-        b.iter(|| {
-            black_box(derive_key(black_box(b"password"), b"saltsalt"));
-            black_box(derive_key(black_box(b"password"), b"tlastlas"));
-        })
-    });
+    g.bench_function(
+        "floor: 2 PBKDF2-HMAC-SHA1 derivations (10,000 rounds)",
+        |b| {
+            b.iter(|| {
+                black_box(derive_key(black_box(b"password"), b"saltsalt"));
+                black_box(derive_key(black_box(b"password"), b"tlastlas"));
+            })
+        },
+    );
     g.bench_function(format!("encode, {} KB plist", xml.len() / 1024), |b| {
         b.iter(|| encode(black_box(&xml), Protection::Password(b"password")))
     });
@@ -131,7 +140,11 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
 /// Median and min–max of `values`.
 fn spread(mut values: Vec<f64>) -> (f64, f64, f64) {
     values.sort_by(f64::total_cmp);
-    (values[values.len() / 2], values[0], values[values.len() - 1])
+    (
+        values[values.len() / 2],
+        values[0],
+        values[values.len() - 1],
+    )
 }
 
 /// Interleaved repeats, each comparing a measured path to its floor in the same moment of a noisy

@@ -7,7 +7,10 @@
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mode = args.iter().find(|a| a.starts_with("--")).map(String::as_str);
+    let mode = args
+        .iter()
+        .find(|a| a.starts_with("--"))
+        .map(String::as_str);
     let Some(path) = args.iter().find(|a| !a.starts_with("--")) else {
         eprintln!("usage: config_key [--bytes|--tree] FILE");
         return std::process::ExitCode::from(2);
@@ -17,8 +20,9 @@ fn main() -> std::process::ExitCode {
             .map_err(|e| e.to_string())
             .and_then(seb_format::configkey::config_key_of_reader),
         Some(mode @ ("--bytes" | "--tree")) => match std::fs::read(path) {
-            Ok(xml) if mode == "--tree" => seb_format::plist::read_xml(&xml)
-                .map(|d| seb_format::configkey::config_key(&d)),
+            Ok(xml) if mode == "--tree" => {
+                seb_format::plist::read_xml(&xml).map(|d| seb_format::configkey::config_key(&d))
+            }
             Ok(xml) => seb_format::configkey::config_key_of_xml(&xml),
             Err(e) => Err(e.to_string()),
         },

@@ -44,7 +44,9 @@ pub fn config_key_of_reader<R: std::io::Read + std::io::Seek>(
         return Ok(key);
     }
     let mut xml = Vec::new();
-    reader.seek(std::io::SeekFrom::Start(0)).map_err(read_error)?;
+    reader
+        .seek(std::io::SeekFrom::Start(0))
+        .map_err(read_error)?;
     reader.read_to_end(&mut xml).map_err(read_error)?;
     crate::plist::read_xml(&xml).map(|d| config_key(&d))
 }

@@ -59,7 +59,11 @@ impl<T: Read + Seek> ReadSeek for T {}
 
 /// [`config_key`] of the `len` bytes `reader` holds, read through a window; `None` also when
 /// reading fails.
-pub fn config_key_of_reader(reader: &mut dyn ReadSeek, len: u64, limits: &Limits) -> Option<String> {
+pub fn config_key_of_reader(
+    reader: &mut dyn ReadSeek,
+    len: u64,
+    limits: &Limits,
+) -> Option<String> {
     let len = usize::try_from(len).ok()?;
     run(Window::of_reader(reader, len, limits), limits)
 }
@@ -85,11 +89,22 @@ fn run<'a>(win: Window<'a>, limits: &'a Limits) -> Option<String> {
     // The root value must be a dictionary.
     let w = scan.win.at(pos, TAG_MAX_BYTES)?;
     match tag(w)? {
-        (b"dict", true, end) => {
+        (Kind::Dict, true, end) => {
             sink.put(b"{}");
             pos += end;
         }
-        (b"dict", false, end) => pos = scan.dict_indexed(pos + end, 1, &mut sink)?,
+        (Kind::Dict, false, end) => {
+            // SEB and sebc write keys in SEB's order: the root is streamed as it is read. SEB for
+            // macOS writes every key that starts in uppercase first, which would cost a reading
+            // of the whole file in vain: its key index is skimmed first.
+            let first_key = scan.skip_misc(pos + end)?;
+            let w = scan.win.at(first_key, 6)?;
+            pos = if w.starts_with(b"<key>") && w.get(5).is_some_and(u8::is_ascii_uppercase) {
+                scan.dict_indexed(pos + end, 1, &mut sink)?
+            } else {
+                scan.dict(pos + end, 1, &mut sink)?
+            };
+        }
         _ => return None,
     }
     pos = scan.skip_misc(pos)?;
@@ -239,6 +254,26 @@ fn matches_of(x: u64, c: u8) -> u64 {
     y.wrapping_sub(LOW_BITS) & !y & HIGH_BITS
 }
 
+/// How many bytes at the start of `w` are at most a space: whitespace, once the first pass has
+/// refused the other control characters. A word at a time.
+#[inline]
+fn space_end(w: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(word) = w.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(word) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        // High bit of each byte above 0x20 (no carry crosses bytes: 0x7F + 0x5F < 0x100).
+        let above = (((x & !HIGH_BITS) + 0x5F5F_5F5F_5F5F_5F5F) | x) & HIGH_BITS;
+        if above != 0 {
+            return i + above.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    i + w[i..].iter().take_while(|&&c| c <= b' ').count()
+}
+
 /// Where the text at the start of `w` ends (the first `<`), and whether it holds a `&`; `None`
 /// when there is no `<` or a carriage return comes first (line ends are the tree reader's).
 #[inline]
@@ -273,34 +308,173 @@ fn text_end(w: &[u8]) -> Option<(usize, bool)> {
     None
 }
 
-/// The start tag at the start of `w` (`<name>`, `<name/>`, `<name />`; no attributes): its name,
-/// whether it is empty, and where its content starts.
+/// Skims the tags of a value in `w` from its start, `depth` elements being open: `(true, end, tags)`
+/// where the value ends, or `(false, resume, tags)` where `w` ran out (at a `<` whose tag `w` does
+/// not hold whole, or at its end); `None` on markup the scanner does not read.
+fn skim(w: &[u8], depth: &mut usize) -> Option<(bool, usize, usize)> {
+    let mut tags = 0;
+    let Some(mut i) = find_byte(w, 0, b'<') else {
+        return Some((false, w.len(), 0));
+    };
+    loop {
+        let (Some(&c), Some(mut gt)) = (w.get(i + 1), find_byte(w, i + 2, b'>')) else {
+            return Some((false, i, tags));
+        };
+        tags += 1;
+        match c {
+            b'/' => {
+                *depth = depth.checked_sub(1)?;
+                if *depth == 0 {
+                    return Some((true, gt + 1, tags));
+                }
+            }
+            b'a'..=b'z' => {
+                if w[gt - 1] != b'/' {
+                    *depth += 1;
+                } else if *depth == 0 {
+                    return Some((true, gt + 1, tags));
+                }
+            }
+            b'!' if *depth > 0 && w[i..].starts_with(b"<!--") => {
+                let Some(dashes) = w[i + 4..].windows(2).position(|p| p == b"--") else {
+                    return Some((false, i, tags));
+                };
+                gt = i + 4 + dashes + 2;
+                if *w.get(gt)? != b'>' {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+        match find_byte(w, gt + 1, b'<') {
+            Some(next) => i = next,
+            None => return Some((false, w.len(), tags)),
+        }
+    }
+}
+
+/// The elements of a property list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Dict,
+    Array,
+    Key,
+    String,
+    True,
+    False,
+    Integer,
+    Real,
+    Data,
+    Date,
+}
+
+impl Kind {
+    fn of(name: &[u8]) -> Option<Kind> {
+        Some(match name {
+            b"dict" => Kind::Dict,
+            b"array" => Kind::Array,
+            b"key" => Kind::Key,
+            b"string" => Kind::String,
+            b"true" => Kind::True,
+            b"false" => Kind::False,
+            b"integer" => Kind::Integer,
+            b"real" => Kind::Real,
+            b"data" => Kind::Data,
+            b"date" => Kind::Date,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static [u8] {
+        match self {
+            Kind::Dict => b"dict",
+            Kind::Array => b"array",
+            Kind::Key => b"key",
+            Kind::String => b"string",
+            Kind::True => b"true",
+            Kind::False => b"false",
+            Kind::Integer => b"integer",
+            Kind::Real => b"real",
+            Kind::Data => b"data",
+            Kind::Date => b"date",
+        }
+    }
+}
+
+/// The start tag at the start of `w` (`<name>`, `<name/>`, `<name />`; no attributes): the element,
+/// whether it is empty, and where its content starts. The tags plist writers write most are
+/// recognised whole.
 #[inline]
-fn tag(w: &[u8]) -> Option<(&[u8], bool, usize)> {
+fn tag(w: &[u8]) -> Option<(Kind, bool, usize)> {
     if w.first() != Some(&b'<') {
         return None;
     }
+    let r = &w[1..];
+    let fast = if r.starts_with(b"key>") {
+        (Kind::Key, false, 5)
+    } else if r.starts_with(b"string>") {
+        (Kind::String, false, 8)
+    } else if r.starts_with(b"true/>") {
+        (Kind::True, true, 7)
+    } else if r.starts_with(b"false/>") {
+        (Kind::False, true, 8)
+    } else if r.starts_with(b"integer>") {
+        (Kind::Integer, false, 9)
+    } else if r.starts_with(b"dict>") {
+        (Kind::Dict, false, 6)
+    } else {
+        return tag_slow(w);
+    };
+    Some(fast)
+}
+
+fn tag_slow(w: &[u8]) -> Option<(Kind, bool, usize)> {
     let mut i = 1;
     while w.get(i).is_some_and(u8::is_ascii_lowercase) {
         i += 1;
     }
-    let name = &w[1..i];
+    let kind = Kind::of(&w[1..i])?;
     while w.get(i).copied().is_some_and(is_space) {
         i += 1;
     }
     match w.get(i)? {
-        b'>' if !name.is_empty() => Some((name, false, i + 1)),
-        b'/' if !name.is_empty() && w.get(i + 1) == Some(&b'>') => Some((name, true, i + 2)),
+        b'>' => Some((kind, false, i + 1)),
+        b'/' if w.get(i + 1) == Some(&b'>') => Some((kind, true, i + 2)),
         _ => None,
     }
 }
 
-/// The end tag `</name>` at `w[at..]`: the position after it.
+/// The end tag of `kind` at `w[at..]`: the position after it.
 #[inline]
-fn end_tag(w: &[u8], at: usize, name: &[u8]) -> Option<usize> {
-    let close = at + 2 + name.len();
-    (w.get(at..at + 2) == Some(b"</") && w.get(at + 2..close) == Some(name) && w.get(close) == Some(&b'>'))
-        .then_some(close + 1)
+fn end_tag(w: &[u8], at: usize, kind: Kind) -> Option<usize> {
+    let r = w.get(at..)?;
+    // Each tag is compared as a constant, in place rather than through `memcmp`.
+    let close: usize = match kind {
+        Kind::Key if r.starts_with(b"</key>") => 6,
+        Kind::String if r.starts_with(b"</string>") => 9,
+        Kind::Integer if r.starts_with(b"</integer>") => 10,
+        Kind::True if r.starts_with(b"</true>") => 7,
+        Kind::False if r.starts_with(b"</false>") => 8,
+        Kind::Real if r.starts_with(b"</real>") => 7,
+        Kind::Data if r.starts_with(b"</data>") => 7,
+        Kind::Date if r.starts_with(b"</date>") => 7,
+        _ => return None,
+    };
+    Some(at + close)
+}
+
+/// Position of the first `c` in `w` at or after `from`, a word at a time.
+#[inline]
+fn find_byte(w: &[u8], from: usize, c: u8) -> Option<usize> {
+    let mut i = from;
+    while let Some(word) = w.get(i..i + 8) {
+        let hits = matches_of(u64::from_le_bytes(word.try_into().ok()?), c);
+        if hits != 0 {
+            return Some(i + hits.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    Some(i + w.get(i..)?.iter().position(|&b| b == c)?)
 }
 
 /// Where the SEB-JSON goes: a hasher, a buffer, or nowhere (a value read only to check it).
@@ -448,7 +622,9 @@ impl<'a> Scanner<'a> {
     }
 
     fn starts_with(&mut self, pos: usize, what: &[u8]) -> bool {
-        self.win.at(pos, what.len()).is_some_and(|w| w.starts_with(what))
+        self.win
+            .at(pos, what.len())
+            .is_some_and(|w| w.starts_with(what))
     }
 
     fn skip_space(&mut self, mut pos: usize) -> Option<usize> {
@@ -463,7 +639,19 @@ impl<'a> Scanner<'a> {
     }
 
     /// Whitespace and comments between elements.
-    fn skip_misc(&mut self, mut pos: usize) -> Option<usize> {
+    #[inline]
+    fn skip_misc(&mut self, pos: usize) -> Option<usize> {
+        // The common case: a little whitespace, then a tag that is not a comment.
+        let w = self.win.at(pos, 64)?;
+        let i = space_end(w);
+        if w.get(i) == Some(&b'<') && w.get(i + 1).is_some_and(|&c| c != b'!') {
+            Some(pos + i)
+        } else {
+            self.skip_misc_slow(pos)
+        }
+    }
+
+    fn skip_misc_slow(&mut self, mut pos: usize) -> Option<usize> {
         loop {
             pos = self.skip_space(pos)?;
             if self.starts_with(pos, b"<!--") {
@@ -509,9 +697,8 @@ impl<'a> Scanner<'a> {
             pos = self.skip_space(pos)?;
             let w = self.win.at(pos, TAG_MAX_BYTES)?;
             let w = &w[..w.len().min(TAG_MAX_BYTES)];
-            let quotes_ok = |s: &[u8]| {
-                !s.contains(&b'\'') && s.iter().filter(|&&c| c == b'"').count() % 2 == 0
-            };
+            let quotes_ok =
+                |s: &[u8]| !s.contains(&b'\'') && s.iter().filter(|&&c| c == b'"').count() % 2 == 0;
             if w.starts_with(b"<!DOCTYPE ") {
                 let end = w.iter().position(|&c| c == b'>')?;
                 let decl = &w[..end];
@@ -540,61 +727,20 @@ impl<'a> Scanner<'a> {
 
     /// Skips the value at `pos` without checking it, counting tags only; returns where it ends.
     /// The value is read properly later, which must end at the same place.
-    fn skip(&mut self, pos: usize) -> Option<usize> {
+    fn skip(&mut self, mut pos: usize) -> Option<usize> {
         let mut depth = 0usize;
-        let mut pos = pos;
-        loop {
-            self.budget = self.budget.checked_sub(1)?;
-            let w = self.win.at(pos, TAG_MAX_BYTES)?;
-            let w = &w[..w.len().min(TAG_MAX_BYTES)];
-            if w.first() != Some(&b'<') {
-                return None;
-            }
-            let gt = || w.iter().position(|&c| c == b'>');
-            match w.get(1)? {
-                b'!' if depth > 0 && w.starts_with(b"<!--") => pos = self.misc(pos)?,
-                b'/' => {
-                    let gt = gt()?;
-                    depth = depth.checked_sub(1)?;
-                    pos += gt + 1;
-                    if depth == 0 {
-                        return Some(pos);
-                    }
-                }
-                c if c.is_ascii_lowercase() => {
-                    let gt = gt()?;
-                    pos += gt + 1;
-                    if w[gt - 1] != b'/' {
-                        depth += 1;
-                    } else if depth == 0 {
-                        return Some(pos);
-                    }
-                }
-                _ => return None,
-            }
-            pos = self.next_lt(pos)?;
-        }
-    }
-
-    /// Where the next `<` is, at or after `pos`.
-    fn next_lt(&mut self, mut pos: usize) -> Option<usize> {
         loop {
             let w = self.win.at(pos, CHUNK_BYTES)?;
-            if w.is_empty() {
+            let (done, next, tags) = skim(w, &mut depth)?;
+            self.budget = self.budget.checked_sub(tags)?;
+            if done {
+                return Some(pos + next);
+            }
+            if next == 0 {
+                // No progress: the input ends, or a tag or comment is longer than the window.
                 return None;
             }
-            let mut i = 0;
-            while let Some(word) = w.get(i..i + 8) {
-                let lt = matches_of(u64::from_le_bytes(word.try_into().ok()?), b'<');
-                if lt != 0 {
-                    return Some(pos + i + lt.trailing_zeros() as usize / 8);
-                }
-                i += 8;
-            }
-            if let Some(j) = w[i..].iter().position(|&c| c == b'<') {
-                return Some(pos + i + j);
-            }
-            pos += w.len();
+            pos += next;
         }
     }
 
@@ -603,8 +749,8 @@ impl<'a> Scanner<'a> {
         self.budget = self.budget.checked_sub(1)?;
         let w = self.win.at(pos, self.leaf_bytes)?;
         let end = match tag(w)? {
-            (b"key", true, end) => end,
-            (b"key", false, start) => {
+            (Kind::Key, true, end) => end,
+            (Kind::Key, false, start) => {
                 let (len, amp) = text_end(&w[start..])?;
                 let raw = &w[start..start + len];
                 if amp {
@@ -612,7 +758,7 @@ impl<'a> Scanner<'a> {
                 } else {
                     key.extend_from_slice(raw);
                 }
-                end_tag(w, start + len, b"key")?
+                end_tag(w, start + len, Kind::Key)?
             }
             _ => return None,
         };
@@ -621,6 +767,9 @@ impl<'a> Scanner<'a> {
 
     /// Whether the value at `pos` is an empty dictionary, which SEB-JSON leaves out.
     fn empty_dict(&mut self, pos: usize) -> bool {
+        if !self.starts_with(pos, b"<dict") {
+            return false;
+        }
         if self.starts_with(pos, b"<dict/>") || self.starts_with(pos, b"<dict />") {
             return true;
         }
@@ -634,15 +783,15 @@ impl<'a> Scanner<'a> {
     fn value<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
         self.budget = self.budget.checked_sub(1)?;
         let w = self.win.at(pos, self.leaf_bytes)?;
-        let (name, empty, start) = tag(w)?;
-        let end = match (name, empty) {
-            (b"string", false) => {
+        let (kind, empty, start) = tag(w)?;
+        let end = match (kind, empty) {
+            (Kind::String, false) => {
                 let (len, amp) = text_end(&w[start..])?;
                 let text = &w[start..start + len];
                 if len > self.limits.max_string_bytes {
                     return None;
                 }
-                let end = end_tag(w, start + len, b"string")?;
+                let end = end_tag(w, start + len, Kind::String)?;
                 out.put(b"\"");
                 if amp {
                     put_text(text, out)?;
@@ -652,36 +801,43 @@ impl<'a> Scanner<'a> {
                 out.put(b"\"");
                 end
             }
-            (b"true" | b"false", true) => {
-                out.put(name);
+            (Kind::True, true) => {
+                out.put(b"true");
                 start
             }
-            (b"string" | b"data", true) => {
+            (Kind::False, true) => {
+                out.put(b"false");
+                start
+            }
+            (Kind::String | Kind::Data, true) => {
                 out.put(b"\"\"");
                 start
             }
-            (b"dict", true) => {
+            (Kind::Dict, true) => {
                 out.put(b"{}");
                 start
             }
-            (b"array", true) => {
+            (Kind::Array, true) => {
                 out.put(b"[]");
                 start
             }
-            (b"dict" | b"array", false) if depth >= self.limits.max_depth => return None,
-            (b"dict", false) => return self.dict(pos + start, depth + 1, out),
-            (b"array", false) => return self.array(pos + start, depth + 1, out),
-            (b"true" | b"false" | b"integer" | b"real" | b"data" | b"date", false) => {
+            (Kind::Dict | Kind::Array, false) if depth >= self.limits.max_depth => return None,
+            (Kind::Dict, false) => return self.dict(pos + start, depth + 1, out),
+            (Kind::Array, false) => return self.array(pos + start, depth + 1, out),
+            (Kind::Key, _) | (Kind::Integer | Kind::Real | Kind::Date, true) => return None,
+            (
+                Kind::True | Kind::False | Kind::Integer | Kind::Real | Kind::Data | Kind::Date,
+                false,
+            ) => {
                 let (len, amp) = text_end(&w[start..])?;
                 // The tree reader resolves entities in these: leave them to it.
                 if amp {
                     return None;
                 }
-                let end = end_tag(w, start + len, name)?;
-                scalar(name, &w[start..start + len], &mut self.data, out)?;
+                let end = end_tag(w, start + len, kind)?;
+                scalar(kind.name(), &w[start..start + len], &mut self.data, out)?;
                 end
             }
-            _ => return None,
         };
         Some(pos + end)
     }
@@ -847,6 +1003,12 @@ fn give_back<T: Default>(pool: &mut Vec<T>, depth: usize, buffers: T) {
 /// [`crate::plist::key_order`] on the bytes of keys: case-insensitive, and for keys equal but for
 /// case, lowercase first at the first difference.
 fn seb_order(a: &[u8], b: &[u8]) -> Ordering {
+    // The common case: the keys differ at a letter, ignoring case.
+    for (x, y) in a.iter().zip(b) {
+        if x.to_ascii_lowercase() != y.to_ascii_lowercase() {
+            return x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase());
+        }
+    }
     let la = a.iter().map(u8::to_ascii_lowercase);
     let lb = b.iter().map(u8::to_ascii_lowercase);
     la.cmp(lb).then_with(|| {
@@ -977,8 +1139,21 @@ mod tests {
     #[test]
     fn byte_order_is_key_order() {
         let keys = [
-            "", "a", "A", "aB", "Ab", "ab", "AB", "allowWLAN", "allowWlan", "URLFilterRules", "é",
-            "zz", "z_", "Z[", "a1",
+            "",
+            "a",
+            "A",
+            "aB",
+            "Ab",
+            "ab",
+            "AB",
+            "allowWLAN",
+            "allowWlan",
+            "URLFilterRules",
+            "é",
+            "zz",
+            "z_",
+            "Z[",
+            "a1",
         ];
         for a in keys {
             for b in keys {
@@ -998,7 +1173,17 @@ mod tests {
             let tree = crate::plist::parse_integer(text).unwrap().to_string();
             assert_eq!(tree, text);
         }
-        for text in ["", "-", "-0", "00", "01", "+1", " 1", "0x1", "1234567890123456789"] {
+        for text in [
+            "",
+            "-",
+            "-0",
+            "00",
+            "01",
+            "+1",
+            " 1",
+            "0x1",
+            "1234567890123456789",
+        ] {
             assert!(!plain_integer(text.as_bytes()), "{text}");
         }
     }
