@@ -40,7 +40,9 @@ pub fn config_key_of_reader<R: std::io::Read + std::io::Seek>(
 ) -> Result<String, String> {
     let read_error = |e: std::io::Error| format!("cannot read the plist: {e}");
     let len = reader.seek(std::io::SeekFrom::End(0)).map_err(read_error)?;
-    if let Some(key) = stream::config_key_of_reader(&mut reader, len, &Limits::default()) {
+    let limits = Limits::default();
+    if let Some(key) = stream::config_key_of_reader(&mut reader, len, &limits, stream::WINDOW_BYTES)
+    {
         return Ok(key);
     }
     let mut xml = Vec::new();
@@ -49,6 +51,18 @@ pub fn config_key_of_reader<R: std::io::Read + std::io::Seek>(
         .map_err(read_error)?;
     reader.read_to_end(&mut xml).map_err(read_error)?;
     crate::plist::read_xml(&xml).map(|d| config_key(&d))
+}
+
+/// The streaming scanner of [`config_key_of_reader`] alone, through a window of `window_bytes`
+/// (at least twice the longest leaf the `limits` allow): `None` where it hands over to the tree
+/// reader (tests use small windows to prove that moving the window changes nothing).
+pub fn config_key_streamed_from<R: std::io::Read + std::io::Seek>(
+    mut reader: R,
+    limits: &Limits,
+    window_bytes: usize,
+) -> Option<String> {
+    let len = reader.seek(std::io::SeekFrom::End(0)).ok()?;
+    stream::config_key_of_reader(&mut reader, len, limits, window_bytes)
 }
 
 /// The streaming scanner of [`config_key_of_xml`] alone: `None` where it hands over to the tree

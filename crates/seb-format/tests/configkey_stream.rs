@@ -7,7 +7,10 @@ mod common;
 use common::*;
 use plist::{Dictionary, Value};
 use proptest::prelude::*;
-use seb_format::configkey::{config_key, config_key_of_xml, config_key_streamed};
+use seb_format::configkey::{
+    config_key, config_key_of_reader, config_key_of_xml, config_key_streamed,
+    config_key_streamed_from,
+};
 use seb_format::plist::{Limits, PlistStyle, read_xml, write_xml};
 
 /// The tree reader's answer: the key of the parsed dictionary, or its error.
@@ -345,5 +348,107 @@ proptest! {
         prop_assert_eq!(config_key_of_xml(&damaged), tree_key(&damaged));
         let truncated = &xml[..at];
         prop_assert_eq!(config_key_of_xml(truncated), tree_key(truncated));
+    }
+}
+
+/// Limits whose longest leaf is short, so that the window onto a reader is about 2 KB and moves
+/// many times through a plist of a few dozen KB.
+fn small_window_limits() -> Limits {
+    Limits {
+        max_string_bytes: 64,
+        ..Limits::default()
+    }
+}
+
+/// `body` (a dictionary's entries) repeated under `n` keys of a root dictionary, in SEB's key order
+/// or reversed (which the scanner reads through the root's key index).
+fn repeated(body: &str, n: usize, reversed: bool) -> String {
+    let mut keys: Vec<String> = (0..n).map(|i| format!("k{i:04}")).collect();
+    if reversed {
+        keys.reverse();
+    }
+    let entries: String = keys
+        .iter()
+        .map(|k| format!("<key>{k}</key>\n\t<dict>{body}</dict>\n"))
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?>\n<plist version=\"1.0\">\n<dict>\n{entries}</dict>\n</plist>\n"
+    )
+}
+
+#[test]
+fn a_reader_through_a_small_window_gives_the_same_key() {
+    let body = "<key>zeta</key><string>é😀 &amp; x</string><key>Alpha</key><array><integer>7</integer>\
+                <dict><key>b</key><true/><key>a</key><data>AAEC</data></dict></array>\
+                <!-- a comment --><key>mid</key><real>0.5</real>";
+    for reversed in [false, true] {
+        let xml = repeated(body, 600, reversed);
+        assert!(xml.len() > 100_000);
+        let want = tree_key(xml.as_bytes()).unwrap();
+        for window in [0, 3000, 7777, 65536] {
+            let cursor = std::io::Cursor::new(xml.as_bytes());
+            assert_eq!(
+                config_key_streamed_from(cursor, &small_window_limits(), window).as_ref(),
+                Some(&want),
+                "window {window}, reversed {reversed}"
+            );
+        }
+        let cursor = std::io::Cursor::new(xml.as_bytes());
+        assert_eq!(config_key_of_reader(cursor), Ok(want));
+    }
+}
+
+#[test]
+fn a_reader_answers_as_the_tree_reader_on_broken_files() {
+    let good = repeated("<key>a</key><string>é</string>", 300, true);
+    let cases = [
+        // Truncated in a multi-byte character, and anywhere.
+        good.as_bytes()[..good.len() - 30].to_vec(),
+        good.replacen("é", "\u{1b}", 1).into_bytes(),
+        {
+            let mut b = good.clone().into_bytes();
+            let at = b.len() / 2 + 40;
+            b[at] = 0xFF;
+            b
+        },
+        good.replace("</plist>", "</plist><x/>").into_bytes(),
+    ];
+    for xml in cases {
+        let cursor = std::io::Cursor::new(&xml);
+        assert_eq!(
+            config_key_streamed_from(cursor, &small_window_limits(), 0),
+            None
+        );
+        assert_eq!(
+            config_key_of_reader(std::io::Cursor::new(&xml)),
+            tree_key(&xml)
+        );
+        assert!(tree_key(&xml).is_err());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Through windows of any size, the reader's scanner answers as the scanner over the bytes,
+    /// with keys in any order, entities, comments and multi-byte characters cut by the window.
+    #[test]
+    fn windows_of_any_size_change_nothing(dict in root(), seed in any::<u64>(), window in 0usize..6000, reversed in any::<bool>()) {
+        let mut rng = Rng(seed);
+        let mut body = String::new();
+        write_messy(&Value::Dictionary(dict), &mut rng, &mut body);
+        // The root's entries, without its own tags (`<dict/>` when it is empty).
+        let body = body
+            .strip_prefix("<dict>")
+            .and_then(|b| b.strip_suffix("</dict>"))
+            .unwrap_or("");
+        let xml = repeated(body, 24, reversed);
+        let limits = small_window_limits();
+        let cursor = std::io::Cursor::new(xml.as_bytes());
+        let streamed = config_key_streamed_from(cursor, &limits, window);
+        prop_assert_eq!(&streamed, &config_key_streamed(xml.as_bytes(), &limits));
+        // Strings within the limit: the scanner reads the file itself, the tree reader agrees.
+        let tree = seb_format::plist::read_xml_limited(xml.as_bytes(), &limits).map(|d| config_key(&d));
+        prop_assert_eq!(streamed, tree.ok());
     }
 }

@@ -38,51 +38,49 @@ use std::io::{Read, Seek, SeekFrom};
 /// content, at each level.
 const WORK_PER_ELEMENT: usize = 16;
 
-/// Smallest window onto a file (bytes held at once).
-const WINDOW_BYTES: usize = 4 << 20;
+/// The window onto a file (bytes held at once), unless the longest string needs more.
+pub const WINDOW_BYTES: usize = 4 << 20;
 
 /// Bytes the first pass checks at a time, and the step of searches that cross windows.
 const CHUNK_BYTES: usize = 1 << 20;
 
 /// Longest tag, `<!DOCTYPE …>` or `<plist …>` the scanner reads (longer ones go to the tree reader).
-const TAG_MAX_BYTES: usize = 4096;
+const TAG_MAX_BYTES: usize = 1024;
 
 /// The fast path's Config Key of the XML plist `xml`, or `None` when the tree reader must answer
 /// (anything the scanner does not handle, any error, any limit).
 pub fn config_key(xml: &[u8], limits: &Limits) -> Option<String> {
-    run(Window::of_bytes(xml), limits)
+    run(Window::of_bytes(xml, limits), limits)
 }
 
 /// Something to read a file from: its bytes at any position.
 pub trait ReadSeek: Read + Seek {}
 impl<T: Read + Seek> ReadSeek for T {}
 
-/// [`config_key`] of the `len` bytes `reader` holds, read through a window; `None` also when
-/// reading fails.
+/// [`config_key`] of the `len` bytes `reader` holds, read through a window of `window_bytes` (at
+/// least [`WINDOW_BYTES`] is right; tests use less); `None` also when reading fails.
 pub fn config_key_of_reader(
     reader: &mut dyn ReadSeek,
     len: u64,
     limits: &Limits,
+    window_bytes: usize,
 ) -> Option<String> {
     let len = usize::try_from(len).ok()?;
-    run(Window::of_reader(reader, len, limits), limits)
+    run(Window::of_reader(reader, len, limits, window_bytes), limits)
 }
 
 fn run<'a>(win: Window<'a>, limits: &'a Limits) -> Option<String> {
     let mut scan = Scanner {
         win,
         limits,
-        budget: 0,
         leaf_bytes: limits.max_string_bytes.saturating_add(TAG_MAX_BYTES),
         ordered: Vec::new(),
         indexes: Vec::new(),
         data: (Vec::new(), String::new()),
     };
-    let elements = scan.precheck()?;
-    if elements > limits.max_values {
-        return None;
+    if scan.win.reader.is_none() {
+        scan.win.check_to(scan.win.len)?;
     }
-    scan.budget = elements.saturating_mul(WORK_PER_ELEMENT).saturating_add(64);
     let mut sink = Hash::default();
     let mut pos = scan.prolog()?;
     pos = scan.skip_misc(pos)?;
@@ -119,11 +117,15 @@ fn run<'a>(win: Window<'a>, limits: &'a Limits) -> Option<String> {
         }
         pos = scan.misc(pos)?;
     }
-    Some(hex::encode(sink.finish()))
+    // Every byte has been checked (the scan reads the file to its end).
+    (scan.win.checked == scan.win.len).then(|| hex::encode(sink.finish()))
 }
 
 /// The bytes being read: a whole slice, or a window onto a reader that moves as the scanner asks
-/// for bytes outside it.
+/// for bytes outside it. Bytes are checked as they first come in (UTF-8, only characters XML 1.0
+/// allows, as the tree reader checks), and their elements counted: an upper bound on the values
+/// (every value starts with `<` and a letter; keys and `<plist>` are counted too), which sets the
+/// work the scanner may do.
 struct Window<'a> {
     buf: Cow<'a, [u8]>,
     /// Position of `buf[0]` in the input.
@@ -133,27 +135,50 @@ struct Window<'a> {
     reader: Option<&'a mut dyn ReadSeek>,
     /// Bytes read per move.
     size: usize,
+    /// Bytes checked, from the start of the input.
+    checked: usize,
+    /// Elements counted in them.
+    elements: usize,
+    max_values: usize,
+    /// Elements the scanner may still read before it gives up.
+    budget: usize,
 }
 
 impl<'a> Window<'a> {
-    fn of_bytes(b: &'a [u8]) -> Self {
+    fn of_bytes(b: &'a [u8], limits: &Limits) -> Self {
         Window {
             buf: Cow::Borrowed(b),
             base: 0,
             len: b.len(),
             reader: None,
             size: b.len(),
+            checked: 0,
+            elements: 0,
+            max_values: limits.max_values,
+            budget: 64,
         }
     }
 
-    fn of_reader(reader: &'a mut dyn ReadSeek, len: usize, limits: &Limits) -> Self {
+    fn of_reader(
+        reader: &'a mut dyn ReadSeek,
+        len: usize,
+        limits: &Limits,
+        window_bytes: usize,
+    ) -> Self {
+        // The window holds the longest leaf twice, so that moving on reads at least one more.
+        let leaf = limits.max_string_bytes.saturating_add(TAG_MAX_BYTES);
         Window {
             buf: Cow::Owned(Vec::new()),
-            base: 0,
-            len,
             reader: Some(reader),
-            size: WINDOW_BYTES.max(limits.max_string_bytes.saturating_mul(2)),
+            size: window_bytes.max(leaf.saturating_mul(2)),
+            ..Window::of_bytes(&[], limits)
         }
+        .with_len(len)
+    }
+
+    fn with_len(mut self, len: usize) -> Self {
+        self.len = len;
+        self
     }
 
     /// The input from `pos` on, at least `need` bytes of it (fewer only at the end).
@@ -166,18 +191,70 @@ impl<'a> Window<'a> {
         self.buf.get(pos.checked_sub(self.base)?..)
     }
 
+    /// Moves the window to start at `pos` (or a little before): going on keeps the bytes already
+    /// read; going back reads again. Never past bytes not yet checked.
     #[cold]
     fn refill(&mut self, pos: usize, need: usize) -> Option<()> {
         let reader = self.reader.as_mut()?;
-        let n = self.size.max(need).min(self.len.checked_sub(pos)?);
-        reader.seek(SeekFrom::Start(pos as u64)).ok()?;
+        let end = self.base + self.buf.len();
         let buf = self.buf.to_mut();
-        buf.clear();
-        reader.take(n as u64).read_to_end(buf).ok()?;
-        if buf.len() != n {
+        if pos >= self.base && pos <= end {
+            let keep = pos.min(self.checked).max(self.base);
+            buf.drain(..keep - self.base);
+            self.base = keep;
+        } else if pos <= self.checked {
+            buf.clear();
+            self.base = pos;
+        } else {
             return None;
         }
-        self.base = pos;
+        let target = self.size.max(need).min(self.len.checked_sub(self.base)?);
+        let missing = target.saturating_sub(buf.len());
+        reader
+            .seek(SeekFrom::Start((self.base + buf.len()) as u64))
+            .ok()?;
+        reader.take(missing as u64).read_to_end(buf).ok()?;
+        let end = self.base + buf.len();
+        if buf.len() < target {
+            return None;
+        }
+        self.check_to(end)
+    }
+
+    /// Checks the bytes from `checked` to `end` (all held by `buf`), keeping back the two bytes
+    /// that the checks look ahead and a character `end` cuts, unless `end` is the input's end.
+    fn check_to(&mut self, end: usize) -> Option<()> {
+        let at_end = end == self.len;
+        let stop = if at_end { end } else { end.saturating_sub(2) };
+        while self.checked < stop {
+            let from = self.checked.checked_sub(self.base)?;
+            let w = self.buf.get(from..end - self.base)?;
+            let n = (stop - self.checked).min(CHUNK_BYTES);
+            let valid = match std::str::from_utf8(&w[..n]) {
+                Ok(_) => n,
+                // A character cut by the chunk's end is checked with the next chunk.
+                Err(e)
+                    if e.error_len().is_none()
+                        && e.valid_up_to() + 4 > n
+                        && !(at_end && n == stop - self.checked) =>
+                {
+                    e.valid_up_to()
+                }
+                Err(_) => return None,
+            };
+            if valid == 0 {
+                break;
+            }
+            let elements = count_elements(w, valid)?;
+            self.elements = self.elements.checked_add(elements)?;
+            if self.elements > self.max_values {
+                return None;
+            }
+            self.budget = self
+                .budget
+                .saturating_add(elements.saturating_mul(WORK_PER_ELEMENT));
+            self.checked += valid;
+        }
         Some(())
     }
 }
@@ -585,8 +662,6 @@ struct Entry {
 struct Scanner<'a> {
     win: Window<'a>,
     limits: &'a Limits,
-    /// Elements still to be read before the scanner gives up.
-    budget: usize,
     /// Bytes a leaf element may take: the longest string and its tags.
     leaf_bytes: usize,
     /// Per depth, the previous and the current key of a dictionary streamed in order (reused).
@@ -598,29 +673,6 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    /// The first pass: UTF-8, only characters XML 1.0 allows (as the tree reader checks), and an
-    /// upper bound on the number of values, chunk by chunk.
-    fn precheck(&mut self) -> Option<usize> {
-        let len = self.win.len;
-        let mut elements = 0usize;
-        let mut pos = 0;
-        while pos < len {
-            let w = self.win.at(pos, CHUNK_BYTES + 2)?;
-            let n = w.len().min(CHUNK_BYTES);
-            let valid = match std::str::from_utf8(&w[..n]) {
-                Ok(_) => n,
-                // A character cut by the chunk's end is checked with the next chunk.
-                Err(e) if e.error_len().is_none() && pos + n < len && e.valid_up_to() > 0 => {
-                    e.valid_up_to()
-                }
-                Err(_) => return None,
-            };
-            elements = elements.checked_add(count_elements(w, valid)?)?;
-            pos += valid;
-        }
-        Some(elements)
-    }
-
     fn starts_with(&mut self, pos: usize, what: &[u8]) -> bool {
         self.win
             .at(pos, what.len())
@@ -732,7 +784,7 @@ impl<'a> Scanner<'a> {
         loop {
             let w = self.win.at(pos, CHUNK_BYTES)?;
             let (done, next, tags) = skim(w, &mut depth)?;
-            self.budget = self.budget.checked_sub(tags)?;
+            self.win.budget = self.win.budget.checked_sub(tags)?;
             if done {
                 return Some(pos + next);
             }
@@ -746,7 +798,7 @@ impl<'a> Scanner<'a> {
 
     /// `<key>…</key>` at `pos`: appends the key (decoded) to `key`; returns where its value starts.
     fn key(&mut self, pos: usize, key: &mut Vec<u8>) -> Option<usize> {
-        self.budget = self.budget.checked_sub(1)?;
+        self.win.budget = self.win.budget.checked_sub(1)?;
         let w = self.win.at(pos, self.leaf_bytes)?;
         let end = match tag(w)? {
             (Kind::Key, true, end) => end,
@@ -781,7 +833,7 @@ impl<'a> Scanner<'a> {
 
     /// Reads the value at `pos` into `out`; returns the position after it.
     fn value<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
-        self.budget = self.budget.checked_sub(1)?;
+        self.win.budget = self.win.budget.checked_sub(1)?;
         let w = self.win.at(pos, self.leaf_bytes)?;
         let (kind, empty, start) = tag(w)?;
         let end = match (kind, empty) {
@@ -867,7 +919,7 @@ impl<'a> Scanner<'a> {
             let saved = out.save();
             match self.dict_in_order(pos, depth, out, &mut previous, &mut key) {
                 Some(end) => Some(end),
-                None if self.budget == 0 => None,
+                None if self.win.budget == 0 => None,
                 None => {
                     out.restore(saved);
                     self.dict_indexed(pos, depth, out)
