@@ -331,9 +331,17 @@ fn matches_of(x: u64, c: u8) -> u64 {
     y.wrapping_sub(LOW_BITS) & !y & HIGH_BITS
 }
 
+/// The common case between elements: from `w[from..]`, a little whitespace and then a tag that is
+/// not a comment; where that tag starts (`None` for anything else).
+#[inline(always)]
+fn next_tag(w: &[u8], from: usize) -> Option<usize> {
+    let i = from + space_end(w.get(from..)?);
+    (w.get(i) == Some(&b'<') && w.get(i + 1).is_some_and(|&c| c != b'!')).then_some(i)
+}
+
 /// How many bytes at the start of `w` are at most a space: whitespace, once the first pass has
 /// refused the other control characters. A word at a time.
-#[inline]
+#[inline(always)]
 fn space_end(w: &[u8]) -> usize {
     let mut i = 0;
     while let Some(word) = w.get(i..i + 8) {
@@ -693,16 +701,14 @@ impl<'a> Scanner<'a> {
     /// Whitespace and comments between elements.
     #[inline]
     fn skip_misc(&mut self, pos: usize) -> Option<usize> {
-        // The common case: a little whitespace, then a tag that is not a comment.
-        let w = self.win.at(pos, 64)?;
-        let i = space_end(w);
-        if w.get(i) == Some(&b'<') && w.get(i + 1).is_some_and(|&c| c != b'!') {
-            Some(pos + i)
-        } else {
-            self.skip_misc_slow(pos)
+        match self.win.at(pos, 64).and_then(|w| next_tag(w, 0)) {
+            Some(i) => Some(pos + i),
+            None => self.skip_misc_slow(pos),
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn skip_misc_slow(&mut self, mut pos: usize) -> Option<usize> {
         loop {
             pos = self.skip_space(pos)?;
@@ -814,7 +820,10 @@ impl<'a> Scanner<'a> {
             }
             _ => return None,
         };
-        self.skip_misc(pos + end)
+        match next_tag(w, end) {
+            Some(value) => Some(pos + value),
+            None => self.skip_misc_slow(pos + end),
+        }
     }
 
     /// Whether the value at `pos` is an empty dictionary, which SEB-JSON leaves out.
@@ -964,7 +973,11 @@ impl<'a> Scanner<'a> {
                 return None;
             }
             first_key = false;
-            pos = if key == b"originatorVersion" || self.empty_dict(value) {
+            let dict_next = self
+                .win
+                .at(value, 2)
+                .is_some_and(|w| w.get(1) == Some(&b'd'));
+            pos = if key == b"originatorVersion" || (dict_next && self.empty_dict(value)) {
                 self.value(value, depth, &mut Null)?
             } else {
                 if !first_written {
