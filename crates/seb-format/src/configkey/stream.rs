@@ -637,7 +637,7 @@ impl Out for Hash {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
         if let Some(room) = self.buf.get_mut(self.len..self.len + bytes.len()) {
-            room.copy_from_slice(bytes);
+            copy_small(room, bytes);
             self.len += bytes.len();
         } else {
             self.flush();
@@ -656,6 +656,28 @@ impl Out for Hash {
     fn restore(&mut self, saved: Sha256) {
         self.hasher = saved;
         self.len = 0;
+    }
+}
+
+/// `dst.copy_from_slice(src)`, without a call to `memcpy` for the few bytes most pieces of SEB-JSON
+/// are: two overlapping words.
+#[inline(always)]
+fn copy_small(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n > 16 || n != dst.len() {
+        dst.copy_from_slice(src);
+    } else if n >= 8 {
+        let (head, tail) = (&src[..8], &src[n - 8..]);
+        dst[..8].copy_from_slice(head);
+        dst[n - 8..].copy_from_slice(tail);
+    } else if n >= 4 {
+        let (head, tail) = (&src[..4], &src[n - 4..]);
+        dst[..4].copy_from_slice(head);
+        dst[n - 4..].copy_from_slice(tail);
+    } else {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
+        }
     }
 }
 
