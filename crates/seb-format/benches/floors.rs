@@ -4,9 +4,9 @@
 //! - `container::encode` with `Protection::Password` of a typical 15 KB plist against its floor, the
 //!   two PBKDF2-HMAC-SHA1 derivations of RNCryptor v3 (10,000 rounds each).
 //!
-//! `cargo bench -p seb-format --bench floors` runs both; with `-- --ratios` only the ratios are
-//! measured (interleaved repeats, median and min–max), which `benches/pswd_floor.sh` also uses to
-//! put our PBKDF2 beside OpenSSL's.
+//! `cargo bench -p seb-format --bench floors` runs both, then the ratios (interleaved repeats,
+//! median and min–max); `-- --ratios[=pswd|config-key]` measures only the ratios, which
+//! `benches/pswd_floor.sh` uses to put our PBKDF2 beside OpenSSL's.
 
 use criterion::{Criterion, Throughput, criterion_group};
 use plist::{Dictionary, Value};
@@ -149,8 +149,18 @@ fn spread(mut values: Vec<f64>) -> (f64, f64, f64) {
 
 /// Interleaved repeats, each comparing a measured path to its floor in the same moment of a noisy
 /// machine; prints the median ratio and the spread of the repeats.
-fn ratios() {
-    const REPEATS: usize = 11;
+fn ratios(which: &str) {
+    if which != "config-key" {
+        pswd_ratio();
+    }
+    if which != "pswd" {
+        config_key_ratio();
+    }
+}
+
+const REPEATS: usize = 11;
+
+fn pswd_ratio() {
     let xml = typical_plist();
     let (mut floor_ms, mut pswd_ratio) = (Vec::new(), Vec::new());
     for _ in 0..REPEATS {
@@ -171,7 +181,9 @@ fn ratios() {
         "pswd encode of a {} KB plist / 2 PBKDF2 derivations: {m:.3}x (min {lo:.3}, max {hi:.3}, {REPEATS} repeats)",
         xml.len() / 1024
     );
+}
 
+fn config_key_ratio() {
     let seb = large_plist(12, false);
     let mac = large_plist(12, true);
     let mb = seb.len() as f64 / 1e6;
@@ -210,14 +222,14 @@ criterion_group!(benches, config_key, pswd);
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.iter().any(|a| a == "--ratios") {
-        ratios();
+    if let Some(which) = args.iter().find_map(|a| a.strip_prefix("--ratios")) {
+        ratios(which.trim_start_matches('='));
         return;
     }
     benches();
     Criterion::default().configure_from_args().final_summary();
     // `cargo bench` passes `--bench`; `cargo test --benches` does not, and only checks the benches run.
     if args.iter().any(|a| a == "--bench") {
-        ratios();
+        ratios("all");
     }
 }
