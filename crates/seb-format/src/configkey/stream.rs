@@ -681,6 +681,14 @@ fn copy_small(dst: &mut [u8], src: &[u8]) {
     }
 }
 
+/// What comes next in a dictionary.
+enum Entry_ {
+    /// Its end tag; the position after it.
+    End(usize),
+    /// A key: where its value starts, and whether the value is a dictionary.
+    Key { value: usize, dict: bool },
+}
+
 /// One key of a dictionary read through its index: the key (a range of the index's key bytes),
 /// where its value starts, and where the skim says the value ends.
 struct Entry {
@@ -826,8 +834,21 @@ impl<'a> Scanner<'a> {
 
     /// `<key>…</key>` at `pos`: appends the key (decoded) to `key`; returns where its value starts.
     fn key(&mut self, pos: usize, key: &mut Vec<u8>) -> Option<usize> {
+        match self.entry(pos, key)? {
+            Entry_::Key { value, .. } => Some(value),
+            Entry_::End(_) => None,
+        }
+    }
+
+    /// At `pos` in a dictionary: its end tag, or a key (appended, decoded, to `key`), where its
+    /// value starts and whether that value is a dictionary (`<d…`), all from one look at the window.
+    #[inline]
+    fn entry(&mut self, pos: usize, key: &mut Vec<u8>) -> Option<Entry_> {
         self.win.budget = self.win.budget.checked_sub(1)?;
         let w = self.win.at(pos, self.leaf_bytes)?;
+        if w.starts_with(b"</dict>") {
+            return Some(Entry_::End(pos + b"</dict>".len()));
+        }
         let end = match tag(w)? {
             (Kind::Key, true, end) => end,
             (Kind::Key, false, start) => {
@@ -842,10 +863,14 @@ impl<'a> Scanner<'a> {
             }
             _ => return None,
         };
-        match next_tag(w, end) {
-            Some(value) => Some(pos + value),
-            None => self.skip_misc_slow(pos + end),
-        }
+        let (value, dict) = match next_tag(w, end) {
+            Some(value) => (pos + value, w.get(value + 1) == Some(&b'd')),
+            None => {
+                let value = self.skip_misc_slow(pos + end)?;
+                (value, self.starts_with(value, b"<d"))
+            }
+        };
+        Some(Entry_::Key { value, dict })
     }
 
     /// Whether the value at `pos` is an empty dictionary, which SEB-JSON leaves out.
@@ -988,18 +1013,17 @@ impl<'a> Scanner<'a> {
         out.put(b"{");
         let mut pos = self.skip_misc(pos)?;
         let (mut first_key, mut first_written) = (true, true);
-        while !self.starts_with(pos, b"</dict>") {
+        loop {
             key.clear();
-            let value = self.key(pos, key)?;
+            let (value, dict) = match self.entry(pos, key)? {
+                Entry_::End(end) => break Some(end),
+                Entry_::Key { value, dict } => (value, dict),
+            };
             if !first_key && seb_order(previous, key) != Ordering::Less {
                 return None;
             }
             first_key = false;
-            let dict_next = self
-                .win
-                .at(value, 2)
-                .is_some_and(|w| w.get(1) == Some(&b'd'));
-            pos = if key == b"originatorVersion" || (dict_next && self.empty_dict(value)) {
+            pos = if key == b"originatorVersion" || (dict && self.empty_dict(value)) {
                 self.value(value, depth, &mut Null)?
             } else {
                 if !first_written {
@@ -1012,8 +1036,7 @@ impl<'a> Scanner<'a> {
             std::mem::swap(previous, key);
             pos = self.skip_misc(pos)?;
         }
-        out.put(b"}");
-        Some(pos + b"</dict>".len())
+        .inspect(|_| out.put(b"}"))
     }
 
     /// Skims the dictionary's key index, sorts it, and reads (checks) every value in that order,
