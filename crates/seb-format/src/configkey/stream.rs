@@ -402,6 +402,24 @@ fn skim(w: &[u8], depth: &mut usize) -> Option<(bool, usize, usize)> {
         return Some((false, w.len(), 0));
     };
     loop {
+        if let Some((change, len)) = known_tag(&w[i + 1..]) {
+            // One of the tags plist writers write most: its `>` is known.
+            tags += 1;
+            let end = i + 1 + len;
+            match change {
+                Change::Open => *depth += 1,
+                Change::Close => *depth = depth.checked_sub(1)?,
+                Change::Empty => {}
+            }
+            if *depth == 0 {
+                return Some((true, end, tags));
+            }
+            match find_byte(w, end, b'<') {
+                Some(next) => i = next,
+                None => return Some((false, w.len(), tags)),
+            }
+            continue;
+        }
         let (Some(&c), Some(mut gt)) = (w.get(i + 1), find_byte(w, i + 2, b'>')) else {
             return Some((false, i, tags));
         };
@@ -435,6 +453,47 @@ fn skim(w: &[u8], depth: &mut usize) -> Option<(bool, usize, usize)> {
             Some(next) => i = next,
             None => return Some((false, w.len(), tags)),
         }
+    }
+}
+
+/// What a tag does to the nesting.
+enum Change {
+    Open,
+    Close,
+    Empty,
+}
+
+/// The tags plist writers write most, from the byte after their `<`: what each does to the
+/// nesting, and its length from that byte to its `>` included.
+#[inline]
+fn known_tag(r: &[u8]) -> Option<(Change, usize)> {
+    let open = |name: &[u8]| {
+        (r.get(..name.len()) == Some(name) && r.get(name.len()) == Some(&b'>'))
+            .then_some(name.len() + 1)
+    };
+    match r.first()? {
+        b'/' => {
+            let r = &r[1..];
+            let close = |name: &[u8]| {
+                (r.get(..name.len()) == Some(name) && r.get(name.len()) == Some(&b'>'))
+                    .then_some(name.len() + 2)
+            };
+            let len = match r.first()? {
+                b'k' => close(b"key"),
+                b's' => close(b"string"),
+                b'i' => close(b"integer"),
+                b'd' => close(b"dict"),
+                _ => None,
+            }?;
+            Some((Change::Close, len))
+        }
+        b'k' => Some((Change::Open, open(b"key")?)),
+        b's' => Some((Change::Open, open(b"string")?)),
+        b'i' => Some((Change::Open, open(b"integer")?)),
+        b'd' => Some((Change::Open, open(b"dict")?)),
+        b't' if r.starts_with(b"true/>") => Some((Change::Empty, 6)),
+        b'f' if r.starts_with(b"false/>") => Some((Change::Empty, 7)),
+        _ => None,
     }
 }
 
