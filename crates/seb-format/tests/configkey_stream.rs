@@ -363,7 +363,7 @@ fn small_window_limits() -> Limits {
 /// `body` (a dictionary's entries) repeated under `n` keys of a root dictionary, in SEB's key order
 /// or reversed (which the scanner reads through the root's key index).
 fn repeated(body: &str, n: usize, reversed: bool) -> String {
-    let mut keys: Vec<String> = (0..n).map(|i| format!("k{i:04}")).collect();
+    let mut keys: Vec<String> = (0..n).map(|i| format!("k{i:05}")).collect();
     if reversed {
         keys.reverse();
     }
@@ -450,5 +450,76 @@ proptest! {
         // Strings within the limit: the scanner reads the file itself, the tree reader agrees.
         let tree = seb_format::plist::read_xml_limited(xml.as_bytes(), &limits).map(|d| config_key(&d));
         prop_assert_eq!(streamed, tree.ok());
+    }
+}
+
+/// A reader that counts the bytes read from it.
+struct Counting<'a> {
+    inner: std::io::Cursor<&'a [u8]>,
+    read: usize,
+}
+
+impl std::io::Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Counting<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(to)
+    }
+}
+
+#[test]
+fn a_file_in_order_is_read_once_and_out_of_order_about_twice() {
+    // 2,000 dictionaries of 9 entries under keys in SEB's order, then the same reversed.
+    let body = "<key>action</key><integer>1</integer><key>active</key><true/>\
+                <key>expression</key><string>host.example.org/*</string><key>regex</key><false/>";
+    for (reversed, most) in [(false, 1.0), (true, 2.1)] {
+        let xml = repeated(body, 20_000, reversed);
+        let mut reader = Counting {
+            inner: std::io::Cursor::new(xml.as_bytes()),
+            read: 0,
+        };
+        let window = 64 * 1024;
+        let key = config_key_streamed_from(&mut reader, &small_window_limits(), window);
+        assert_eq!(key, tree_key(xml.as_bytes()).ok());
+        let times = reader.read as f64 / xml.len() as f64;
+        assert!(
+            times <= most,
+            "read {times:.2} times the {} bytes (reversed: {reversed})",
+            xml.len()
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Keys written in macOS's order (case-sensitive, every uppercase key first) or reversed, at
+    /// every level, with escapes in keys and strings: the scanner alone gives the tree reader's key.
+    #[test]
+    fn keys_in_any_fixed_order_stream_to_the_tree_key(dict in root(), reversed in any::<bool>()) {
+        fn sorted(v: &Value, reversed: bool) -> Value {
+            match v {
+                Value::Dictionary(d) => {
+                    let mut entries: Vec<(String, Value)> =
+                        d.iter().map(|(k, v)| (k.clone(), sorted(v, reversed))).collect();
+                    entries.sort_by(|a, b| a.0.cmp(&b.0));
+                    if reversed {
+                        entries.reverse();
+                    }
+                    Value::Dictionary(entries.into_iter().collect())
+                }
+                Value::Array(items) => Value::Array(items.iter().map(|i| sorted(i, reversed)).collect()),
+                other => other.clone(),
+            }
+        }
+        let mut xml = Vec::new();
+        sorted(&Value::Dictionary(dict.clone()), reversed).to_writer_xml(&mut xml).unwrap();
+        prop_assert_eq!(config_key_streamed(&xml, &Limits::default()), Some(config_key(&dict)));
     }
 }

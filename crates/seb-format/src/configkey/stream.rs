@@ -2,28 +2,31 @@
 //! SHA-256 as it is read, without building values, from a slice or from a file read through a
 //! window, so memory does not grow with the file.
 //!
-//! SEB-JSON wants every dictionary's keys in SEB's order ([`key_order`]), which a plist need not
-//! follow. The root dictionary is first *skimmed*: its keys are read and its values skipped (tags
-//! counted, nothing checked), which gives its key index (each key, where its value starts and
-//! ends); the index is sorted and the values are then read, checked and hashed in that order. Every
-//! other dictionary is streamed optimistically: the hasher's state is saved where it starts, and
-//! as long as its keys come in order they are hashed as they are read; at the first key out of
-//! order (or a repeated key) the state is restored and the dictionary is read through its key
-//! index like the root. A value read through an index must end where the skim said it ends, so the
-//! skim's shortcuts never decide what is accepted.
+//! SEB-JSON wants every dictionary's keys in SEB's order ([`crate::plist::key_order`]), which a
+//! plist need not follow. A dictionary is streamed optimistically: the hasher's state is saved
+//! where it starts, and as long as its keys come in order they are hashed as they are read. At the
+//! first key out of order (or a repeated key) the state is restored and the dictionary is read
+//! through its *key index*: its keys are read and its values *skimmed* (tags counted, nothing
+//! checked), the index (each key, where its value starts and ends) is sorted, and the values are
+//! read, checked and hashed in that order. A value read through an index must end where the skim
+//! said it ends, so the skim's shortcuts never decide what is accepted. SEB for macOS writes every
+//! key that starts in uppercase first: a root dictionary whose first key does is indexed at once,
+//! rather than after hashing (in vain) everything up to its first lowercase key.
 //!
-//! What bounds memory: the window onto the file ([`Window`]: 4 MiB, or twice the longest string the
+//! What bounds memory: the window onto the file ([`WINDOW_BYTES`], or twice the longest leaf the
 //! [`Limits`] allow), and per open dictionary (at most `max_depth`) its key index — about 40 bytes
-//! plus the key per key of that dictionary, never its values. A file SEB or sebc wrote is read
-//! once after a first pass that checks its characters (UTF-8, XML 1.0) and counts its elements.
+//! plus the key per key of that dictionary, never its values — and the previous key of those
+//! streamed in order. Every byte is checked as the window first reads it (UTF-8, only characters
+//! XML 1.0 allows, as the tree reader checks), so a file in order is read once; going back for a
+//! dictionary out of order reads its bytes again.
 //!
 //! The scanner accepts the plain XML that plist writers produce. Whatever it does not handle itself —
 //! CDATA, markup or carriage returns inside a value, attributes, processing instructions between
 //! elements, entities other than XML's five and character references, a file over the [`Limits`],
-//! and any error — makes it return `None`, and [`super::config_key_of_xml`] answers with the tree
-//! reader instead, so keys and error messages are exactly the tree reader's. Work is bounded too:
-//! past a budget proportional to the file's elements the scanner gives up (a hostile nesting of
-//! out-of-order dictionaries), and the tree reader answers.
+//! a tag longer than [`TAG_MAX_BYTES`], and any error — makes it return `None`, and
+//! [`super::config_key_of_xml`] answers with the tree reader instead, so keys and error messages are
+//! exactly the tree reader's. Work is bounded too: past a budget proportional to the elements read
+//! the scanner gives up (a hostile nesting of out-of-order dictionaries), and the tree reader answers.
 
 use super::format_g15;
 use crate::plist::{Limits, is_xml_char};
@@ -41,7 +44,10 @@ const WORK_PER_ELEMENT: usize = 16;
 /// The window onto a file (bytes held at once), unless the longest string needs more.
 pub const WINDOW_BYTES: usize = 4 << 20;
 
-/// Bytes the first pass checks at a time, and the step of searches that cross windows.
+/// Bytes before the position asked for that a window moving on keeps.
+const KEEP_BEHIND_BYTES: usize = 4096;
+
+/// Bytes checked at a time.
 const CHUNK_BYTES: usize = 1 << 20;
 
 /// Longest tag, `<!DOCTYPE …>` or `<plist …>` the scanner reads (longer ones go to the tree reader).
@@ -191,6 +197,29 @@ impl<'a> Window<'a> {
         self.buf.get(pos.checked_sub(self.base)?..)
     }
 
+    /// Whether the window holds, from `pos`, a whole leaf element (or the start tag of a container):
+    /// a `<` after the first, and a `>` after that. Cheap when the window holds a leaf's worth of
+    /// bytes anyway.
+    #[inline]
+    fn holds_leaf(&self, pos: usize, leaf_bytes: usize) -> bool {
+        let end = self.base + self.buf.len();
+        if pos < self.base || pos > end {
+            return false;
+        }
+        if pos.saturating_add(leaf_bytes).min(self.len) <= end {
+            return true;
+        }
+        let w = &self.buf[pos - self.base..];
+        let Some(gt) = find_byte(w, 1, b'>') else {
+            return false;
+        };
+        // An end tag or an empty element is whole; a start tag, with what follows up to the next
+        // tag's end (a leaf's text and end tag, or a container's first element).
+        w[1] == b'/'
+            || w[gt - 1] == b'/'
+            || find_byte(w, gt, b'<').is_some_and(|lt| find_byte(w, lt, b'>').is_some())
+    }
+
     /// Moves the window to start at `pos` (or a little before): going on keeps the bytes already
     /// read; going back reads again. Never past bytes not yet checked.
     #[cold]
@@ -198,8 +227,14 @@ impl<'a> Window<'a> {
         let reader = self.reader.as_mut()?;
         let end = self.base + self.buf.len();
         let buf = self.buf.to_mut();
-        if pos >= self.base && pos <= end {
-            let keep = pos.min(self.checked).max(self.base);
+        let jump = !(pos >= self.base && pos <= end);
+        if !jump {
+            // A little before `pos` stays: the scanner looks a few bytes ahead of the element it
+            // is about to read (an empty dictionary is left out) and then reads it.
+            let keep = pos
+                .min(self.checked)
+                .saturating_sub(KEEP_BEHIND_BYTES)
+                .max(self.base);
             buf.drain(..keep - self.base);
             self.base = keep;
         } else if pos <= self.checked {
@@ -208,7 +243,18 @@ impl<'a> Window<'a> {
         } else {
             return None;
         }
-        let target = self.size.max(need).min(self.len.checked_sub(self.base)?);
+        // Going on reads a whole window; a jump reads what is asked for (the value the key index
+        // says is there), so that reading a dictionary's values in another order than the file's
+        // costs about the dictionary, not a window per value.
+        let want = if jump {
+            need.max(64)
+        } else {
+            self.size.max(need)
+        };
+        let target = pos
+            .saturating_add(want)
+            .min(self.len)
+            .checked_sub(self.base)?;
         let missing = target.saturating_sub(buf.len());
         reader
             .seek(SeekFrom::Start((self.base + buf.len()) as u64))
@@ -770,6 +816,17 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
+    /// What to ask the window for at `pos` to read the element there: what it holds, if that
+    /// is the whole element, else all a leaf may take.
+    #[inline]
+    fn leaf_need(&self, pos: usize) -> usize {
+        if self.win.holds_leaf(pos, self.leaf_bytes) {
+            0
+        } else {
+            self.leaf_bytes
+        }
+    }
+
     fn starts_with(&mut self, pos: usize, what: &[u8]) -> bool {
         self.win
             .at(pos, what.len())
@@ -778,7 +835,7 @@ impl<'a> Scanner<'a> {
 
     fn skip_space(&mut self, mut pos: usize) -> Option<usize> {
         loop {
-            let w = self.win.at(pos, CHUNK_BYTES)?;
+            let w = self.win.at(pos, 1)?;
             let n = w.iter().position(|&c| !is_space(c)).unwrap_or(w.len());
             pos += n;
             if n < w.len() || w.is_empty() {
@@ -790,7 +847,7 @@ impl<'a> Scanner<'a> {
     /// Whitespace and comments between elements.
     #[inline]
     fn skip_misc(&mut self, pos: usize) -> Option<usize> {
-        match self.win.at(pos, 64).and_then(|w| next_tag(w, 0)) {
+        match self.win.at(pos, 2).and_then(|w| next_tag(w, 0)) {
             Some(i) => Some(pos + i),
             None => self.skip_misc_slow(pos),
         }
@@ -812,7 +869,7 @@ impl<'a> Scanner<'a> {
     /// Where `needle` (2 bytes) next starts at or after `pos`, across windows.
     fn find_pair(&mut self, mut pos: usize, needle: &[u8; 2]) -> Option<usize> {
         loop {
-            let w = self.win.at(pos, CHUNK_BYTES)?;
+            let w = self.win.at(pos, 64)?;
             if w.len() < 2 {
                 return None;
             }
@@ -877,9 +934,13 @@ impl<'a> Scanner<'a> {
     fn skip(&mut self, mut pos: usize) -> Option<usize> {
         let mut depth = 0usize;
         loop {
-            let w = self.win.at(pos, CHUNK_BYTES)?;
+            let w = self.win.at(pos, TAG_MAX_BYTES)?;
             let (done, next, tags) = skim(w, &mut depth)?;
-            self.win.budget = self.win.budget.checked_sub(tags)?;
+            let Some(left) = self.win.budget.checked_sub(tags) else {
+                self.win.budget = 0;
+                return None;
+            };
+            self.win.budget = left;
             if done {
                 return Some(pos + next);
             }
@@ -904,7 +965,8 @@ impl<'a> Scanner<'a> {
     #[inline]
     fn entry(&mut self, pos: usize, key: &mut Vec<u8>) -> Option<Entry_> {
         self.win.budget = self.win.budget.checked_sub(1)?;
-        let w = self.win.at(pos, self.leaf_bytes)?;
+        let need = self.leaf_need(pos);
+        let w = self.win.at(pos, need)?;
         if w.starts_with(b"</dict>") {
             return Some(Entry_::End(pos + b"</dict>".len()));
         }
@@ -949,7 +1011,8 @@ impl<'a> Scanner<'a> {
     /// Reads the value at `pos` into `out`; returns the position after it.
     fn value<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
         self.win.budget = self.win.budget.checked_sub(1)?;
-        let w = self.win.at(pos, self.leaf_bytes)?;
+        let need = self.leaf_need(pos);
+        let w = self.win.at(pos, need)?;
         let (kind, empty, start) = tag(w)?;
         let end = match (kind, empty) {
             (Kind::String, false) => {
@@ -1134,6 +1197,9 @@ impl<'a> Scanner<'a> {
         out.put(b"{");
         let mut first = true;
         for (i, entry) in index.iter().enumerate() {
+            // A jump reads the value the skim found there (a window at most).
+            self.win
+                .at(entry.value, (entry.end - entry.value).min(self.win.size))?;
             let key = &keys[entry.key.clone()];
             let repeated = index
                 .get(i + 1)
