@@ -197,19 +197,26 @@ impl<'a> Window<'a> {
         self.buf.get(pos.checked_sub(self.base)?..)
     }
 
-    /// Whether the window holds, from `pos`, a whole leaf element (or the start tag of a container):
-    /// a `<` after the first, and a `>` after that. Cheap when the window holds a leaf's worth of
-    /// bytes anyway.
-    #[inline]
+    /// Whether the window holds, from `pos`, a whole leaf element (or the start tag of a container).
+    /// A window read going on holds a leaf's worth of bytes or is moved on; a small one a jump
+    /// read (one value) is looked at: a `<` after the first, and a `>` after that.
+    #[inline(always)]
     fn holds_leaf(&self, pos: usize, leaf_bytes: usize) -> bool {
         let end = self.base + self.buf.len();
-        if pos < self.base || pos > end {
-            return false;
-        }
-        if pos.saturating_add(leaf_bytes).min(self.len) <= end {
+        if pos >= self.base && pos.saturating_add(leaf_bytes).min(self.len) <= end {
             return true;
         }
-        let w = &self.buf[pos - self.base..];
+        self.buf.len() < self.size && self.holds_element(pos)
+    }
+
+    #[cold]
+    fn holds_element(&self, pos: usize) -> bool {
+        let Some(w) = pos
+            .checked_sub(self.base)
+            .and_then(|from| self.buf.get(from..))
+        else {
+            return false;
+        };
         let Some(gt) = find_byte(w, 1, b'>') else {
             return false;
         };
