@@ -34,7 +34,8 @@ pub fn config_key_of_xml(xml: &[u8]) -> Result<String, String> {
 }
 
 /// [`config_key_of_xml`] of the XML plist a file (or any reader) holds, read through a window so that
-/// memory does not grow with the file; only when the tree reader must answer is the whole file read.
+/// memory does not grow with the file; only when the tree reader must answer is the whole file read,
+/// up to [`crate::container::DEFAULT_MAX_DECOMPRESSED`] bytes.
 pub fn config_key_of_reader<R: std::io::Read + std::io::Seek>(
     mut reader: R,
 ) -> Result<String, String> {
@@ -44,6 +45,14 @@ pub fn config_key_of_reader<R: std::io::Read + std::io::Seek>(
     if let Some(key) = stream::config_key_of_reader(&mut reader, len, &limits, stream::WINDOW_BYTES)
     {
         return Ok(key);
+    }
+    let max = crate::container::DEFAULT_MAX_DECOMPRESSED;
+    if len > max {
+        return Err(format!(
+            "the plist is {len} bytes and is not one the streaming reader reads; the tree reader \
+             reads at most {} MiB",
+            max >> 20
+        ));
     }
     let mut xml = Vec::new();
     reader

@@ -523,3 +523,46 @@ proptest! {
         prop_assert_eq!(config_key_streamed(&xml, &Limits::default()), Some(config_key(&dict)));
     }
 }
+
+/// A reader of `len` bytes that are all zero (not XML), which it does not hold.
+struct Zeros {
+    len: u64,
+    at: u64,
+}
+
+impl std::io::Read for Zeros {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = (buf.len() as u64).min(self.len - self.at.min(self.len)) as usize;
+        buf[..n].fill(0);
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Zeros {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.at = match to {
+            std::io::SeekFrom::Start(n) => n,
+            std::io::SeekFrom::End(d) => self.len.saturating_add_signed(d),
+            std::io::SeekFrom::Current(d) => self.at.saturating_add_signed(d),
+        };
+        Ok(self.at)
+    }
+}
+
+#[test]
+fn a_huge_file_the_scanner_refuses_is_not_read_whole() {
+    let err = config_key_of_reader(Zeros {
+        len: 1 << 40,
+        at: 0,
+    })
+    .unwrap_err();
+    assert_eq!(
+        err,
+        "the plist is 1099511627776 bytes and is not one the streaming reader reads; the tree \
+         reader reads at most 64 MiB"
+    );
+    // A small one is read whole, and the tree reader says what is wrong.
+    let small = Zeros { len: 10, at: 0 };
+    assert_eq!(config_key_of_reader(small), tree_key(&[0; 10]));
+}
