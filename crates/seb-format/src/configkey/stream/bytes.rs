@@ -90,11 +90,26 @@ pub(super) fn skim(w: &[u8], depth: &mut usize) -> Option<(bool, usize, usize)> 
         if let Some((change, len)) = known_tag(&w[i + 1..]) {
             // One of the tags plist writers write most: its `>` is known.
             tags += 1;
-            let end = i + 1 + len;
+            let mut end = i + 1 + len;
             match change {
                 Change::Open => *depth += 1,
                 Change::Close => *depth = depth.checked_sub(1)?,
                 Change::Empty => {}
+                // A leaf's text holds no `<`: the next tag is its end tag, `</` and the name.
+                Change::Leaf(close) => {
+                    let lt = find_byte(w, end, b'<');
+                    match lt.filter(|&lt| lt + close <= w.len() && w[lt + 1] == b'/') {
+                        Some(lt) => {
+                            tags += 1;
+                            end = lt + close;
+                        }
+                        None if lt.is_none() || lt.is_some_and(|lt| lt + close > w.len()) => {
+                            return Some((false, i, tags - 1));
+                        }
+                        // Not the end tag: left to the reading that follows, which refuses it.
+                        None => return None,
+                    }
+                }
             }
             if *depth == 0 {
                 return Some((true, end, tags));
@@ -146,6 +161,8 @@ pub(super) enum Change {
     Open,
     Close,
     Empty,
+    /// The start tag of a leaf whose end tag has this length.
+    Leaf(usize),
 }
 
 /// The tags plist writers write most, from the byte after their `<`: what each does to the
@@ -172,9 +189,9 @@ pub(super) fn known_tag(r: &[u8]) -> Option<(Change, usize)> {
             }?;
             Some((Change::Close, len))
         }
-        b'k' => Some((Change::Open, open(b"key")?)),
-        b's' => Some((Change::Open, open(b"string")?)),
-        b'i' => Some((Change::Open, open(b"integer")?)),
+        b'k' => Some((Change::Leaf(b"</key>".len()), open(b"key")?)),
+        b's' => Some((Change::Leaf(b"</string>".len()), open(b"string")?)),
+        b'i' => Some((Change::Leaf(b"</integer>".len()), open(b"integer")?)),
         b'd' => Some((Change::Open, open(b"dict")?)),
         b't' if r.starts_with(b"true/>") => Some((Change::Empty, 6)),
         b'f' if r.starts_with(b"false/>") => Some((Change::Empty, 7)),
