@@ -561,6 +561,7 @@ fn take<T: Default>(pool: &mut [T], depth: usize) -> T {
     pool.get_mut(depth).map(std::mem::take).unwrap_or_default()
 }
 
+#[inline]
 fn give_back<T: Default>(pool: &mut Vec<T>, depth: usize, buffers: T) {
     if pool.len() <= depth {
         pool.resize_with(depth + 1, T::default);

@@ -250,7 +250,7 @@ impl Kind {
 /// The start tag at the start of `w` (`<name>`, `<name/>`, `<name />`; no attributes): the element,
 /// whether it is empty, and where its content starts. The tags plist writers write most are
 /// recognised whole.
-#[inline]
+#[inline(always)]
 pub(super) fn tag(w: &[u8]) -> Option<(Kind, bool, usize)> {
     if w.first() != Some(&b'<') {
         return None;
@@ -291,7 +291,7 @@ pub(super) fn tag_slow(w: &[u8]) -> Option<(Kind, bool, usize)> {
 }
 
 /// The end tag of `kind` at `w[at..]`: the position after it.
-#[inline]
+#[inline(always)]
 pub(super) fn end_tag(w: &[u8], at: usize, kind: Kind) -> Option<usize> {
     let r = w.get(at..)?;
     // Each tag is compared as a constant, in place rather than through `memcmp`.

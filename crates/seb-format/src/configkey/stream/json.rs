@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 
 /// [`crate::plist::key_order`] on the bytes of keys: case-insensitive, and for keys equal but for
 /// case, lowercase first at the first difference.
+#[inline]
 pub(super) fn seb_order(a: &[u8], b: &[u8]) -> Ordering {
     // The common case: the keys differ at a letter, ignoring case.
     for (x, y) in a.iter().zip(b) {
@@ -25,6 +26,7 @@ pub(super) fn seb_order(a: &[u8], b: &[u8]) -> Ordering {
     })
 }
 
+#[inline]
 pub(super) fn put_key<O: Out>(key: &[u8], out: &mut O) {
     out.put(b"\"");
     out.put(key);

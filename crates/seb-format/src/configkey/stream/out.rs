@@ -65,6 +65,19 @@ impl Hash {
         self.hasher.finalize().to_vec()
     }
 
+    /// [`Out::put`] when the buffer is full.
+    #[cold]
+    #[inline(never)]
+    fn put_full(&mut self, bytes: &[u8]) {
+        self.flush();
+        if bytes.len() >= HASH_BUFFER_BYTES {
+            self.hasher.update(bytes);
+        } else {
+            self.buf[..bytes.len()].copy_from_slice(bytes);
+            self.len = bytes.len();
+        }
+    }
+
     pub(super) fn flush(&mut self) {
         self.hasher.update(&self.buf[..self.len]);
         self.len = 0;
@@ -74,19 +87,13 @@ impl Hash {
 impl Out for Hash {
     const WRITES: bool = true;
     type Saved = Sha256;
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         if let Some(room) = self.buf.get_mut(self.len..self.len + bytes.len()) {
             copy_small(room, bytes);
             self.len += bytes.len();
         } else {
-            self.flush();
-            if bytes.len() >= HASH_BUFFER_BYTES {
-                self.hasher.update(bytes);
-            } else {
-                self.buf[..bytes.len()].copy_from_slice(bytes);
-                self.len = bytes.len();
-            }
+            self.put_full(bytes);
         }
     }
     fn save(&mut self) -> Sha256 {
