@@ -63,6 +63,47 @@ pub fn config_key_of_xml(xml: &[u8]) -> Result<String, String> {
     }
 }
 
+/// [`config_key_of_xml`] of the XML plist a file (or any reader) holds, read through a window so that
+/// memory does not grow with the file; only when the tree reader must answer is the whole file read,
+/// up to [`crate::container::DEFAULT_MAX_DECOMPRESSED`] bytes.
+pub fn config_key_of_reader<R: std::io::Read + std::io::Seek>(
+    mut reader: R,
+) -> Result<String, String> {
+    let read_error = |e: std::io::Error| format!("cannot read the plist: {e}");
+    let len = reader.seek(std::io::SeekFrom::End(0)).map_err(read_error)?;
+    let limits = Limits::default();
+    if let Some(key) = stream::config_key_of_reader(&mut reader, len, &limits, stream::WINDOW_BYTES)
+    {
+        return Ok(key);
+    }
+    let max = crate::container::DEFAULT_MAX_DECOMPRESSED;
+    if len > max {
+        return Err(format!(
+            "the plist is {len} bytes and is not one the streaming reader reads; the tree reader \
+             reads at most {} MiB",
+            max >> 20
+        ));
+    }
+    let mut xml = Vec::new();
+    reader
+        .seek(std::io::SeekFrom::Start(0))
+        .map_err(read_error)?;
+    reader.read_to_end(&mut xml).map_err(read_error)?;
+    crate::plist::read_xml(&xml).map(|d| config_key(&d))
+}
+
+/// The streaming scanner of [`config_key_of_reader`] alone, through a window of `window_bytes`
+/// (at least twice the longest leaf the `limits` allow): `None` where it hands over to the tree
+/// reader (tests use small windows to prove that moving the window changes nothing).
+pub fn config_key_streamed_from<R: std::io::Read + std::io::Seek>(
+    mut reader: R,
+    limits: &Limits,
+    window_bytes: usize,
+) -> Option<String> {
+    let len = reader.seek(std::io::SeekFrom::End(0)).ok()?;
+    stream::config_key_of_reader(&mut reader, len, limits, window_bytes)
+}
+
 /// The streaming scanner of [`config_key_of_xml`] alone: `None` where it hands over to the tree
 /// reader (tests use it to prove both agree).
 pub fn config_key_streamed(xml: &[u8], limits: &Limits) -> Option<String> {

@@ -7,7 +7,10 @@ mod common;
 use common::*;
 use plist::{Dictionary, Value};
 use proptest::prelude::*;
-use seb_format::configkey::{config_key, config_key_of_xml, config_key_streamed};
+use seb_format::configkey::{
+    config_key, config_key_of_reader, config_key_of_xml, config_key_streamed,
+    config_key_streamed_from,
+};
 use seb_format::plist::{Limits, PlistStyle, read_xml, write_xml};
 
 /// The tree reader's answer: the key of the parsed dictionary, or its error.
@@ -346,4 +349,220 @@ proptest! {
         let truncated = &xml[..at];
         prop_assert_eq!(config_key_of_xml(truncated), tree_key(truncated));
     }
+}
+
+/// Limits whose longest leaf is short, so that the window onto a reader is about 2 KB and moves
+/// many times through a plist of a few dozen KB.
+fn small_window_limits() -> Limits {
+    Limits {
+        max_string_bytes: 64,
+        ..Limits::default()
+    }
+}
+
+/// `body` (a dictionary's entries) repeated under `n` keys of a root dictionary, in SEB's key order
+/// or reversed (which the scanner reads through the root's key index).
+fn repeated(body: &str, n: usize, reversed: bool) -> String {
+    let mut keys: Vec<String> = (0..n).map(|i| format!("k{i:05}")).collect();
+    if reversed {
+        keys.reverse();
+    }
+    let entries: String = keys
+        .iter()
+        .map(|k| format!("<key>{k}</key>\n\t<dict>{body}</dict>\n"))
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?>\n<plist version=\"1.0\">\n<dict>\n{entries}</dict>\n</plist>\n"
+    )
+}
+
+#[test]
+fn a_reader_through_a_small_window_gives_the_same_key() {
+    let body = "<key>zeta</key><string>é😀 &amp; x</string><key>Alpha</key><array><integer>7</integer>\
+                <dict><key>b</key><true/><key>a</key><data>AAEC</data></dict></array>\
+                <!-- a comment --><key>mid</key><real>0.5</real>";
+    for reversed in [false, true] {
+        let xml = repeated(body, 600, reversed);
+        assert!(xml.len() > 100_000);
+        let want = tree_key(xml.as_bytes()).unwrap();
+        for window in [0, 3000, 7777, 65536] {
+            let cursor = std::io::Cursor::new(xml.as_bytes());
+            assert_eq!(
+                config_key_streamed_from(cursor, &small_window_limits(), window).as_ref(),
+                Some(&want),
+                "window {window}, reversed {reversed}"
+            );
+        }
+        let cursor = std::io::Cursor::new(xml.as_bytes());
+        assert_eq!(config_key_of_reader(cursor), Ok(want));
+    }
+}
+
+#[test]
+fn a_reader_answers_as_the_tree_reader_on_broken_files() {
+    let good = repeated("<key>a</key><string>é</string>", 300, true);
+    let cases = [
+        // Truncated in a multi-byte character, and anywhere.
+        good.as_bytes()[..good.len() - 30].to_vec(),
+        good.replacen("é", "\u{1b}", 1).into_bytes(),
+        {
+            let mut b = good.clone().into_bytes();
+            let at = b.len() / 2 + 40;
+            b[at] = 0xFF;
+            b
+        },
+        good.replace("</plist>", "</plist><x/>").into_bytes(),
+    ];
+    for xml in cases {
+        let cursor = std::io::Cursor::new(&xml);
+        assert_eq!(
+            config_key_streamed_from(cursor, &small_window_limits(), 0),
+            None
+        );
+        assert_eq!(
+            config_key_of_reader(std::io::Cursor::new(&xml)),
+            tree_key(&xml)
+        );
+        assert!(tree_key(&xml).is_err());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Through windows of any size, the reader's scanner answers as the scanner over the bytes,
+    /// with keys in any order, entities, comments and multi-byte characters cut by the window.
+    #[test]
+    fn windows_of_any_size_change_nothing(dict in root(), seed in any::<u64>(), window in 0usize..6000, reversed in any::<bool>()) {
+        let mut rng = Rng(seed);
+        let mut body = String::new();
+        write_messy(&Value::Dictionary(dict), &mut rng, &mut body);
+        // The root's entries, without its own tags (`<dict/>` when it is empty).
+        let body = body
+            .strip_prefix("<dict>")
+            .and_then(|b| b.strip_suffix("</dict>"))
+            .unwrap_or("");
+        let xml = repeated(body, 24, reversed);
+        let limits = small_window_limits();
+        let cursor = std::io::Cursor::new(xml.as_bytes());
+        let streamed = config_key_streamed_from(cursor, &limits, window);
+        prop_assert_eq!(&streamed, &config_key_streamed(xml.as_bytes(), &limits));
+        // Strings within the limit: the scanner reads the file itself, the tree reader agrees.
+        let tree = seb_format::plist::read_xml_limited(xml.as_bytes(), &limits).map(|d| config_key(&d));
+        prop_assert_eq!(streamed, tree.ok());
+    }
+}
+
+/// A reader that counts the bytes read from it.
+struct Counting<'a> {
+    inner: std::io::Cursor<&'a [u8]>,
+    read: usize,
+}
+
+impl std::io::Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Counting<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(to)
+    }
+}
+
+#[test]
+fn a_file_in_order_is_read_once_and_out_of_order_about_twice() {
+    // 2,000 dictionaries of 9 entries under keys in SEB's order, then the same reversed.
+    let body = "<key>action</key><integer>1</integer><key>active</key><true/>\
+                <key>expression</key><string>host.example.org/*</string><key>regex</key><false/>";
+    for (reversed, most) in [(false, 1.0), (true, 2.1)] {
+        let xml = repeated(body, 20_000, reversed);
+        let mut reader = Counting {
+            inner: std::io::Cursor::new(xml.as_bytes()),
+            read: 0,
+        };
+        let window = 64 * 1024;
+        let key = config_key_streamed_from(&mut reader, &small_window_limits(), window);
+        assert_eq!(key, tree_key(xml.as_bytes()).ok());
+        let times = reader.read as f64 / xml.len() as f64;
+        assert!(
+            times <= most,
+            "read {times:.2} times the {} bytes (reversed: {reversed})",
+            xml.len()
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Keys written in macOS's order (case-sensitive, every uppercase key first) or reversed, at
+    /// every level, with escapes in keys and strings: the scanner alone gives the tree reader's key.
+    #[test]
+    fn keys_in_any_fixed_order_stream_to_the_tree_key(dict in root(), reversed in any::<bool>()) {
+        fn sorted(v: &Value, reversed: bool) -> Value {
+            match v {
+                Value::Dictionary(d) => {
+                    let mut entries: Vec<(String, Value)> =
+                        d.iter().map(|(k, v)| (k.clone(), sorted(v, reversed))).collect();
+                    entries.sort_by(|a, b| a.0.cmp(&b.0));
+                    if reversed {
+                        entries.reverse();
+                    }
+                    Value::Dictionary(entries.into_iter().collect())
+                }
+                Value::Array(items) => Value::Array(items.iter().map(|i| sorted(i, reversed)).collect()),
+                other => other.clone(),
+            }
+        }
+        let mut xml = Vec::new();
+        sorted(&Value::Dictionary(dict.clone()), reversed).to_writer_xml(&mut xml).unwrap();
+        prop_assert_eq!(config_key_streamed(&xml, &Limits::default()), Some(config_key(&dict)));
+    }
+}
+
+/// A reader of `len` bytes that are all zero (not XML), which it does not hold.
+struct Zeros {
+    len: u64,
+    at: u64,
+}
+
+impl std::io::Read for Zeros {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = (buf.len() as u64).min(self.len - self.at.min(self.len)) as usize;
+        buf[..n].fill(0);
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Zeros {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.at = match to {
+            std::io::SeekFrom::Start(n) => n,
+            std::io::SeekFrom::End(d) => self.len.saturating_add_signed(d),
+            std::io::SeekFrom::Current(d) => self.at.saturating_add_signed(d),
+        };
+        Ok(self.at)
+    }
+}
+
+#[test]
+fn a_huge_file_the_scanner_refuses_is_not_read_whole() {
+    let err = config_key_of_reader(Zeros {
+        len: 1 << 40,
+        at: 0,
+    })
+    .unwrap_err();
+    assert_eq!(
+        err,
+        "the plist is 1099511627776 bytes and is not one the streaming reader reads; the tree \
+         reader reads at most 64 MiB"
+    );
+    // A small one is read whole, and the tree reader says what is wrong.
+    let small = Zeros { len: 10, at: 0 };
+    assert_eq!(config_key_of_reader(small), tree_key(&[0; 10]));
 }

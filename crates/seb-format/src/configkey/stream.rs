@@ -1,250 +1,258 @@
-//! The Config Key straight from XML bytes: the plist is scanned once and its SEB-JSON (§4.1) goes
-//! into SHA-256 as it is read, without building values, so memory does not grow with the file.
+//! The Config Key straight from XML bytes: the plist is scanned and its SEB-JSON (§4.1) goes into
+//! SHA-256 as it is read, without building values, from a slice or from a file read through a
+//! window, so memory does not grow with the file.
 //!
-//! SEB-JSON wants every dictionary's keys in SEB's order ([`key_order`]), which a plist need not
-//! follow. Each dictionary is first streamed optimistically: the hasher's state is saved where the
-//! dictionary starts, and as long as its keys come in order they are hashed as they are read. At
-//! the first key out of order (or a repeated key) the state is restored and the dictionary is read
-//! again, this time building its *key index* (each key and where its value starts); the index is
-//! sorted and the values are hashed in that order, each read a second time from the bytes. Memory is
-//! therefore bounded by the key indexes of the dictionaries open at once (one per nesting level), not
-//! by the file; a file SEB or sebc wrote (keys in order) is read once.
+//! SEB-JSON wants every dictionary's keys in SEB's order ([`crate::plist::key_order`]), which a
+//! plist need not follow. A dictionary is streamed optimistically: the hasher's state is saved
+//! where it starts, and as long as its keys come in order they are hashed as they are read. At the
+//! first key out of order (or a repeated key) the state is restored and the dictionary is read
+//! through its *key index*: its keys are read and its values *skimmed* (tags counted, nothing
+//! checked), the index (each key, where its value starts and ends) is sorted, and the values are
+//! read, checked and hashed in that order. A value read through an index must end where the skim
+//! said it ends, so the skim's shortcuts never decide what is accepted. SEB for macOS writes every
+//! key that starts in uppercase first: a root dictionary whose first key does is indexed at once,
+//! rather than after hashing (in vain) everything up to its first lowercase key.
+//!
+//! What bounds memory: the window onto the file ([`WINDOW_BYTES`], or twice the longest leaf the
+//! [`Limits`] allow), and per open dictionary (at most `max_depth`) its key index — about 40 bytes
+//! plus the key per key of that dictionary, never its values — and the previous key of those
+//! streamed in order. Every byte is checked as the window first reads it (UTF-8, only characters
+//! XML 1.0 allows, as the tree reader checks), so a file in order is read once; going back for a
+//! dictionary out of order reads its bytes again.
 //!
 //! The scanner accepts the plain XML that plist writers produce. Whatever it does not handle itself —
-//! CDATA, markup or carriage returns inside a value, attributes, entities other than XML's five and
-//! character references, a file over the [`Limits`], and any error — makes it return `None`, and
+//! CDATA, markup or carriage returns inside a value, attributes, processing instructions between
+//! elements, entities other than XML's five and character references, a file over the [`Limits`],
+//! a tag longer than [`TAG_MAX_BYTES`], and any error — makes it return `None`, and
 //! [`super::config_key_of_xml`] answers with the tree reader instead, so keys and error messages are
-//! exactly the tree reader's. Work is bounded too: past a budget proportional to the file's elements
+//! exactly the tree reader's. Work is bounded too: past a budget proportional to the elements read
 //! the scanner gives up (a hostile nesting of out-of-order dictionaries), and the tree reader answers.
 
-use super::format_g15;
-use crate::plist::{Limits, is_xml_char, key_order};
-use base64::Engine;
-use sha2::{Digest, Sha256};
-use std::cmp::Ordering;
+mod bytes;
+mod json;
+mod out;
+mod window;
 
-/// Elements read per element of the file before the scanner gives up: a file in order is read
-/// once; dictionaries out of order cost a second and third reading of their content, at each level.
-const WORK_PER_ELEMENT: usize = 16;
+use crate::plist::Limits;
+use bytes::{Kind, end_tag, is_space, next_tag, skim, tag, text_end};
+use json::{put_key, put_text, scalar, seb_order};
+use out::{Hash, Null, Out};
+use std::cmp::Ordering;
+use std::io::{Read, Seek};
+pub use window::WINDOW_BYTES;
+use window::Window;
+
+/// Longest tag, `<!DOCTYPE …>` or `<plist …>` the scanner reads (longer ones go to the tree reader).
+const TAG_MAX_BYTES: usize = 1024;
 
 /// The fast path's Config Key of the XML plist `xml`, or `None` when the tree reader must answer
 /// (anything the scanner does not handle, any error, any limit).
 pub fn config_key(xml: &[u8], limits: &Limits) -> Option<String> {
-    let elements = precheck(xml)?;
-    if elements > limits.max_values {
-        return None;
-    }
+    run(Window::of_bytes(xml, limits), limits)
+}
+
+/// Something to read a file from: its bytes at any position.
+pub trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+/// [`config_key`] of the `len` bytes `reader` holds, read through a window of `window_bytes` (at
+/// least [`WINDOW_BYTES`] is right; tests use less); `None` also when reading fails.
+pub fn config_key_of_reader(
+    reader: &mut dyn ReadSeek,
+    len: u64,
+    limits: &Limits,
+    window_bytes: usize,
+) -> Option<String> {
+    let len = usize::try_from(len).ok()?;
+    run(Window::of_reader(reader, len, limits, window_bytes), limits)
+}
+
+fn run<'a>(win: Window<'a>, limits: &'a Limits) -> Option<String> {
     let mut scan = Scanner {
-        b: xml,
+        win,
         limits,
-        budget: elements.saturating_mul(WORK_PER_ELEMENT).saturating_add(64),
+        leaf_bytes: limits.max_string_bytes.saturating_add(TAG_MAX_BYTES),
+        ordered: Vec::new(),
+        indexes: Vec::new(),
+        data: (Vec::new(), String::new()),
     };
+    if scan.win.reader.is_none() {
+        scan.win.check_to(scan.win.len)?;
+    }
     let mut sink = Hash::default();
     let mut pos = scan.prolog()?;
     pos = scan.skip_misc(pos)?;
     // The root value must be a dictionary.
-    if !scan.b[pos..].starts_with(b"<dict") {
+    let w = scan.win.at(pos, TAG_MAX_BYTES)?;
+    match tag(w)? {
+        (Kind::Dict, true, end) => {
+            sink.put(b"{}");
+            pos += end;
+        }
+        (Kind::Dict, false, end) => {
+            // SEB and sebc write keys in SEB's order: the root is streamed as it is read. SEB for
+            // macOS writes every key that starts in uppercase first, which would cost a reading
+            // of the whole file in vain: its key index is skimmed first.
+            let first_key = scan.skip_misc(pos + end)?;
+            let w = scan.win.at(first_key, 6)?;
+            pos = if w.starts_with(b"<key>") && w.get(5).is_some_and(u8::is_ascii_uppercase) {
+                scan.dict_indexed(pos + end, 1, &mut sink)?
+            } else {
+                scan.dict(pos + end, 1, &mut sink)?
+            };
+        }
+        _ => return None,
+    }
+    pos = scan.skip_misc(pos)?;
+    if !scan.starts_with(pos, b"</plist>") {
         return None;
     }
-    pos = scan.value(pos, 0, &mut sink)?;
-    pos = scan.skip_misc(pos)?;
-    pos = scan.expect(pos, b"</plist>")?;
+    pos += b"</plist>".len();
     loop {
-        pos = skip_space(scan.b, pos);
-        if pos == scan.b.len() {
+        pos = scan.skip_space(pos)?;
+        if pos == scan.win.len {
             break;
         }
         pos = scan.misc(pos)?;
     }
-    Some(hex::encode(sink.finish()))
+    // Every byte has been checked (the scan reads the file to its end).
+    (scan.win.checked == scan.win.len).then(|| hex::encode(sink.finish()))
 }
 
-/// One pass over the bytes: UTF-8, only characters XML 1.0 allows (as the tree reader checks), and
-/// an upper bound on the number of values (every value starts with `<` and a letter; keys and the
-/// `<plist>` element are counted too). Written in blocks without branches, which the compiler
-/// vectorizes.
-fn precheck(xml: &[u8]) -> Option<usize> {
-    std::str::from_utf8(xml).ok()?;
-    let mut elements = 0usize;
-    let mut at = 0;
-    // Whole blocks with the byte after them, as fixed-size arrays the compiler vectorizes.
-    while at + BLOCK_BYTES < xml.len() {
-        let here: &[u8; BLOCK_BYTES] = xml[at..at + BLOCK_BYTES].try_into().ok()?;
-        let ahead: &[u8; BLOCK_BYTES] = xml[at + 1..at + 1 + BLOCK_BYTES].try_into().ok()?;
-        let (starts, control, ef) = scan_block(here, ahead);
-        if control != 0 || (ef != 0 && forbidden_ef(xml, at, at + BLOCK_BYTES)) {
-            return None;
-        }
-        elements += starts as usize;
-        at += BLOCK_BYTES;
-    }
-    for i in at..xml.len() {
-        let c = xml[i];
-        if c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r') {
-            return None;
-        }
-        elements += usize::from(c == b'<' && xml.get(i + 1).is_some_and(u8::is_ascii_alphabetic));
-    }
-    if forbidden_ef(xml, at, xml.len()) {
-        return None;
-    }
-    Some(elements)
+/// What comes next in a dictionary.
+enum Entry_ {
+    /// Its end tag; the position after it.
+    End(usize),
+    /// A key: where its value starts, and whether the value is a dictionary.
+    Key { value: usize, dict: bool },
 }
 
-const BLOCK_BYTES: usize = 64;
-
-/// In one block: how many `<` are followed by a letter, whether a control character XML forbids is
-/// there, and whether a byte 0xEF is (a possible U+FFFE/U+FFFF).
-#[inline]
-fn scan_block(here: &[u8; BLOCK_BYTES], ahead: &[u8; BLOCK_BYTES]) -> (u8, u8, u8) {
-    let (mut starts, mut control, mut ef) = (0u8, 0u8, 0u8);
-    for i in 0..BLOCK_BYTES {
-        let (c, d) = (here[i], ahead[i]);
-        starts += u8::from(c == b'<') & u8::from((d | 0x20).wrapping_sub(b'a') < 26);
-        control |=
-            u8::from(c < 0x20) & u8::from(c != b'\t') & u8::from(c != b'\n') & u8::from(c != b'\r');
-        ef |= u8::from(c == 0xEF);
-    }
-    (starts, control, ef)
-}
-
-/// Whether U+FFFE or U+FFFF (EF BF BE/BF) starts in `xml[from..to]`: the only characters of valid
-/// UTF-8 above U+001F that XML 1.0 forbids (surrogates cannot be encoded).
-fn forbidden_ef(xml: &[u8], from: usize, to: usize) -> bool {
-    (from..to).any(|i| {
-        xml[i] == 0xEF
-            && xml.get(i + 1) == Some(&0xBF)
-            && matches!(xml.get(i + 2), Some(0xBE | 0xBF))
-    })
-}
-
-fn skip_space(b: &[u8], mut pos: usize) -> usize {
-    while pos < b.len() && matches!(b[pos], b' ' | b'\t' | b'\n' | b'\r') {
-        pos += 1;
-    }
-    pos
-}
-
-fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| from + i)
-}
-
-/// Where the SEB-JSON goes: a hasher, or nowhere (a value read only to check it, or to skip it).
-trait Out {
-    /// Whether dictionary order matters (it does not when nothing is written).
-    const WRITES: bool;
-    fn put(&mut self, bytes: &[u8]);
-    fn save(&self) -> Self;
-}
-
-/// Writes nothing.
-struct Null;
-
-impl Out for Null {
-    const WRITES: bool = false;
-    fn put(&mut self, _: &[u8]) {}
-    fn save(&self) -> Self {
-        Null
-    }
-}
-
-/// SHA-256 behind a small buffer, cheap to save and restore.
-#[derive(Clone)]
-struct Hash {
-    hasher: Sha256,
-    buf: [u8; HASH_BUFFER_BYTES],
-    len: usize,
-}
-
-const HASH_BUFFER_BYTES: usize = 256;
-
-impl Default for Hash {
-    fn default() -> Self {
-        Hash {
-            hasher: Sha256::new(),
-            buf: [0; HASH_BUFFER_BYTES],
-            len: 0,
-        }
-    }
-}
-
-impl Hash {
-    fn finish(mut self) -> Vec<u8> {
-        self.hasher.update(&self.buf[..self.len]);
-        self.hasher.finalize().to_vec()
-    }
-}
-
-impl Out for Hash {
-    const WRITES: bool = true;
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        if self.len + bytes.len() > HASH_BUFFER_BYTES {
-            self.hasher.update(&self.buf[..self.len]);
-            self.len = 0;
-            if bytes.len() >= HASH_BUFFER_BYTES {
-                self.hasher.update(bytes);
-                return;
-            }
-        }
-        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-        self.len += bytes.len();
-    }
-    fn save(&self) -> Self {
-        self.clone()
-    }
-}
-
-struct Scanner<'a> {
-    b: &'a [u8],
-    limits: &'a Limits,
-    /// Elements still to be read before the scanner gives up.
-    budget: usize,
-}
-
-/// An element's tag: its name, whether it is empty (`<name/>`), and where its content starts.
-struct Tag<'a> {
-    name: &'a [u8],
-    empty: bool,
+/// One key of a dictionary read through its index: the key (a range of the index's key bytes),
+/// where its value starts, and where the skim says the value ends.
+struct Entry {
+    key: std::ops::Range<usize>,
+    value: usize,
     end: usize,
 }
 
+struct Scanner<'a> {
+    win: Window<'a>,
+    limits: &'a Limits,
+    /// Bytes a leaf element may take: the longest string and its tags.
+    leaf_bytes: usize,
+    /// Per depth, the previous and the current key of a dictionary streamed in order (reused).
+    ordered: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Per depth, the key index and its key bytes of a dictionary read through its index (reused).
+    indexes: Vec<(Vec<Entry>, Vec<u8>)>,
+    /// `<data>`: the Base64 without whitespace, and its canonical form (reused).
+    data: (Vec<u8>, String),
+}
+
 impl<'a> Scanner<'a> {
+    /// What to ask the window for at `pos` to read the element there: what it holds, if that
+    /// is the whole element, else all a leaf may take.
+    #[inline]
+    fn leaf_need(&self, pos: usize) -> usize {
+        if self.win.holds_leaf(pos, self.leaf_bytes) {
+            0
+        } else {
+            self.leaf_bytes
+        }
+    }
+
+    fn starts_with(&mut self, pos: usize, what: &[u8]) -> bool {
+        self.win
+            .at(pos, what.len())
+            .is_some_and(|w| w.starts_with(what))
+    }
+
+    fn skip_space(&mut self, mut pos: usize) -> Option<usize> {
+        loop {
+            let w = self.win.at(pos, 1)?;
+            let n = w.iter().position(|&c| !is_space(c)).unwrap_or(w.len());
+            pos += n;
+            if n < w.len() || w.is_empty() {
+                return Some(pos);
+            }
+        }
+    }
+
+    /// Whitespace and comments between elements.
+    #[inline]
+    fn skip_misc(&mut self, pos: usize) -> Option<usize> {
+        match self.win.at(pos, 2).and_then(|w| next_tag(w, 0)) {
+            Some(i) => Some(pos + i),
+            None => self.skip_misc_slow(pos),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn skip_misc_slow(&mut self, mut pos: usize) -> Option<usize> {
+        loop {
+            pos = self.skip_space(pos)?;
+            if self.starts_with(pos, b"<!--") {
+                pos = self.misc(pos)?;
+            } else {
+                return Some(pos);
+            }
+        }
+    }
+
+    /// Where `needle` (2 bytes) next starts at or after `pos`, across windows.
+    fn find_pair(&mut self, mut pos: usize, needle: &[u8; 2]) -> Option<usize> {
+        loop {
+            let w = self.win.at(pos, 64)?;
+            if w.len() < 2 {
+                return None;
+            }
+            if let Some(i) = w.windows(2).position(|p| p == needle) {
+                return Some(pos + i);
+            }
+            pos += w.len() - 1;
+        }
+    }
+
+    /// A comment or processing instruction at `pos`; the position after it.
+    fn misc(&mut self, pos: usize) -> Option<usize> {
+        if self.starts_with(pos, b"<!--") {
+            // `--` may appear only as the comment's end.
+            let dashes = self.find_pair(pos + 4, b"--")?;
+            self.starts_with(dashes, b"-->").then_some(dashes + 3)
+        } else if self.starts_with(pos, b"<?") {
+            Some(self.find_pair(pos + 2, b"?>")? + 2)
+        } else {
+            None
+        }
+    }
+
     /// The XML declaration, comments, processing instructions and a DOCTYPE without internal subset,
     /// up to and including `<plist ...>`; returns the position after it.
     fn prolog(&mut self) -> Option<usize> {
         let mut pos = 0;
         loop {
-            pos = skip_space(self.b, pos);
-            let rest = &self.b[pos..];
-            if rest.starts_with(b"<!DOCTYPE ") {
-                let end = find(self.b, pos, b">")?;
-                let decl = &self.b[pos..end];
-                if decl.contains(&b'[')
-                    || decl.contains(&b'\'')
-                    || decl.iter().filter(|&&c| c == b'"').count() % 2 != 0
-                {
+            pos = self.skip_space(pos)?;
+            let w = self.win.at(pos, TAG_MAX_BYTES)?;
+            let w = &w[..w.len().min(TAG_MAX_BYTES)];
+            let quotes_ok =
+                |s: &[u8]| !s.contains(&b'\'') && s.iter().filter(|&&c| c == b'"').count() % 2 == 0;
+            if w.starts_with(b"<!DOCTYPE ") {
+                let end = w.iter().position(|&c| c == b'>')?;
+                let decl = &w[..end];
+                if decl.contains(&b'[') || !quotes_ok(decl) {
                     return None;
                 }
-                pos = end + 1;
-            } else if rest.starts_with(b"<plist") {
-                let after = pos + b"<plist".len();
-                match self.b.get(after)? {
-                    b'>' => return Some(after + 1),
+                pos += end + 1;
+            } else if let Some(rest) = w.strip_prefix(b"<plist") {
+                match rest.first()? {
+                    b'>' => return Some(pos + b"<plist>".len()),
                     b' ' | b'\t' | b'\n' | b'\r' => {
-                        let end = find(self.b, after, b">")?;
-                        let attrs = &self.b[after..end];
-                        if attrs.contains(&b'<')
-                            || attrs.contains(&b'\'')
-                            || attrs.ends_with(b"/")
-                            || attrs.iter().filter(|&&c| c == b'"').count() % 2 != 0
-                        {
+                        let end = rest.iter().position(|&c| c == b'>')?;
+                        let attrs = &rest[..end];
+                        if attrs.contains(&b'<') || attrs.ends_with(b"/") || !quotes_ok(attrs) {
                             return None;
                         }
-                        return Some(end + 1);
+                        return Some(pos + b"<plist".len() + end + 1);
                     }
                     _ => return None,
                 }
@@ -254,347 +262,309 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A comment or processing instruction at `pos`; the position after it.
-    fn misc(&self, pos: usize) -> Option<usize> {
-        let rest = &self.b[pos..];
-        if rest.starts_with(b"<!--") {
-            let end = find(self.b, pos + 4, b"-->")?;
-            if self.b[pos + 4..end].windows(2).any(|w| w == b"--") {
+    /// Skips the value at `pos` without checking it, counting tags only; returns where it ends.
+    /// The value is read properly later, which must end at the same place.
+    fn skip(&mut self, mut pos: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        loop {
+            let w = self.win.at(pos, TAG_MAX_BYTES)?;
+            let (done, next, tags) = skim(w, &mut depth)?;
+            let Some(left) = self.win.budget.checked_sub(tags) else {
+                self.win.budget = 0;
+                return None;
+            };
+            self.win.budget = left;
+            if done {
+                return Some(pos + next);
+            }
+            if next == 0 {
+                // No progress: the input ends, or a tag or comment is longer than the window.
                 return None;
             }
-            Some(end + 3)
-        } else if rest.starts_with(b"<?") {
-            Some(find(self.b, pos + 2, b"?>")? + 2)
-        } else {
-            None
+            pos += next;
         }
     }
 
-    /// Whitespace and comments between elements.
-    fn skip_misc(&self, mut pos: usize) -> Option<usize> {
-        loop {
-            pos = skip_space(self.b, pos);
-            if self.b[pos..].starts_with(b"<!--") {
-                pos = self.misc(pos)?;
-            } else {
-                return Some(pos);
+    /// `<key>…</key>` at `pos`: appends the key (decoded) to `key`; returns where its value starts.
+    fn key(&mut self, pos: usize, key: &mut Vec<u8>) -> Option<usize> {
+        match self.entry(pos, key)? {
+            Entry_::Key { value, .. } => Some(value),
+            Entry_::End(_) => None,
+        }
+    }
+
+    /// At `pos` in a dictionary: its end tag, or a key (appended, decoded, to `key`), where its
+    /// value starts and whether that value is a dictionary (`<d…`), all from one look at the window.
+    #[inline]
+    fn entry(&mut self, pos: usize, key: &mut Vec<u8>) -> Option<Entry_> {
+        self.win.budget = self.win.budget.checked_sub(1)?;
+        let need = self.leaf_need(pos);
+        let w = self.win.at(pos, need)?;
+        if w.starts_with(b"</dict>") {
+            return Some(Entry_::End(pos + b"</dict>".len()));
+        }
+        let end = match tag(w)? {
+            (Kind::Key, true, end) => end,
+            (Kind::Key, false, start) => {
+                let (len, amp) = text_end(&w[start..])?;
+                let raw = &w[start..start + len];
+                if amp {
+                    put_text(raw, key)?;
+                } else {
+                    key.extend_from_slice(raw);
+                }
+                end_tag(w, start + len, Kind::Key)?
             }
-        }
+            _ => return None,
+        };
+        let (value, dict) = match next_tag(w, end) {
+            Some(value) => (pos + value, w.get(value + 1) == Some(&b'd')),
+            None => {
+                let value = self.skip_misc_slow(pos + end)?;
+                (value, self.starts_with(value, b"<d"))
+            }
+        };
+        Some(Entry_::Key { value, dict })
     }
 
-    fn expect(&self, pos: usize, what: &[u8]) -> Option<usize> {
-        self.b[pos..].starts_with(what).then_some(pos + what.len())
-    }
-
-    /// The start tag at `pos` (`<name>`, `<name/>`, `<name />`; no attributes).
-    fn tag(&mut self, pos: usize) -> Option<Tag<'a>> {
-        self.budget = self.budget.checked_sub(1)?;
-        let b = self.b;
-        if b.get(pos) != Some(&b'<') {
-            return None;
+    /// Whether the value at `pos` is an empty dictionary, which SEB-JSON leaves out.
+    fn empty_dict(&mut self, pos: usize) -> bool {
+        if !self.starts_with(pos, b"<dict") {
+            return false;
         }
-        let start = pos + 1;
-        let mut i = start;
-        while i < b.len() && b[i].is_ascii_lowercase() {
-            i += 1;
+        if self.starts_with(pos, b"<dict/>") || self.starts_with(pos, b"<dict />") {
+            return true;
         }
-        let name = &b[start..i];
-        let j = skip_space(b, i);
-        match b.get(j)? {
-            b'>' if !name.is_empty() => Some(Tag {
-                name,
-                empty: false,
-                end: j + 1,
-            }),
-            b'/' if !name.is_empty() && b.get(j + 1) == Some(&b'>') => Some(Tag {
-                name,
-                empty: true,
-                end: j + 2,
-            }),
-            _ => None,
-        }
-    }
-
-    /// The text of a leaf element up to `</name>` (no markup inside, no carriage return); returns the
-    /// raw text and the position after the end tag.
-    fn leaf(&self, pos: usize, name: &[u8]) -> Option<(&'a [u8], usize)> {
-        let b = self.b;
-        let lt = pos + b[pos..].iter().position(|&c| c == b'<')?;
-        let text = &b[pos..lt];
-        if text.contains(&b'\r') {
-            return None;
-        }
-        let close = lt + 2 + name.len();
-        (b.get(lt + 1) == Some(&b'/')
-            && b.get(lt + 2..close) == Some(name)
-            && b.get(close) == Some(&b'>'))
-        .then_some((text, close + 1))
+        self.starts_with(pos, b"<dict>")
+            && self
+                .skip_misc(pos + b"<dict>".len())
+                .is_some_and(|p| self.starts_with(p, b"</dict>"))
     }
 
     /// Reads the value at `pos` into `out`; returns the position after it.
     fn value<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
-        let tag = self.tag(pos)?;
-        match tag.name {
-            b"dict" if tag.empty => {
-                out.put(b"{}");
-                Some(tag.end)
-            }
-            b"array" if tag.empty => {
-                out.put(b"[]");
-                Some(tag.end)
-            }
-            b"dict" | b"array" if depth >= self.limits.max_depth => None,
-            b"dict" => self.dict(tag.end, depth + 1, out),
-            b"array" => {
-                out.put(b"[");
-                let mut pos = self.skip_misc(tag.end)?;
-                let mut first = true;
-                while !self.b[pos..].starts_with(b"</array>") {
-                    if !first {
-                        out.put(b",");
-                    }
-                    first = false;
-                    pos = self.value(pos, depth + 1, out)?;
-                    pos = self.skip_misc(pos)?;
-                }
-                out.put(b"]");
-                Some(pos + b"</array>".len())
-            }
-            b"true" | b"false" | b"string" | b"data" if tag.empty => {
-                out.put(match tag.name {
-                    b"true" => b"true",
-                    b"false" => b"false",
-                    _ => b"\"\"",
-                });
-                Some(tag.end)
-            }
-            b"string" => {
-                let (text, end) = self.leaf(tag.end, b"string")?;
-                if text.len() > self.limits.max_string_bytes {
+        self.win.budget = self.win.budget.checked_sub(1)?;
+        let need = self.leaf_need(pos);
+        let w = self.win.at(pos, need)?;
+        let (kind, empty, start) = tag(w)?;
+        let end = match (kind, empty) {
+            (Kind::String, false) => {
+                let (len, amp) = text_end(&w[start..])?;
+                let text = &w[start..start + len];
+                if len > self.limits.max_string_bytes {
                     return None;
                 }
+                let end = end_tag(w, start + len, Kind::String)?;
                 out.put(b"\"");
-                put_text(text, out)?;
+                if amp {
+                    put_text(text, out)?;
+                } else {
+                    out.put(text);
+                }
                 out.put(b"\"");
-                Some(end)
+                end
             }
-            name @ (b"true" | b"false" | b"integer" | b"real" | b"data" | b"date")
-                if !tag.empty =>
-            {
-                let (text, end) = self.leaf(tag.end, name)?;
-                scalar(name, text, out)?;
-                Some(end)
+            (Kind::True, true) => {
+                out.put(b"true");
+                start
             }
-            _ => None,
+            (Kind::False, true) => {
+                out.put(b"false");
+                start
+            }
+            (Kind::String | Kind::Data, true) => {
+                out.put(b"\"\"");
+                start
+            }
+            (Kind::Dict, true) => {
+                out.put(b"{}");
+                start
+            }
+            (Kind::Array, true) => {
+                out.put(b"[]");
+                start
+            }
+            (Kind::Dict | Kind::Array, false) if depth >= self.limits.max_depth => return None,
+            (Kind::Dict, false) => return self.dict(pos + start, depth + 1, out),
+            (Kind::Array, false) => return self.array(pos + start, depth + 1, out),
+            (Kind::Key, _) | (Kind::Integer | Kind::Real | Kind::Date, true) => return None,
+            (
+                Kind::True | Kind::False | Kind::Integer | Kind::Real | Kind::Data | Kind::Date,
+                false,
+            ) => {
+                let (len, amp) = text_end(&w[start..])?;
+                // The tree reader resolves entities in these: leave them to it.
+                if amp {
+                    return None;
+                }
+                let end = end_tag(w, start + len, kind)?;
+                scalar(kind.name(), &w[start..start + len], &mut self.data, out)?;
+                end
+            }
+        };
+        Some(pos + end)
+    }
+
+    /// The items of an array from `pos` (after `<array>`); returns the position after `</array>`.
+    fn array<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
+        out.put(b"[");
+        let mut pos = self.skip_misc(pos)?;
+        let mut first = true;
+        while !self.starts_with(pos, b"</array>") {
+            if !first {
+                out.put(b",");
+            }
+            first = false;
+            pos = self.value(pos, depth, out)?;
+            pos = self.skip_misc(pos)?;
         }
+        out.put(b"]");
+        Some(pos + b"</array>".len())
     }
 
     /// The content of a dictionary from `pos` (after `<dict>`): streamed while its keys come in
     /// order, else read again through its key index. Returns the position after `</dict>`.
     fn dict<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
-        if O::WRITES {
+        let (mut previous, mut key) = take(&mut self.ordered, depth);
+        let end = if O::WRITES {
             let saved = out.save();
-            if let Some(end) = self.dict_in_order(pos, depth, out) {
-                return Some(end);
+            match self.dict_in_order(pos, depth, out, &mut previous, &mut key) {
+                Some(end) => Some(end),
+                None if self.win.budget == 0 => None,
+                None => {
+                    out.restore(saved);
+                    self.dict_indexed(pos, depth, out)
+                }
             }
-            *out = saved;
-            if self.budget == 0 {
-                return None;
-            }
-            return self.dict_indexed(pos, depth, out);
-        }
-        // Nothing is written: order does not matter, the dictionary is only checked.
+        } else {
+            // Nothing is written: order does not matter, the dictionary is only checked.
+            self.dict_checked(pos, depth, &mut key)
+        };
+        give_back(&mut self.ordered, depth, (previous, key));
+        end
+    }
+
+    fn dict_checked(&mut self, pos: usize, depth: usize, key: &mut Vec<u8>) -> Option<usize> {
         let mut pos = self.skip_misc(pos)?;
-        while !self.b[pos..].starts_with(b"</dict>") {
-            let (_, value) = self.key(pos)?;
-            pos = self.value(value, depth, out)?;
+        while !self.starts_with(pos, b"</dict>") {
+            key.clear();
+            let value = self.key(pos, key)?;
+            pos = self.value(value, depth, &mut Null)?;
             pos = self.skip_misc(pos)?;
         }
         Some(pos + b"</dict>".len())
     }
 
-    /// `<key>…</key>` at `pos`: the key (decoded) and where its value starts.
-    fn key(&mut self, pos: usize) -> Option<(std::borrow::Cow<'a, str>, usize)> {
-        let tag = self.tag(pos)?;
-        if tag.name != b"key" {
-            return None;
-        }
-        let (raw, end) = if tag.empty {
-            (&b""[..], tag.end)
-        } else {
-            self.leaf(tag.end, b"key")?
-        };
-        Some((decode(raw)?, self.skip_misc(end)?))
-    }
-
-    /// Whether the value at `pos` is an empty dictionary, which SEB-JSON leaves out.
-    fn empty_dict(&self, pos: usize) -> bool {
-        let b = &self.b[pos..];
-        if b.starts_with(b"<dict/>") || b.starts_with(b"<dict />") {
-            return true;
-        }
-        b.starts_with(b"<dict>")
-            && self
-                .skip_misc(pos + b"<dict>".len())
-                .is_some_and(|p| self.b[p..].starts_with(b"</dict>"))
-    }
-
     /// Streams the dictionary as long as its keys are strictly in SEB's order; `None` at the first
     /// key that is not (or any other reason to stop).
-    fn dict_in_order<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
+    fn dict_in_order<O: Out>(
+        &mut self,
+        pos: usize,
+        depth: usize,
+        out: &mut O,
+        previous: &mut Vec<u8>,
+        key: &mut Vec<u8>,
+    ) -> Option<usize> {
         out.put(b"{");
         let mut pos = self.skip_misc(pos)?;
-        let mut previous: Option<std::borrow::Cow<'a, str>> = None;
-        let mut first = true;
-        while !self.b[pos..].starts_with(b"</dict>") {
-            let (key, value) = self.key(pos)?;
-            if previous
-                .as_deref()
-                .is_some_and(|p| key_order(p, &key) != Ordering::Less)
-            {
+        let (mut first_key, mut first_written) = (true, true);
+        loop {
+            key.clear();
+            let (value, dict) = match self.entry(pos, key)? {
+                Entry_::End(end) => break Some(end),
+                Entry_::Key { value, dict } => (value, dict),
+            };
+            if !first_key && seb_order(previous, key) != Ordering::Less {
                 return None;
             }
-            pos = if key == "originatorVersion" || self.empty_dict(value) {
+            first_key = false;
+            pos = if key == b"originatorVersion" || (dict && self.empty_dict(value)) {
                 self.value(value, depth, &mut Null)?
+            } else {
+                if !first_written {
+                    out.put(b",");
+                }
+                first_written = false;
+                put_key(key, out);
+                self.value(value, depth, out)?
+            };
+            std::mem::swap(previous, key);
+            pos = self.skip_misc(pos)?;
+        }
+        .inspect(|_| out.put(b"}"))
+    }
+
+    /// Skims the dictionary's key index, sorts it, and reads (checks) every value in that order,
+    /// writing those SEB-JSON keeps; a repeated key keeps its last value, as the tree reader does.
+    fn dict_indexed<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
+        let (mut index, mut keys) = take(&mut self.indexes, depth);
+        let end = self.dict_indexed_with(pos, depth, out, &mut index, &mut keys);
+        give_back(&mut self.indexes, depth, (index, keys));
+        end
+    }
+
+    fn dict_indexed_with<O: Out>(
+        &mut self,
+        pos: usize,
+        depth: usize,
+        out: &mut O,
+        index: &mut Vec<Entry>,
+        keys: &mut Vec<u8>,
+    ) -> Option<usize> {
+        index.clear();
+        keys.clear();
+        let mut pos = self.skip_misc(pos)?;
+        while !self.starts_with(pos, b"</dict>") {
+            let from = keys.len();
+            let value = self.key(pos, keys)?;
+            let end = self.skip(value)?;
+            index.push(Entry {
+                key: from..keys.len(),
+                value,
+                end,
+            });
+            pos = self.skip_misc(end)?;
+        }
+        // Stable: a repeated key's values stay in document order, the last one counts.
+        index.sort_by(|a, b| seb_order(&keys[a.key.clone()], &keys[b.key.clone()]));
+        out.put(b"{");
+        let mut first = true;
+        for (i, entry) in index.iter().enumerate() {
+            // A jump reads the value the skim found there (a window at most).
+            self.win
+                .at(entry.value, (entry.end - entry.value).min(self.win.size))?;
+            let key = &keys[entry.key.clone()];
+            let repeated = index
+                .get(i + 1)
+                .is_some_and(|next| keys[next.key.clone()] == *key);
+            let end = if repeated || key == b"originatorVersion" || self.empty_dict(entry.value) {
+                self.value(entry.value, depth, &mut Null)?
             } else {
                 if !first {
                     out.put(b",");
                 }
                 first = false;
-                put_key(&key, out);
-                self.value(value, depth, out)?
+                put_key(key, out);
+                self.value(entry.value, depth, out)?
             };
-            previous = Some(key);
-            pos = self.skip_misc(pos)?;
-        }
-        out.put(b"}");
-        Some(pos + b"</dict>".len())
-    }
-
-    /// Reads the dictionary's key index (checking every value), sorts it, and writes the values in
-    /// that order, reading each again; a repeated key keeps its last value, as the tree reader does.
-    fn dict_indexed<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
-        let mut index: Vec<(std::borrow::Cow<'a, str>, usize)> = Vec::new();
-        let mut pos = self.skip_misc(pos)?;
-        while !self.b[pos..].starts_with(b"</dict>") {
-            let (key, value) = self.key(pos)?;
-            pos = self.value(value, depth, &mut Null)?;
-            index.push((key, value));
-            pos = self.skip_misc(pos)?;
-        }
-        index.sort_by(|a, b| key_order(&a.0, &b.0));
-        out.put(b"{");
-        let mut first = true;
-        for (i, (key, value)) in index.iter().enumerate() {
-            let repeated = index.get(i + 1).is_some_and(|next| next.0 == *key);
-            if repeated || key == "originatorVersion" || self.empty_dict(*value) {
-                continue;
-            }
-            if !first {
-                out.put(b",");
-            }
-            first = false;
-            put_key(key, out);
-            self.value(*value, depth, out)?;
-        }
-        out.put(b"}");
-        Some(pos + b"</dict>".len())
-    }
-}
-
-fn put_key<O: Out>(key: &str, out: &mut O) {
-    out.put(b"\"");
-    out.put(key.as_bytes());
-    out.put(b"\":");
-}
-
-/// Text with XML's five entities and character references resolved, written as SEB-JSON writes a
-/// string: unescaped.
-fn put_text<O: Out>(text: &[u8], out: &mut O) -> Option<()> {
-    let mut rest = text;
-    while let Some(amp) = rest.iter().position(|&c| c == b'&') {
-        out.put(&rest[..amp]);
-        let semi = rest[amp..].iter().position(|&c| c == b';')? + amp;
-        let c = entity(&rest[amp + 1..semi])?;
-        out.put(c.encode_utf8(&mut [0; 4]).as_bytes());
-        rest = &rest[semi + 1..];
-    }
-    out.put(rest);
-    Some(())
-}
-
-/// Decoded text (keys), borrowed when it holds no entity.
-fn decode(text: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
-    let s = std::str::from_utf8(text).ok()?;
-    if !s.contains('&') {
-        return Some(s.into());
-    }
-    let mut collect = Collect(Vec::new());
-    put_text(text, &mut collect)?;
-    String::from_utf8(collect.0).ok().map(Into::into)
-}
-
-struct Collect(Vec<u8>);
-
-impl Out for Collect {
-    const WRITES: bool = true;
-    fn put(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
-    }
-    fn save(&self) -> Self {
-        Collect(self.0.clone())
-    }
-}
-
-/// The character an entity names (`amp`, `#233`, `#xE9`), if XML allows it.
-fn entity(name: &[u8]) -> Option<char> {
-    Some(match name {
-        b"amp" => '&',
-        b"lt" => '<',
-        b"gt" => '>',
-        b"quot" => '"',
-        b"apos" => '\'',
-        _ => {
-            let digits = name.strip_prefix(b"#")?;
-            let (digits, radix) = match digits.strip_prefix(b"x") {
-                Some(hex) => (hex, 16),
-                None => (digits, 10),
-            };
-            let digits = std::str::from_utf8(digits).ok()?;
-            if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+            if end != entry.end {
                 return None;
             }
-            char::from_u32(u32::from_str_radix(digits, radix).ok()?).filter(|&c| is_xml_char(c))?
         }
-    })
+        out.put(b"}");
+        Some(pos + b"</dict>".len())
+    }
 }
 
-/// A leaf other than a string, rendered as SEB-JSON renders the tree reader's value of it.
-fn scalar<O: Out>(name: &[u8], text: &[u8], out: &mut O) -> Option<()> {
-    // The tree reader trims with Unicode whitespace and resolves entities: leave both to it.
-    if !text.is_ascii() || text.contains(&b'&') {
-        return None;
+/// The reusable buffers of `depth` (empty ones the first time).
+fn take<T: Default>(pool: &mut [T], depth: usize) -> T {
+    pool.get_mut(depth).map(std::mem::take).unwrap_or_default()
+}
+
+#[inline]
+fn give_back<T: Default>(pool: &mut Vec<T>, depth: usize, buffers: T) {
+    if pool.len() <= depth {
+        pool.resize_with(depth + 1, T::default);
     }
-    let trimmed = std::str::from_utf8(text).ok()?.trim();
-    match name {
-        b"true" | b"false" if trimmed.is_empty() => out.put(name),
-        b"integer" => out.put(crate::plist::parse_integer(trimmed)?.to_string().as_bytes()),
-        b"real" => out.put(format_g15(trimmed.parse::<f64>().ok()?).as_bytes()),
-        b"data" => {
-            let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
-            let engine = &base64::engine::general_purpose::STANDARD;
-            let bytes = engine.decode(compact).ok()?;
-            out.put(b"\"");
-            out.put(engine.encode(bytes).as_bytes());
-            out.put(b"\"");
-        }
-        b"date" => {
-            let date = plist::Date::from_xml_format(trimmed).ok()?;
-            out.put(b"\"");
-            out.put(date.to_xml_format().replace('Z', "+00:00").as_bytes());
-            out.put(b"\"");
-        }
-        _ => return None,
-    }
-    Some(())
+    pool[depth] = buffers;
 }
