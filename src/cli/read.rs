@@ -247,7 +247,7 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
     }
     let (errors, warnings) = report(&mut diags, &a.report, &sources);
     let json = seb_format::configkey::seb_json(&settings);
-    let key = seb_format::configkey::config_key(&settings);
+    let key = seb_format::configkey::config_key_of_seb_json(&json);
     let hash = a
         .url
         .as_deref()

@@ -19,7 +19,12 @@ pub fn seb_json(root: &plist::Dictionary) -> String {
 
 /// The Config Key: lowercase hex SHA-256 of [`seb_json`].
 pub fn config_key(root: &plist::Dictionary) -> String {
-    hex::encode(Sha256::digest(seb_json(root).as_bytes()))
+    config_key_of_seb_json(&seb_json(root))
+}
+
+/// The Config Key of a SEB-JSON string already made by [`seb_json`].
+pub fn config_key_of_seb_json(json: &str) -> String {
+    hex::encode(Sha256::digest(json.as_bytes()))
 }
 
 /// The Config Key of a top-level dictionary of `pieces`, given in SEB's key order: the rendered ones
