@@ -1,0 +1,699 @@
+//! The schema fast path: a small interpreter of the JSON Schema keywords sebc's two schemas use, which
+//! answers `Valid`, `Invalid` or `Unknown` for a document without building the jsonschema validator
+//! (compiling it costs more than the rest of a one-exam run). Only `Valid` is acted on: the validate
+//! stage then reports nothing, and anything else runs the full validator, whose errors make the
+//! diagnostics exactly as before. `Invalid` must be as sound as `Valid` (`oneOf` needs both).
+//!
+//! Soundness is the rule: every keyword, format or comparison it cannot decide exactly as jsonschema
+//! 0.61 does is `Unknown` (`date-time` and `uri` are decided on a strict subset of what the RFCs allow,
+//! patterns only in the syntax where ECMA and Rust regexes agree, floats where an integer is required
+//! never). `tests/schema_fast_path.rs` holds it to jsonschema's verdict on every fixture and on random
+//! mutations of them.
+
+use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+/// What the fast path knows about a document (or a part of it) against a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// jsonschema reports no error.
+    Valid,
+    /// jsonschema reports at least one error.
+    Invalid,
+    /// Not decided here: ask jsonschema.
+    Unknown,
+}
+
+use Verdict::{Invalid, Unknown, Valid};
+
+impl Verdict {
+    fn and(self, other: Verdict) -> Verdict {
+        match (self, other) {
+            (Invalid, _) | (_, Invalid) => Invalid,
+            (Valid, Valid) => Valid,
+            _ => Unknown,
+        }
+    }
+
+    fn from_bool(ok: bool) -> Verdict {
+        if ok { Valid } else { Invalid }
+    }
+}
+
+/// Which schema document a `$ref` is resolved in.
+#[derive(Debug, Clone, Copy)]
+enum Doc {
+    Exam,
+    Settings,
+}
+
+/// Nesting beyond this is left to jsonschema (the loader refuses deeper documents anyway).
+const MAX_DEPTH: usize = 96;
+
+/// The exam schema's `$ref` to the settings schema, relative to `sebc:///schemas/exam.schema.json`.
+const SETTINGS_REF: &str = "seb-settings.schema.json";
+
+/// Annotations: no assertion in draft 2020-12 (`contentEncoding` included: jsonschema 0.61 compiles it
+/// as an annotation for 2020-12, keywords/mod.rs `compile_content_encoding_annotation`).
+const ANNOTATIONS: &[&str] = &[
+    "$schema",
+    "$comment",
+    "$defs",
+    "title",
+    "description",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "examples",
+    "contentEncoding",
+    "contentMediaType",
+];
+
+/// Formats jsonschema does not know (schemars writes them for Rust integer types); with unknown
+/// formats ignored, as sebc's validator has them, they assert nothing (keywords/format.rs
+/// `builtin_format` lists the known ones).
+const IGNORED_FORMATS: &[&str] = &[
+    "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float",
+    "double",
+];
+
+pub(super) struct Checker<'s> {
+    exam: &'s Value,
+    settings: &'s Value,
+    /// A root `required` name not to assert (`exam`, for templates and bases).
+    skip_root_required: Option<&'s str>,
+}
+
+impl<'s> Checker<'s> {
+    pub(super) fn new(
+        exam: &'s Value,
+        settings: &'s Value,
+        skip_root_required: Option<&'s str>,
+    ) -> Self {
+        Checker {
+            exam,
+            settings,
+            skip_root_required,
+        }
+    }
+
+    /// The verdict for `instance` against the exam schema's root.
+    pub(super) fn check_exam(&self, instance: &Value) -> Verdict {
+        self.check(self.exam, Doc::Exam, instance, 0)
+    }
+
+    fn check(&self, schema: &Value, doc: Doc, instance: &Value, depth: usize) -> Verdict {
+        if depth > MAX_DEPTH {
+            return Unknown;
+        }
+        let keywords = match schema {
+            Value::Bool(b) => return Verdict::from_bool(*b),
+            Value::Object(keywords) => keywords,
+            _ => return Unknown,
+        };
+        let mut verdict = Valid;
+        for (keyword, value) in keywords {
+            let v = match keyword.as_str() {
+                k if ANNOTATIONS.contains(&k) => Valid,
+                "type" => type_of(value, instance),
+                "enum" => match value {
+                    Value::Array(options) => any_equal(options, instance),
+                    _ => Unknown,
+                },
+                "const" => equal(value, instance).map_or(Unknown, Verdict::from_bool),
+                "properties" | "additionalProperties" => {
+                    // Both read together, once, at `properties` (or at `additionalProperties` alone).
+                    if keyword == "additionalProperties" && keywords.contains_key("properties") {
+                        Valid
+                    } else {
+                        self.properties(keywords, doc, instance, depth)
+                    }
+                }
+                "required" => self.required(value, instance, depth),
+                "items" => match instance {
+                    Value::Array(items) => items.iter().fold(Valid, |acc, item| {
+                        if acc == Invalid {
+                            acc
+                        } else {
+                            acc.and(self.check(value, doc, item, depth + 1))
+                        }
+                    }),
+                    _ => Valid,
+                },
+                "minimum" => bound(value, instance, |o| o.is_ge()),
+                "maximum" => bound(value, instance, |o| o.is_le()),
+                "minLength" => length(value, instance, |len, n| len >= n),
+                "maxLength" => length(value, instance, |len, n| len <= n),
+                "pattern" => pattern(value, instance),
+                "format" => format(value, instance),
+                "$ref" => match value.as_str().and_then(|r| self.resolve(r, doc)) {
+                    Some((target, doc)) => self.check(target, doc, instance, depth + 1),
+                    None => Unknown,
+                },
+                "allOf" | "anyOf" | "oneOf" => match value {
+                    Value::Array(branches) => self.combine(keyword, branches, doc, instance, depth),
+                    _ => Unknown,
+                },
+                _ => Unknown,
+            };
+            verdict = verdict.and(v);
+            if verdict == Invalid {
+                return Invalid;
+            }
+        }
+        verdict
+    }
+
+    fn combine(
+        &self,
+        keyword: &str,
+        branches: &[Value],
+        doc: Doc,
+        instance: &Value,
+        depth: usize,
+    ) -> Verdict {
+        let verdicts = branches
+            .iter()
+            .map(|b| self.check(b, doc, instance, depth + 1));
+        match keyword {
+            "allOf" => verdicts.fold(Valid, Verdict::and),
+            "anyOf" => {
+                let mut out = Invalid;
+                for v in verdicts {
+                    match v {
+                        Valid => return Valid,
+                        Unknown => out = Unknown,
+                        Invalid => {}
+                    }
+                }
+                if branches.is_empty() { Unknown } else { out }
+            }
+            _ => {
+                let (mut valid, mut unknown) = (0, 0);
+                for v in verdicts {
+                    match v {
+                        Valid => valid += 1,
+                        Unknown => unknown += 1,
+                        Invalid => {}
+                    }
+                }
+                match (valid, unknown) {
+                    (v, _) if v > 1 => Invalid,
+                    (_, u) if u > 0 => Unknown,
+                    (v, _) => Verdict::from_bool(v == 1),
+                }
+            }
+        }
+    }
+
+    fn properties(
+        &self,
+        keywords: &Map<String, Value>,
+        doc: Doc,
+        instance: &Value,
+        depth: usize,
+    ) -> Verdict {
+        let Value::Object(entries) = instance else {
+            return Valid;
+        };
+        if keywords.contains_key("patternProperties") {
+            return Unknown;
+        }
+        let empty = Map::new();
+        let properties = match keywords.get("properties") {
+            None => &empty,
+            Some(Value::Object(p)) => p,
+            Some(_) => return Unknown,
+        };
+        let additional = keywords.get("additionalProperties");
+        let mut verdict = Valid;
+        for (key, value) in entries {
+            let v = match (properties.get(key), additional) {
+                (Some(schema), _) => self.check(schema, doc, value, depth + 1),
+                (None, Some(schema)) => self.check(schema, doc, value, depth + 1),
+                (None, None) => Valid,
+            };
+            verdict = verdict.and(v);
+            if verdict == Invalid {
+                return Invalid;
+            }
+        }
+        verdict
+    }
+
+    fn required(&self, names: &Value, instance: &Value, depth: usize) -> Verdict {
+        let Value::Object(entries) = instance else {
+            return Valid;
+        };
+        let Value::Array(names) = names else {
+            return Unknown;
+        };
+        let mut verdict = Valid;
+        for name in names {
+            let Some(name) = name.as_str() else {
+                return Unknown;
+            };
+            if depth == 0 && Some(name) == self.skip_root_required {
+                continue;
+            }
+            if !entries.contains_key(name) {
+                verdict = Invalid;
+            }
+        }
+        verdict
+    }
+
+    /// The schema a `$ref` names: within the document (`#/$defs/...`), or the settings schema from the
+    /// exam schema. Anything else is left to jsonschema.
+    fn resolve(&self, reference: &str, doc: Doc) -> Option<(&'s Value, Doc)> {
+        let (target, fragment) = match reference.split_once('#') {
+            Some((target, fragment)) => (target, fragment),
+            None => (reference, ""),
+        };
+        let doc = match (target, doc) {
+            ("", doc) => doc,
+            (SETTINGS_REF, Doc::Exam) => Doc::Settings,
+            _ => return None,
+        };
+        let root = match doc {
+            Doc::Exam => self.exam,
+            Doc::Settings => self.settings,
+        };
+        if fragment.contains(['%', '~']) {
+            return None;
+        }
+        let found = if fragment.is_empty() {
+            root
+        } else {
+            root.pointer(fragment)?
+        };
+        Some((found, doc))
+    }
+}
+
+fn type_of(types: &Value, instance: &Value) -> Verdict {
+    match types {
+        Value::String(t) => is_type(t, instance),
+        Value::Array(ts) => {
+            let mut out = Invalid;
+            for t in ts {
+                match t.as_str().map_or(Unknown, |t| is_type(t, instance)) {
+                    Valid => return Valid,
+                    Unknown => out = Unknown,
+                    Invalid => {}
+                }
+            }
+            out
+        }
+        _ => Unknown,
+    }
+}
+
+fn is_type(name: &str, instance: &Value) -> Verdict {
+    match (name, instance) {
+        ("integer", Value::Number(n)) => {
+            match n.as_f64() {
+                _ if n.is_i64() || n.is_u64() => Valid,
+                Some(f) if f.is_finite() && f.fract() != 0.0 => Invalid,
+                // A float with no fraction counts as an integer in draft 2020-12: jsonschema decides.
+                _ => Unknown,
+            }
+        }
+        ("number", Value::Number(_))
+        | ("string", Value::String(_))
+        | ("boolean", Value::Bool(_))
+        | ("null", Value::Null)
+        | ("object", Value::Object(_))
+        | ("array", Value::Array(_)) => Valid,
+        ("integer" | "number" | "string" | "boolean" | "null" | "object" | "array", _) => Invalid,
+        _ => Unknown,
+    }
+}
+
+fn any_equal(options: &[Value], instance: &Value) -> Verdict {
+    let mut out = Invalid;
+    for option in options {
+        match equal(option, instance) {
+            Some(true) => return Valid,
+            Some(false) => {}
+            None => out = Unknown,
+        }
+    }
+    out
+}
+
+/// JSON Schema equality where it is certain: strings, booleans, null, integers; values of different
+/// kinds are unequal. Floats, arrays and objects are certain only when identical.
+fn equal(a: &Value, b: &Value) -> Option<bool> {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => Some(x == y),
+        (Value::Bool(x), Value::Bool(y)) => Some(x == y),
+        (Value::Null, Value::Null) => Some(true),
+        (Value::Number(x), Value::Number(y)) => match (integer(x), integer(y)) {
+            (Some(x), Some(y)) => Some(x == y),
+            _ => (x == y).then_some(true),
+        },
+        (Value::Array(_), Value::Array(_)) | (Value::Object(_), Value::Object(_)) => {
+            (a == b).then_some(true)
+        }
+        _ => Some(false),
+    }
+}
+
+fn integer(n: &Number) -> Option<i128> {
+    n.as_i64()
+        .map(i128::from)
+        .or_else(|| n.as_u64().map(i128::from))
+}
+
+/// `instance` compared with a `minimum`/`maximum` bound, where the comparison is exact: both integers,
+/// or both exactly representable as `f64`.
+fn bound(limit: &Value, instance: &Value, holds: impl Fn(std::cmp::Ordering) -> bool) -> Verdict {
+    let Value::Number(n) = instance else {
+        return Valid;
+    };
+    let Value::Number(limit) = limit else {
+        return Unknown;
+    };
+    let order = match (integer(n), integer(limit)) {
+        (Some(a), Some(b)) => Some(a.cmp(&b)),
+        _ => match (exact_f64(n), exact_f64(limit)) {
+            (Some(a), Some(b)) => a.partial_cmp(&b),
+            _ => None,
+        },
+    };
+    order.map_or(Unknown, |o| Verdict::from_bool(holds(o)))
+}
+
+/// The number as an `f64` when that is exact.
+fn exact_f64(n: &Number) -> Option<f64> {
+    const EXACT: i128 = 1 << 53;
+    match integer(n) {
+        Some(i) if i.abs() <= EXACT => Some(i as f64),
+        Some(_) => None,
+        None => n.as_f64().filter(|f| f.is_finite()),
+    }
+}
+
+fn length(limit: &Value, instance: &Value, holds: impl Fn(u64, u64) -> bool) -> Verdict {
+    let Value::String(s) = instance else {
+        return Valid;
+    };
+    match limit.as_u64() {
+        // jsonschema counts characters (code points), as `chars` does.
+        Some(n) => Verdict::from_bool(holds(s.chars().count() as u64, n)),
+        None => Unknown,
+    }
+}
+
+fn pattern(pattern: &Value, instance: &Value) -> Verdict {
+    let Value::String(s) = instance else {
+        return Valid;
+    };
+    let Some(pattern) = pattern.as_str() else {
+        return Unknown;
+    };
+    match compiled(pattern) {
+        Some(re) => Verdict::from_bool(re.is_match(s)),
+        None => Unknown,
+    }
+}
+
+/// The pattern compiled with Rust's `regex`, when its syntax is one where ECMA 262 (what JSON Schema
+/// means) and Rust agree: ASCII literals, bracket classes, groups, alternation, anchors, quantifiers,
+/// and `\.`, `\-`, `\/` escapes. No `.` outside a class (ECMA's excludes more line terminators), no
+/// `\d`/`\w`/`\s`/`\b` (Unicode-aware in Rust), no look-around.
+fn compiled(pattern: &str) -> Option<regex::Regex> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<regex::Regex>>>> = OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    cache
+        .entry(pattern.to_string())
+        .or_insert_with(|| {
+            if !portable_pattern(pattern) {
+                return None;
+            }
+            regex::Regex::new(pattern).ok()
+        })
+        .clone()
+}
+
+fn portable_pattern(pattern: &str) -> bool {
+    let mut in_class = false;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if !matches!(chars.next(), Some('.' | '-' | '/')) {
+                    return false;
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                // `[^` negation and `[]` differ between the dialects' edge cases: leave them.
+                if matches!(chars.clone().next(), Some('^' | ']' | '[')) {
+                    return false;
+                }
+            }
+            '[' => return false,
+            ']' if in_class => in_class = false,
+            '.' if !in_class => return false,
+            c if c.is_ascii_alphanumeric() => {}
+            '^' | '$' | '(' | ')' | '{' | '}' | '?' | '*' | '+' | '|' | ',' | '-' | '_' | '/'
+            | ':' | '.' | ']' => {
+                // `(?` starts a group modifier or look-around.
+                if c == '(' && chars.clone().next() == Some('?') {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    !in_class
+}
+
+fn format(format: &Value, instance: &Value) -> Verdict {
+    let Value::String(s) = instance else {
+        return Valid;
+    };
+    match format.as_str() {
+        Some("date-time") if plain_date_time(s) => Valid,
+        Some("uri") if plain_uri(s) => Valid,
+        Some(f) if IGNORED_FORMATS.contains(&f) => Valid,
+        _ => Unknown,
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` with a real calendar date and no leap second: a subset
+/// of RFC 3339 that jsonschema's `is_valid_datetime` accepts (keywords/format.rs `is_valid_date`,
+/// `is_valid_time`). Anything else (lowercase `t`/`z`, second 60, ...) is not decided here.
+fn plain_date_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = b.get(range)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+    };
+    let at = |i: usize, c: u8| b.get(i) == Some(&c);
+    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
+        digits(0..4),
+        digits(5..7),
+        digits(8..10),
+        digits(11..13),
+        digits(14..16),
+        digits(17..19),
+    ) else {
+        return false;
+    };
+    if !(at(4, b'-') && at(7, b'-') && at(10, b'T') && at(13, b':') && at(16, b':')) {
+        return false;
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    if day == 0 || day > days || hour > 23 || minute > 59 || second > 59 {
+        return false;
+    }
+    let mut i = 19;
+    if at(i, b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match b.get(i) {
+        Some(b'Z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            i + 6 == b.len()
+                && at(i + 3, b':')
+                && digits(i + 1..i + 3).is_some_and(|h| h <= 23)
+                && digits(i + 4..i + 6).is_some_and(|m| m <= 59)
+        }
+        _ => false,
+    }
+}
+
+/// `scheme:[//host[:port]]path[?query][#fragment]` with only unreserved and sub-delim characters,
+/// `:`, `@`, `/` and `?` where RFC 3986 allows them, no percent-encoding and no userinfo or IP literal:
+/// a subset of the URIs jsonschema's `uri` check (keywords/rfc3986.rs) accepts.
+fn plain_uri(s: &str) -> bool {
+    fn unreserved_or_sub_delim(b: u8) -> bool {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+            )
+    }
+    let pchar = |b: u8| unreserved_or_sub_delim(b) || matches!(b, b':' | b'@');
+    let b = s.as_bytes();
+    let Some(colon) = b.iter().position(|&c| c == b':') else {
+        return false;
+    };
+    let scheme = &b[..colon];
+    if !scheme.first().is_some_and(u8::is_ascii_alphabetic)
+        || !scheme
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+    {
+        return false;
+    }
+    let mut i = colon + 1;
+    if b[i..].starts_with(b"//") {
+        i += 2;
+        while b.get(i).copied().is_some_and(unreserved_or_sub_delim) {
+            i += 1;
+        }
+        if b.get(i) == Some(&b':') {
+            i += 1;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+        if !matches!(b.get(i), None | Some(b'/' | b'?' | b'#')) {
+            return false;
+        }
+    }
+    while b.get(i).is_some_and(|&c| pchar(c) || c == b'/') {
+        i += 1;
+    }
+    for delimiter in [b'?', b'#'] {
+        if b.get(i) == Some(&delimiter) {
+            i += 1;
+            while b
+                .get(i)
+                .is_some_and(|&c| pchar(c) || matches!(c, b'/' | b'?'))
+            {
+                i += 1;
+            }
+        }
+    }
+    i == b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_times_in_the_subset() {
+        for ok in [
+            "2026-12-01T09:00:00Z",
+            "2024-02-29T23:59:59.123+01:00",
+            "2026-12-01T09:00:00-23:59",
+        ] {
+            assert!(plain_date_time(ok), "{ok}");
+        }
+        for not in [
+            "2023-02-29T00:00:00Z",
+            "2026-12-01t09:00:00z",
+            "2026-12-01T23:59:60Z",
+            "2026-12-01 09:00:00Z",
+            "2026-12-01T09:00:00",
+            "2026-12-01T09:00:00.Z",
+            "2026-12-01T09:00:00+1:00",
+            "2026-13-01T09:00:00Z",
+            "2026-12-01T09:00:00Z ",
+            "२०२६-12-01T09:00:00Z",
+        ] {
+            assert!(!plain_date_time(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn uris_in_the_subset() {
+        for ok in [
+            "https://meet.example.org",
+            "https://meet.example.org:8443/a/b?x=1&y=2#top",
+            "mailto:a@b",
+            "urn:isbn:0451450523",
+            "http://sps-webservice:8090",
+        ] {
+            assert!(plain_uri(ok), "{ok}");
+        }
+        for not in [
+            "meet.example.org",
+            "https://a b",
+            "https://x/%20",
+            "http://[::1]/",
+            "https://user@host/",
+            "1http://x",
+            "https://x:80a/",
+            "",
+        ] {
+            assert!(!plain_uri(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn portable_patterns() {
+        for ok in [
+            "^[a-z0-9][a-z0-9_-]*$",
+            "^[0-9]+\\.[0-9]+(\\.\\.[0-9]+\\.[0-9]+)?$",
+            "^(vpaas-magic-cookie-[A-Za-z0-9]+/)?[A-Za-z0-9]+$",
+            "^[a-z0-9][a-z0-9_-]{0,63}$",
+        ] {
+            assert!(portable_pattern(ok), "{ok}");
+        }
+        for not in ["a.b", "\\d+", "(?=x)", "[^a]", "\\w", "é", "[a"] {
+            assert!(!portable_pattern(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn one_of_needs_exactly_one_certain_branch() {
+        let exam = serde_json::json!({ "oneOf": [{ "type": "integer" }, { "type": "number" }] });
+        let settings = serde_json::json!({});
+        let c = Checker::new(&exam, &settings, None);
+        assert_eq!(c.check_exam(&serde_json::json!(1)), Invalid);
+        assert_eq!(c.check_exam(&serde_json::json!(1.5)), Valid);
+        assert_eq!(c.check_exam(&serde_json::json!(1.0)), Unknown);
+        assert_eq!(c.check_exam(&serde_json::json!("1")), Invalid);
+    }
+}
