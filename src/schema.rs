@@ -16,8 +16,12 @@ pub const EXAM_SCHEMA_FILE: &str = "exam.schema.json";
 pub const SETTINGS_SCHEMA_FILE: &str = "seb-settings.schema.json";
 const BASE_URI: &str = "sebc:///schemas/";
 
-/// The committed `schemas/exam.schema.json`, equal to [`exam_schema`] (tests/schemas.rs).
-const EXAM_SCHEMA_JSON: &str = include_str!("../schemas/exam.schema.json");
+/// `fn exam_schema() -> Value`: the committed `schemas/exam.schema.json` as code (build.rs), equal to
+/// [`exam_schema`] (tests/schemas.rs compares the file, a unit test the value).
+mod embedded {
+    use serde_json::{Map, Value};
+    include!(concat!(env!("OUT_DIR"), "/exam_schema.rs"));
+}
 
 /// The exam-file schema, as committed in `schemas/exam.schema.json`.
 pub fn exam_schema() -> Value {
@@ -28,14 +32,10 @@ pub fn exam_schema() -> Value {
     schema
 }
 
-/// The exam schema as the run uses it: the committed file, parsed once.
+/// The exam schema as the run uses it: the committed file, built once.
 fn exam_schema_data() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        // The embedded file is checked against the generated schema by the tests; should it ever not
-        // parse, the generated schema is the same thing.
-        serde_json::from_str(EXAM_SCHEMA_JSON).unwrap_or_else(|_| exam_schema())
-    })
+    SCHEMA.get_or_init(embedded::exam_schema)
 }
 
 /// Where an exam file holds secrets, as sorted JSON pointers: every property the exam schema types as
@@ -465,6 +465,14 @@ mod tests {
     #[test]
     fn the_embedded_exam_schema_is_the_generated_one() {
         assert_eq!(*exam_schema_data(), exam_schema());
+        let committed: Value =
+            serde_json::from_str(include_str!("../schemas/exam.schema.json")).unwrap();
+        assert_eq!(*exam_schema_data(), committed);
+        // In order too (`preserve_order`): the text is the committed one.
+        assert_eq!(
+            to_pretty(exam_schema_data()),
+            include_str!("../schemas/exam.schema.json")
+        );
     }
 
     /// A trimmed settings schema is the full one restricted to the kept keys.
