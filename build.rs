@@ -4,7 +4,8 @@
 //!   (`src/clients/mod.rs`, `ClientData`). The file's other members (`sources`, `releases`) stay one
 //!   small JSON text.
 //! - `schemas/seb-catalog.json` as Rust code that builds the catalog's settings (`$OUT_DIR/
-//!   seb_catalog.rs`, `src/catalog.rs`), field by field as serde reads them (a unit test compares).
+//!   seb_catalog.rs`, `src/catalog.rs`), field by field as serde reads them (a unit test compares),
+//!   and their index by key.
 //! - `schemas/exam.schema.json` as Rust code that builds its value (`$OUT_DIR/exam_schema.rs`,
 //!   `src/schema.rs`).
 
@@ -119,6 +120,18 @@ fn catalog() {
         out.push_str("        },\n");
     }
     out.push_str("    ]\n}\n");
+    // The settings' positions sorted by key, for lookups by binary search.
+    let mut by_key: Vec<(&str, usize)> = settings
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s["key"].as_str().unwrap_or_default(), i))
+        .collect();
+    by_key.sort();
+    out.push_str("pub(super) const BY_KEY: &[(&str, usize)] = &[\n");
+    for (key, i) in by_key {
+        let _ = writeln!(out, "    ({key:?}, {i}),");
+    }
+    out.push_str("];\n");
     write_out("seb_catalog.rs", &out);
 }
 

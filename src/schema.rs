@@ -232,16 +232,15 @@ fn strip_null_options(v: &mut Value) {
 
 /// The SEB settings schema, as committed in `schemas/seb-settings.schema.json`.
 pub fn settings_schema() -> Value {
-    settings_schema_of(|_| true)
+    settings_schema_of(Catalog::get().settings.iter())
 }
 
-/// The settings schema with the settings `keep` selects only: for the keys a document uses, it
-/// decides the document exactly as the full schema does (an unknown key is refused either way).
-fn settings_schema_of(keep: impl Fn(&Setting) -> bool) -> Value {
-    let catalog = Catalog::get();
+/// The settings schema with the `settings` given only: with the settings a document uses, it decides
+/// the document exactly as the full schema does (an unknown key is refused either way).
+fn settings_schema_of<'a>(settings: impl Iterator<Item = &'a Setting>) -> Value {
     let mut props = Map::new();
     let mut proctoring = Map::new();
-    for s in catalog.settings.iter().filter(|s| keep(s)) {
+    for s in settings {
         props.insert(s.key.clone(), setting_schema(s));
         if s.is_proctoring() {
             proctoring.insert(
@@ -429,11 +428,14 @@ pub fn fast_verdict(document: &Value, exam_required: bool) -> Verdict {
             .into_iter()
             .flat_map(|o| o.keys())
     };
-    let keys: std::collections::HashSet<&str> = used("seb")
+    let catalog = Catalog::get();
+    let mut settings: Vec<&Setting> = used("seb")
         .chain(used("proctoring"))
-        .map(String::as_str)
+        .filter_map(|key| catalog.setting(key))
         .collect();
-    let settings = settings_schema_of(|s| keys.contains(s.key.as_str()));
+    settings.sort_by(|a, b| a.key.cmp(&b.key));
+    settings.dedup_by(|a, b| a.key == b.key);
+    let settings = settings_schema_of(settings.into_iter());
     let skip = (!exam_required).then_some("exam");
     fast::Checker::new(exam_schema_data(), &settings, skip).check_exam(document)
 }
@@ -479,7 +481,9 @@ mod tests {
     #[test]
     fn trimmed_settings_schema_keeps_what_it_names() {
         let full = settings_schema();
-        let trimmed = settings_schema_of(|s| s.key == "allowQuit" || s.key == "jitsiMeetEnable");
+        let catalog = Catalog::get();
+        let kept = ["allowQuit", "jitsiMeetEnable"].map(|k| catalog.setting(k).unwrap());
+        let trimmed = settings_schema_of(kept.into_iter());
         let props = trimmed["properties"].as_object().unwrap();
         assert_eq!(
             props.keys().collect::<Vec<_>>(),
