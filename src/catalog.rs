@@ -131,10 +131,15 @@ impl Catalog {
     }
 
     pub fn setting(&self, key: &str) -> Option<&Setting> {
+        self.settings.get(self.position(key)?)
+    }
+
+    /// The index of setting `key` in [`Catalog::settings`].
+    pub fn position(&self, key: &str) -> Option<usize> {
         let at = embedded::BY_KEY
             .binary_search_by(|(k, _)| (*k).cmp(key))
             .ok()?;
-        self.settings.get(embedded::BY_KEY[at].1)
+        Some(embedded::BY_KEY[at].1)
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {

@@ -243,10 +243,7 @@ fn settings_schema_of<'a>(settings: impl Iterator<Item = &'a Setting>) -> Value 
     for s in settings {
         props.insert(s.key.clone(), setting_schema(s));
         if s.is_proctoring() {
-            proctoring.insert(
-                s.key.clone(),
-                json!({ "$ref": format!("#/properties/{}", s.key) }),
-            );
+            proctoring.insert(s.key.clone(), proctoring_tab_entry(s));
         }
     }
     json!({
@@ -421,23 +418,46 @@ pub fn validator() -> &'static jsonschema::Validator {
 /// templates and bases, which need no `exam:` section). `Valid` and `Invalid` are what the full
 /// validator would say; `Unknown` is not decided without it.
 pub fn fast_verdict(document: &Value, exam_required: bool) -> Verdict {
-    let used = |section: &str| {
-        document
-            .get(section)
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|o| o.keys())
-    };
-    let catalog = Catalog::get();
-    let mut settings: Vec<&Setting> = used("seb")
-        .chain(used("proctoring"))
-        .filter_map(|key| catalog.setting(key))
-        .collect();
-    settings.sort_by(|a, b| a.key.cmp(&b.key));
-    settings.dedup_by(|a, b| a.key == b.key);
-    let settings = settings_schema_of(settings.into_iter());
     let skip = (!exam_required).then_some("exam");
-    fast::Checker::new(exam_schema_data(), &settings, skip).check_exam(document)
+    let settings = fast::SettingsSchema {
+        skeleton: settings_skeleton(),
+        property: settings_property,
+    };
+    fast::Checker::new(exam_schema_data(), settings, skip).check_exam(document)
+}
+
+/// The settings schema without its settings: [`settings_schema`] with the `properties` of the root
+/// and of `$defs/proctoringTab` empty. The fast path looks the settings up in
+/// [`settings_property`] instead, so that a run builds the schemas of the settings it checks only.
+fn settings_skeleton() -> &'static Value {
+    static SKELETON: OnceLock<Value> = OnceLock::new();
+    SKELETON.get_or_init(|| settings_schema_of(std::iter::empty()))
+}
+
+/// What [`settings_schema`] holds for setting `key` in the root's `properties` (`tab` false) or in
+/// `$defs/proctoringTab/properties` (`tab` true), built once per setting.
+fn settings_property(key: &str, tab: bool) -> Option<&'static Value> {
+    type Entry = (Value, Option<Value>);
+    static BUILT: OnceLock<Vec<OnceLock<Entry>>> = OnceLock::new();
+    let catalog = Catalog::get();
+    let at = catalog.position(key)?;
+    let built = BUILT.get_or_init(|| catalog.settings.iter().map(|_| OnceLock::new()).collect());
+    let (schema, tab_entry) = built.get(at)?.get_or_init(|| {
+        let s = &catalog.settings[at];
+        (
+            setting_schema(s),
+            s.is_proctoring().then(|| proctoring_tab_entry(s)),
+        )
+    });
+    if tab {
+        tab_entry.as_ref()
+    } else {
+        Some(schema)
+    }
+}
+
+fn proctoring_tab_entry(s: &Setting) -> Value {
+    json!({ "$ref": format!("#/properties/{}", s.key) })
 }
 
 /// The schema errors of `document`: none when the fast path finds it valid, else every error of the
@@ -477,25 +497,32 @@ mod tests {
         );
     }
 
-    /// A trimmed settings schema is the full one restricted to the kept keys.
+    /// The fast path's view of the settings schema (skeleton, then each setting on demand) is the full
+    /// schema.
     #[test]
-    fn trimmed_settings_schema_keeps_what_it_names() {
+    fn skeleton_and_properties_are_the_settings_schema() {
         let full = settings_schema();
-        let catalog = Catalog::get();
-        let kept = ["allowQuit", "jitsiMeetEnable"].map(|k| catalog.setting(k).unwrap());
-        let trimmed = settings_schema_of(kept.into_iter());
-        let props = trimmed["properties"].as_object().unwrap();
-        assert_eq!(
-            props.keys().collect::<Vec<_>>(),
-            ["allowQuit", "jitsiMeetEnable"]
-        );
-        assert_eq!(props["allowQuit"], full["properties"]["allowQuit"]);
-        assert_eq!(
-            trimmed["$defs"]["proctoringTab"]["properties"]["jitsiMeetEnable"],
-            full["$defs"]["proctoringTab"]["properties"]["jitsiMeetEnable"]
-        );
-        assert_eq!(trimmed["$defs"]["secretRef"], full["$defs"]["secretRef"]);
-        assert_eq!(trimmed["additionalProperties"], false);
+        let mut emptied = full.clone();
+        emptied["properties"] = json!({});
+        emptied["$defs"]["proctoringTab"]["properties"] = json!({});
+        assert_eq!(*settings_skeleton(), emptied);
+        let tab = full["$defs"]["proctoringTab"]["properties"]
+            .as_object()
+            .unwrap();
+        for s in &Catalog::get().settings {
+            assert_eq!(
+                settings_property(&s.key, false),
+                full["properties"].get(&s.key)
+            );
+            assert_eq!(
+                settings_property(&s.key, true),
+                tab.get(&s.key),
+                "{}",
+                s.key
+            );
+        }
+        assert_eq!(settings_property("noSuchSetting", false), None);
+        assert!(tab.len() > 50);
     }
 
     #[test]

@@ -79,9 +79,19 @@ const IGNORED_FORMATS: &[&str] = &[
     "double",
 ];
 
+/// The settings schema as the fast path reads it: its skeleton (the root and `$defs` with empty
+/// `properties` at the root and in `$defs/proctoringTab`), and the function that gives what those
+/// `properties` hold for one setting (`tab`: the Proctoring tab's), built for the settings a run uses.
+pub(super) struct SettingsSchema<'s> {
+    pub skeleton: &'s Value,
+    pub property: fn(key: &str, tab: bool) -> Option<&'s Value>,
+}
+
 pub(super) struct Checker<'s> {
     exam: &'s Value,
-    settings: &'s Value,
+    settings: SettingsSchema<'s>,
+    /// The skeleton's two empty `properties` maps, which stand for the settings.
+    settings_properties: [Option<&'s Map<String, Value>>; 2],
     /// A root `required` name not to assert (`exam`, for templates and bases).
     skip_root_required: Option<&'s str>,
 }
@@ -89,13 +99,31 @@ pub(super) struct Checker<'s> {
 impl<'s> Checker<'s> {
     pub(super) fn new(
         exam: &'s Value,
-        settings: &'s Value,
+        settings: SettingsSchema<'s>,
         skip_root_required: Option<&'s str>,
     ) -> Self {
+        let props = |v: Option<&'s Value>| v.and_then(|v| v.get("properties")?.as_object());
+        let settings_properties = [
+            props(Some(settings.skeleton)),
+            props(settings.skeleton.pointer("/$defs/proctoringTab")),
+        ];
         Checker {
             exam,
             settings,
+            settings_properties,
             skip_root_required,
+        }
+    }
+
+    /// The schema `properties` holds for `key`, the settings' looked up.
+    fn property(&self, properties: &'s Map<String, Value>, key: &str) -> Option<&'s Value> {
+        let is = |m: Option<&Map<String, Value>>| m.is_some_and(|m| std::ptr::eq(m, properties));
+        if is(self.settings_properties[0]) {
+            (self.settings.property)(key, false)
+        } else if is(self.settings_properties[1]) {
+            (self.settings.property)(key, true)
+        } else {
+            properties.get(key)
         }
     }
 
@@ -104,7 +132,7 @@ impl<'s> Checker<'s> {
         self.check(self.exam, Doc::Exam, instance, 0)
     }
 
-    fn check(&self, schema: &Value, doc: Doc, instance: &Value, depth: usize) -> Verdict {
+    fn check(&self, schema: &'s Value, doc: Doc, instance: &Value, depth: usize) -> Verdict {
         if depth > MAX_DEPTH {
             return Unknown;
         }
@@ -116,7 +144,6 @@ impl<'s> Checker<'s> {
         let mut verdict = Valid;
         for (keyword, value) in keywords {
             let v = match keyword.as_str() {
-                k if ANNOTATIONS.contains(&k) => Valid,
                 "type" => type_of(value, instance),
                 "enum" => match value {
                     Value::Array(options) => any_equal(options, instance),
@@ -156,6 +183,7 @@ impl<'s> Checker<'s> {
                     Value::Array(branches) => self.combine(keyword, branches, doc, instance, depth),
                     _ => Unknown,
                 },
+                k if ANNOTATIONS.contains(&k) => Valid,
                 _ => Unknown,
             };
             verdict = verdict.and(v);
@@ -169,7 +197,7 @@ impl<'s> Checker<'s> {
     fn combine(
         &self,
         keyword: &str,
-        branches: &[Value],
+        branches: &'s [Value],
         doc: Doc,
         instance: &Value,
         depth: usize,
@@ -210,7 +238,7 @@ impl<'s> Checker<'s> {
 
     fn properties(
         &self,
-        keywords: &Map<String, Value>,
+        keywords: &'s Map<String, Value>,
         doc: Doc,
         instance: &Value,
         depth: usize,
@@ -221,16 +249,15 @@ impl<'s> Checker<'s> {
         if keywords.contains_key("patternProperties") {
             return Unknown;
         }
-        let empty = Map::new();
         let properties = match keywords.get("properties") {
-            None => &empty,
-            Some(Value::Object(p)) => p,
+            None => None,
+            Some(Value::Object(p)) => Some(p),
             Some(_) => return Unknown,
         };
         let additional = keywords.get("additionalProperties");
         let mut verdict = Valid;
         for (key, value) in entries {
-            let v = match (properties.get(key), additional) {
+            let v = match (properties.and_then(|p| self.property(p, key)), additional) {
                 (Some(schema), _) => self.check(schema, doc, value, depth + 1),
                 (None, Some(schema)) => self.check(schema, doc, value, depth + 1),
                 (None, None) => Valid,
@@ -277,18 +304,30 @@ impl<'s> Checker<'s> {
             (SETTINGS_REF, Doc::Exam) => Doc::Settings,
             _ => return None,
         };
-        let root = match doc {
-            Doc::Exam => self.exam,
-            Doc::Settings => self.settings,
-        };
         if fragment.contains(['%', '~']) {
             return None;
         }
-        let found = if fragment.is_empty() {
-            root
-        } else {
-            root.pointer(fragment)?
+        let root = match doc {
+            Doc::Exam => self.exam,
+            Doc::Settings => {
+                // `#/properties/KEY` (the Proctoring tab's entries) names a setting's schema.
+                if let Some(key) = fragment.strip_prefix("/properties/")
+                    && !key.contains('/')
+                {
+                    return Some(((self.settings.property)(key, false)?, doc));
+                }
+                self.settings.skeleton
+            }
         };
+        // A JSON pointer without escapes (none in `fragment`, checked above).
+        let mut found = root;
+        for segment in fragment.split('/').skip(1) {
+            found = match found {
+                Value::Object(o) => o.get(segment)?,
+                Value::Array(a) => a.get(segment.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
         Some((found, doc))
     }
 }
@@ -431,15 +470,14 @@ fn compiled(pattern: &str) -> Option<regex::Regex> {
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    cache
-        .entry(pattern.to_string())
-        .or_insert_with(|| {
-            if !portable_pattern(pattern) {
-                return None;
-            }
-            regex::Regex::new(pattern).ok()
-        })
-        .clone()
+    if let Some(found) = cache.get(pattern) {
+        return found.clone();
+    }
+    let compiled = portable_pattern(pattern)
+        .then(|| regex::Regex::new(pattern).ok())
+        .flatten();
+    cache.insert(pattern.to_string(), compiled.clone());
+    compiled
 }
 
 fn portable_pattern(pattern: &str) -> bool {
@@ -689,8 +727,12 @@ mod tests {
     #[test]
     fn one_of_needs_exactly_one_certain_branch() {
         let exam = serde_json::json!({ "oneOf": [{ "type": "integer" }, { "type": "number" }] });
-        let settings = serde_json::json!({});
-        let c = Checker::new(&exam, &settings, None);
+        let skeleton = serde_json::json!({});
+        let settings = SettingsSchema {
+            skeleton: &skeleton,
+            property: |_, _| None,
+        };
+        let c = Checker::new(&exam, settings, None);
         assert_eq!(c.check_exam(&serde_json::json!(1)), Invalid);
         assert_eq!(c.check_exam(&serde_json::json!(1.5)), Valid);
         assert_eq!(c.check_exam(&serde_json::json!(1.0)), Unknown);
