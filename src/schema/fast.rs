@@ -464,19 +464,23 @@ fn pattern(pattern: &Value, instance: &Value) -> Verdict {
 /// means) and Rust agree: ASCII literals, bracket classes, groups, alternation, anchors, quantifiers,
 /// and `\.`, `\-`, `\/` escapes. No `.` outside a class (ECMA's excludes more line terminators), no
 /// `\d`/`\w`/`\s`/`\b` (Unicode-aware in Rust), no look-around.
-fn compiled(pattern: &str) -> Option<regex::Regex> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Option<regex::Regex>>>> = OnceLock::new();
+fn compiled(pattern: &str) -> Option<&'static regex::Regex> {
+    // Compiled once per pattern and kept for the process (the schemas have a handful): a clone of a
+    // `Regex` would build its match cache again at each use.
+    type Cache = HashMap<String, Option<&'static regex::Regex>>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
     let mut cache = CACHE
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(found) = cache.get(pattern) {
-        return found.clone();
+        return *found;
     }
     let compiled = portable_pattern(pattern)
         .then(|| regex::Regex::new(pattern).ok())
-        .flatten();
-    cache.insert(pattern.to_string(), compiled.clone());
+        .flatten()
+        .map(|re| &*Box::leak(Box::new(re)));
+    cache.insert(pattern.to_string(), compiled);
     compiled
 }
 
