@@ -224,7 +224,7 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
     let (inputs, mut all) = collect_inputs(&a.exams, Some(&opts.out_dir), opts.sandbox.as_ref());
     let bar = progress_bar(inputs.len(), a.quiet);
     let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(a.jobs.unwrap_or(0))
+        .num_threads(a.jobs.unwrap_or(threads_for(inputs.len())))
         .stack_size(crate::compile::WORKER_STACK)
         .build()
     {
@@ -283,6 +283,12 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
     outcome(errors, warnings, a.report.deny_warnings)
 }
 
+/// Worker threads for `inputs` exams: one for one exam (a thread per core only to wait, start and
+/// stop costs more than the exam), else rayon's default (one per core).
+fn threads_for(inputs: usize) -> usize {
+    if inputs <= 1 { 1 } else { 0 }
+}
+
 pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
     let now = match now(a.now.as_deref()) {
         Ok(n) => n,
@@ -300,6 +306,12 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
         }
     };
     let (inputs, mut all) = collect_inputs(&a.exams, None, sandbox.as_ref());
+    // `validate` runs on rayon's global pool (`compile` builds its own, with the same stack), started
+    // here: the commands that use no pool start no threads.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads_for(inputs.len()))
+        .stack_size(crate::compile::WORKER_STACK)
+        .build_global();
     let results: Vec<crate::compile::Checked> = {
         use rayon::prelude::*;
         inputs

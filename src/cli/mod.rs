@@ -160,10 +160,6 @@ pub fn main() -> ExitCode {
         cli.color
             .enabled(std::io::stderr().is_terminal(), no_color.as_deref()),
     );
-    // `validate` runs on rayon's global pool (`compile` builds its own, with the same stack).
-    let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(crate::compile::WORKER_STACK)
-        .build_global();
     match cli.command {
         Command::Compile(a) => run_compile(a),
         Command::Validate(a) => run_validate(a),

@@ -2,7 +2,7 @@
 //! `schemas/seb-clients.json`, built by `scripts/build-client-data.py` from the clients' sources), the
 //! releases an exam targets (`clients:` / `--clients`), and the check that reports settings the targeted
 //! releases refuse (`client-unsupported`) or do not read (`client-ignored`). The data is parsed on first
-//! use only, so commands that never check clients never pay for it.
+//! use only, each setting's rows when that setting is looked up, so commands pay for what they check.
 
 mod check;
 mod describe;
@@ -16,8 +16,6 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
-
-const CLIENTS_JSON: &str = include_str!("../../schemas/seb-clients.json");
 
 /// A major.minor release (`3.10`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -87,15 +85,28 @@ impl Platform {
     }
 }
 
+/// `schemas/seb-clients.json`, split by build.rs into one JSON text per setting: a run parses the
+/// rows of the settings it looks up, once each, and never the whole file.
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/seb_clients.rs"));
+}
+
 /// `schemas/seb-clients.json`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct ClientData {
-    #[serde(default)]
     pub sources: BTreeMap<String, Value>,
+    releases: HashMap<String, Vec<String>>,
+    /// Per setting of [`embedded::ROWS`] (same order): its rows by platform, parsed on first use.
+    settings: Vec<OnceLock<HashMap<String, PlatformRow>>>,
+}
+
+/// The members of the file besides `settings`.
+#[derive(Debug, Default, Deserialize)]
+struct Head {
+    #[serde(default)]
+    sources: BTreeMap<String, Value>,
     #[serde(default)]
     releases: HashMap<String, Vec<String>>,
-    #[serde(default)]
-    settings: HashMap<String, HashMap<String, PlatformRow>>,
 }
 
 /// What one platform does with one setting.
@@ -148,7 +159,23 @@ impl ClientData {
     /// nothing rather than stopping the compiler.
     pub fn get() -> &'static ClientData {
         static DATA: OnceLock<ClientData> = OnceLock::new();
-        DATA.get_or_init(|| serde_json::from_str(CLIENTS_JSON).unwrap_or_default())
+        DATA.get_or_init(|| {
+            let head: Head = serde_json::from_str(embedded::HEAD_JSON).unwrap_or_default();
+            ClientData {
+                sources: head.sources,
+                releases: head.releases,
+                settings: embedded::ROWS.iter().map(|_| OnceLock::new()).collect(),
+            }
+        })
+    }
+
+    /// The rows of setting `key` by platform, parsed on first use.
+    fn rows(&self, key: &str) -> Option<&HashMap<String, PlatformRow>> {
+        let at = embedded::ROWS
+            .binary_search_by(|(k, _)| (*k).cmp(key))
+            .ok()?;
+        let cell = self.settings.get(at)?;
+        Some(cell.get_or_init(|| serde_json::from_str(embedded::ROWS[at].1).unwrap_or_default()))
     }
 
     /// The known releases of a platform, oldest first.
@@ -167,11 +194,11 @@ impl ClientData {
     }
 
     pub fn row(&self, key: &str, p: Platform) -> Option<&PlatformRow> {
-        self.settings.get(key)?.get(p.key())
+        self.rows(key)?.get(p.key())
     }
 
     pub fn has(&self, key: &str) -> bool {
-        self.settings.contains_key(key)
+        self.rows(key).is_some()
     }
 }
 
@@ -277,6 +304,31 @@ mod tests {
         for p in Platform::ALL {
             assert!(data.newest(p).is_some(), "{} has releases", p.key());
         }
+    }
+
+    /// build.rs's split (one text per setting, the rest apart) holds exactly what the file holds.
+    #[test]
+    fn the_split_rows_are_the_files_rows() {
+        #[derive(Deserialize)]
+        struct Full {
+            sources: BTreeMap<String, Value>,
+            releases: HashMap<String, Vec<String>>,
+            settings: HashMap<String, HashMap<String, PlatformRow>>,
+        }
+        let full: Full =
+            serde_json::from_str(include_str!("../../schemas/seb-clients.json")).unwrap();
+        let data = ClientData::get();
+        assert_eq!(data.sources, full.sources);
+        assert_eq!(data.releases, full.releases);
+        assert_eq!(embedded::ROWS.len(), full.settings.len());
+        for (key, rows) in &full.settings {
+            let split = data.rows(key).unwrap();
+            assert_eq!(split.len(), rows.len(), "{key}");
+            for (p, row) in rows {
+                assert_eq!(format!("{:?}", split[p]), format!("{row:?}"), "{key} {p}");
+            }
+        }
+        assert!(!data.has("noSuchSetting"));
     }
 
     /// seb-clients.md §1: SEB for Windows forced Jitsi and Zoom off in 3.7 and deleted them in 3.8;

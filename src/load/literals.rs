@@ -62,16 +62,24 @@ fn walk(
         return;
     }
     for (key, child) in entries {
-        let name = if known_set.contains(key.as_str()) {
+        let name = if targets.contains(&key.as_str()) {
             Some(key.as_str())
-        } else if near_target.nearest(key).is_some() {
-            // Near a secret field: it stands for whichever known key is nearest.
+        } else if near_target.nearest(key).is_none() {
+            // Neither a secret field nor near one: whatever it stands for is no secret.
+            None
+        } else {
+            // Near a secret field: a known key stands for itself, another for the nearest known key.
             match canonical {
-                "/seb" | "/proctoring" => Catalog::get().nearest_key(key),
+                "/seb" | "/proctoring" => {
+                    let catalog = Catalog::get();
+                    match catalog.setting(key) {
+                        Some(_) => Some(key.as_str()),
+                        None => catalog.nearest_key(key),
+                    }
+                }
+                _ if known_set.contains(key.as_str()) => Some(key.as_str()),
                 _ => did_you_mean(key, known.iter().copied()),
             }
-        } else {
-            None
         };
         let Some(name) = name.filter(|n| targets.contains(n)) else {
             continue;
@@ -139,9 +147,10 @@ struct Location {
     near_target: Speller<'static>,
 }
 
-/// The [`Location`] of `canonical`, built once per process (at `/seb`, from the catalog's hundreds
-/// of keys; building it for every document cost more than the rest of loading it). Canonical
-/// locations are spelled with known keys only, so there are few of them.
+/// The [`Location`] of `canonical`, built once per process. Canonical locations are spelled with
+/// known keys only, so there are few of them. In `seb` and `proctoring` the known keys are the
+/// catalog's: the secret fields there are the hashed settings of [`secret_pointers`], and the catalog
+/// itself is read only for a key near one of them (in [`walk`]).
 fn location(canonical: &str) -> &'static Location {
     static LOCATIONS: OnceLock<Mutex<HashMap<String, &'static Location>>> = OnceLock::new();
     let mut cache = LOCATIONS
@@ -152,11 +161,18 @@ fn location(canonical: &str) -> &'static Location {
         return found;
     }
     let known = known_keys(canonical);
-    let targets: Vec<&'static str> = known
-        .iter()
-        .copied()
-        .filter(|k| leads_to_secret(&format!("{canonical}/{}", escape_segment(k))))
-        .collect();
+    let targets: Vec<&'static str> = match canonical {
+        "/seb" | "/proctoring" => secret_pointers()
+            .iter()
+            .filter_map(|p| p.strip_prefix(canonical)?.strip_prefix('/'))
+            .filter(|rest| !rest.contains('/'))
+            .collect(),
+        _ => known
+            .iter()
+            .copied()
+            .filter(|k| leads_to_secret(&format!("{canonical}/{}", escape_segment(k))))
+            .collect(),
+    };
     let built: &'static Location = Box::leak(Box::new(Location {
         known_set: known.iter().copied().collect(),
         near_target: Speller::new(targets.iter().copied()),
@@ -167,11 +183,11 @@ fn location(canonical: &str) -> &'static Location {
     built
 }
 
-/// The keys known at a canonical location: SEB settings in `seb` and `proctoring`, else the exam
-/// file's own structure.
+/// The keys known at a canonical location of the exam file's own structure (in `seb` and
+/// `proctoring`, the catalog's settings: looked up there when needed, not listed).
 fn known_keys(canonical: &str) -> Vec<&'static str> {
     match canonical {
-        "/seb" | "/proctoring" => Catalog::get().keys().collect(),
+        "/seb" | "/proctoring" => Vec::new(),
         _ => exam_file_keys(canonical),
     }
 }
@@ -212,6 +228,15 @@ mod tests {
                 ("/servce/appSecret".into(), "app-s3cret".into()),
             ]
         );
+    }
+
+    /// A known setting near a secret field stands for itself; the catalog is read only for such keys.
+    #[test]
+    fn known_settings_near_a_secret_field_are_themselves() {
+        let found = values(
+            "exam: { id: x }\nseb:\n  hashedQuitPassword: 0123abcd\n  quitPasswort: s3cr3t\n",
+        );
+        assert_eq!(found, [("/seb/quitPasswort".into(), "s3cr3t".into())]);
     }
 
     #[test]

@@ -30,10 +30,10 @@ pub(super) fn check_plist_base(
     };
     // Positions of every key, from one scan of the text (a base may hold many mistakes).
     let lines = text.map(crate::plist_lines::PlistLines::new);
-    crate::schema::validator()
-        .iter_errors(&src.value)
+    crate::schema::schema_errors(&src.value, false)
+        .iter()
         .filter(|e| !e.instance_path().as_str().is_empty()) // `exam` is not a base's
-        .flat_map(|e| schema_diagnostics(&src, &e))
+        .flat_map(|e| schema_diagnostics(&src, e))
         .filter_map(|d| {
             let pointer = d.pointer.strip_prefix("/seb")?.to_string();
             let top = pointer

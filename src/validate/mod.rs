@@ -143,10 +143,10 @@ fn check_document(src: &LoadedExam, is_exam: bool) -> Vec<Diagnostic> {
         }
         None => src,
     };
-    let mut diags: Vec<Diagnostic> = crate::schema::validator()
-        .iter_errors(&src.value)
+    let mut diags: Vec<Diagnostic> = crate::schema::schema_errors(&src.value, is_exam)
+        .iter()
         .filter(|e| is_exam || !is_missing_exam(e))
-        .flat_map(|e| schema_diagnostics(src, &e))
+        .flat_map(|e| schema_diagnostics(src, e))
         .collect();
     semantic_checks(src, &TypedDocument::of(&src.value), &mut diags);
     diags
