@@ -220,6 +220,12 @@ impl<'a> Scanner<'a> {
             let dashes = self.find_pair(pos + 4, b"--")?;
             self.starts_with(dashes, b"-->").then_some(dashes + 3)
         } else if self.starts_with(pos, b"<?") {
+            // A target name must follow `<?` (`<?>` and `<? x?>` are no processing instruction):
+            // anything else goes to the tree reader, which says what is wrong.
+            let target = *self.win.at(pos + 2, 1)?.first()?;
+            if !(target.is_ascii_alphabetic() || matches!(target, b'_' | b':') || target >= 0x80) {
+                return None;
+            }
             Some(self.find_pair(pos + 2, b"?>")? + 2)
         } else {
             None
