@@ -95,7 +95,8 @@ mod embedded {
 #[derive(Debug, Default)]
 pub struct ClientData {
     pub sources: BTreeMap<String, Value>,
-    releases: HashMap<String, Vec<String>>,
+    /// Each platform's known releases, parsed and sorted once (every exam's client check asks).
+    releases: HashMap<String, Vec<Release>>,
     /// Per setting of [`embedded::ROWS`] (same order): its rows by platform, parsed on first use.
     settings: Vec<OnceLock<HashMap<String, PlatformRow>>>,
 }
@@ -163,7 +164,16 @@ impl ClientData {
             let head: Head = serde_json::from_str(embedded::HEAD_JSON).unwrap_or_default();
             ClientData {
                 sources: head.sources,
-                releases: head.releases,
+                releases: head
+                    .releases
+                    .into_iter()
+                    .map(|(platform, names)| {
+                        let mut r: Vec<Release> =
+                            names.iter().filter_map(|s| Release::parse(s)).collect();
+                        r.sort();
+                        (platform, r)
+                    })
+                    .collect(),
                 settings: embedded::ROWS.iter().map(|_| OnceLock::new()).collect(),
             }
         })
@@ -180,13 +190,7 @@ impl ClientData {
 
     /// The known releases of a platform, oldest first.
     pub fn releases(&self, p: Platform) -> Vec<Release> {
-        let mut r: Vec<Release> = self
-            .releases
-            .get(p.key())
-            .map(|v| v.iter().filter_map(|s| Release::parse(s)).collect())
-            .unwrap_or_default();
-        r.sort();
-        r
+        self.releases.get(p.key()).cloned().unwrap_or_default()
     }
 
     pub fn newest(&self, p: Platform) -> Option<Release> {
@@ -319,7 +323,13 @@ mod tests {
             serde_json::from_str(include_str!("../../schemas/seb-clients.json")).unwrap();
         let data = ClientData::get();
         assert_eq!(data.sources, full.sources);
-        assert_eq!(data.releases, full.releases);
+        for (p, names) in &full.releases {
+            let mut parsed: Vec<Release> =
+                names.iter().map(|s| Release::parse(s).unwrap()).collect();
+            parsed.sort();
+            assert_eq!(data.releases[p], parsed, "{p}");
+        }
+        assert_eq!(data.releases.len(), full.releases.len());
         assert_eq!(embedded::ROWS.len(), full.settings.len());
         for (key, rows) in &full.settings {
             let split = data.rows(key).unwrap();
