@@ -492,20 +492,8 @@ fn other_divergences_a_base_brings_are_settled_as_their_hints_say() {
 fn a_certificate_encrypted_base_follows_its_hint() {
     let Some(vectors) = vectors_dir() else { return };
     let tmp = tempfile::tempdir().unwrap();
-    let pem = tmp.path().join("identity.pem");
-    let converted = std::process::Command::new("openssl")
-        .args([
-            "pkcs12", "-legacy", "-nocerts", "-nodes", "-passin", "pass:", "-in",
-        ])
-        .arg(vectors.join("upstream/seb-win-refactoring/UnitTestCert.pfx"))
-        .arg("-out")
-        .arg(&pem)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        converted,
-        "openssl converts UnitTestCert.pfx (the vectors need it)"
-    );
+    let pem = unit_test_key(&vectors, tmp.path())
+        .unwrap_or_else(|| panic!("openssl converts UnitTestCert.pfx (the vectors need it)"));
     let encrypted = vectors.join("generated/vector_pkhs_plnd.seb");
     let yaml = format!(
         "exam: {{ id: p }}\nextends:\n  - \"{}\"\n",

@@ -91,21 +91,6 @@ fn round_trip(
     original_key
 }
 
-/// The UnitTestCert.pfx identity as PEM (openssl), for the `pkhs`/`phsk` vectors.
-fn unit_test_key(vectors: &Path, dir: &Path) -> Option<PathBuf> {
-    let pem = dir.join("unit.pem");
-    let ok = std::process::Command::new("openssl")
-        .args([
-            "pkcs12", "-legacy", "-nocerts", "-nodes", "-passin", "pass:", "-in",
-        ])
-        .arg(vectors.join("upstream/seb-win-refactoring/UnitTestCert.pfx"))
-        .arg("-out")
-        .arg(&pem)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    ok.then_some(pem)
-}
-
 /// (file, environment with its password, needs the identity's key, expected Config Key)
 type VectorCase = (
     &'static str,

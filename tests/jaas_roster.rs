@@ -322,20 +322,24 @@ fn fixture_public_key(dir: &Path) -> Vec<u8> {
     read(dir.join("fixture.pub.pem"))
 }
 
-fn compile(exam: &str, extra: &[&str]) -> (tempfile::TempDir, Value, std::process::Output) {
-    let out = tempfile::tempdir().unwrap();
-    let mut args = vec!["compile", exam, "-o", out.path().to_str().unwrap()];
+/// Compiles `exam` with `extra` flags expecting a refusal: exit 1, nothing written; the diagnostics.
+fn compile_refused(exam: &str, extra: &[&str]) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["compile", exam, "-o", dir.path().to_str().unwrap()];
     args.extend_from_slice(extra);
+    args.extend_from_slice(&["--message-format", "json"]);
     let o = run(&args);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let id = stdout(&o).split('\t').next().unwrap().to_string();
-    let json = serde_json::from_slice(&read(out.path().join(format!("{id}.server.json")))).unwrap();
-    (out, json, o)
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+    json_diags(&o)
 }
 
 #[test]
 fn jaas_exam_compiles_to_rs256_tokens_under_the_app_id() {
-    let (out, server, o) = compile("fixtures/valid/jaas-proctored.yaml", &[]);
+    let (out, server, o) = compile_server_json("fixtures/valid/jaas-proctored.yaml", &[]);
     let public = fixture_public_key(out.path());
     assert_eq!(server["jaas"]["kid"], format!("{APP_ID}/4f4910"));
     let rooms = server["rooms"].as_array().unwrap();
@@ -397,30 +401,18 @@ fn jaas_exam_compiles_to_rs256_tokens_under_the_app_id() {
     // SEB Server's format cannot be JaaS.
     let o = run(&["validate", "fixtures/valid/jaas-proctored.yaml"]);
     assert!(o.status.success());
-    let dir = tempfile::tempdir().unwrap();
-    let o = run(&[
-        "compile",
+    let diags = compile_refused(
         "fixtures/valid/jaas-proctored.yaml",
-        "-o",
-        dir.path().to_str().unwrap(),
-        "--token-profile",
-        "seb-server",
-        "--message-format",
-        "json",
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    let diags = json_diags(&o);
+        &["--token-profile", "seb-server"],
+    );
     let d = &with_code(&diags, "token-profile-jaas")[0];
     assert_eq!(d["pointer"], "/service/jaas");
-    assert!(
-        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
-        "nothing written"
-    );
 }
 
 #[test]
 fn roster_gives_each_participant_their_own_verified_token_and_file() {
-    let (out, server, o) = compile("fixtures/valid/jitsi-roster.yaml", &["--per-participant"]);
+    let (out, server, o) =
+        compile_server_json("fixtures/valid/jitsi-roster.yaml", &["--per-participant"]);
     let jitsi = secret("SEBC_FIXTURE_JITSI_SECRET");
     let all_rooms = server["rooms"].as_array().unwrap();
     // The collecting rooms; the one-to-one room (ONE_TO_ONE) seats nobody.
@@ -498,22 +490,14 @@ fn roster_gives_each_participant_their_own_verified_token_and_file() {
         "the exam's file and one per participant"
     );
     // Without --per-participant: the tokens are in the server file, no files per participant.
-    let (out, server, _) = compile("fixtures/valid/jitsi-roster.yaml", &[]);
+    let (out, server, _) = compile_server_json("fixtures/valid/jitsi-roster.yaml", &[]);
     assert_eq!(server["participants"].as_array().unwrap().len(), 5);
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 2);
     // --per-participant without a roster is an error that says what to write.
-    let dir = tempfile::tempdir().unwrap();
-    let o = run(&[
-        "compile",
+    let diags = compile_refused(
         "fixtures/valid/jitsi-proctored.yaml",
-        "-o",
-        dir.path().to_str().unwrap(),
-        "--per-participant",
-        "--message-format",
-        "json",
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    let diags = json_diags(&o);
+        &["--per-participant"],
+    );
     let d = &with_code(&diags, "per-participant-without-roster")[0];
     assert!(
         d["hint"]
@@ -616,7 +600,7 @@ fn roster_mistakes_are_reported_at_file_line_and_column() {
 
 #[test]
 fn seb_server_token_profile_reproduces_seb_servers_bytes() {
-    let (_out, server, _) = compile(
+    let (_out, server, _) = compile_server_json(
         "fixtures/valid/jitsi-proctored.yaml",
         &["--token-profile", "seb-server"],
     );
@@ -644,7 +628,7 @@ fn seb_server_token_profile_reproduces_seb_servers_bytes() {
     }
     assert_eq!(server["tokensExpire"], end_ms / 1000);
     // With a roster, the participant's name is the user name (SEB Server's user session id), no id.
-    let (_out, server, _) = compile(
+    let (_out, server, _) = compile_server_json(
         "fixtures/valid/jitsi-roster.yaml",
         &["--token-profile", "seb-server"],
     );
@@ -674,7 +658,7 @@ fn zoom_roster_gives_each_participant_their_user_name() {
     );
     let path = dir.path().join("zoom.json");
     write(&path, &exam.to_string());
-    let (_out, server, _) = compile(path.to_str().unwrap(), &[]);
+    let (_out, server, _) = compile_server_json(path.to_str().unwrap(), &[]);
     let people = server["participants"].as_array().unwrap();
     assert_eq!(people.len(), 2);
     assert_eq!(people[0]["seb"]["zoomUserName"], "Ana Muster");

@@ -11,17 +11,6 @@ fn secret(var: &str) -> &'static str {
     SECRETS.iter().find(|(k, _)| *k == var).unwrap().1
 }
 
-fn compile_server_json(exam: &str, extra: &[&str]) -> (tempfile::TempDir, Value) {
-    let out = tempfile::tempdir().unwrap();
-    let mut args = vec!["compile", exam, "-o", out.path().to_str().unwrap()];
-    args.extend_from_slice(extra);
-    let o = run(&args);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let id = stdout(&o).split('\t').next().unwrap().to_string();
-    let json = serde_json::from_slice(&read(out.path().join(format!("{id}.server.json")))).unwrap();
-    (out, json)
-}
-
 fn claims(token: &str, secret: &str, aud: Option<&str>) -> Value {
     let mut v = Validation::new(Algorithm::HS256);
     match aud {
@@ -36,7 +25,7 @@ fn claims(token: &str, secret: &str, aud: Option<&str>) -> Value {
 
 #[test]
 fn jitsi_rooms_and_tokens_verify_with_an_independent_jwt_library() {
-    let (_dir, server) = compile_server_json("fixtures/valid/jitsi-proctored.yaml", &[]);
+    let (_dir, server, _) = compile_server_json("fixtures/valid/jitsi-proctored.yaml", &[]);
     let rooms = server["rooms"].as_array().unwrap();
     // 120 participants in rooms of 20, TOWN_HALL and ONE_TO_ONE.
     assert_eq!(rooms.len(), 8);
@@ -146,7 +135,7 @@ fn jitsi_rooms_and_tokens_verify_with_an_independent_jwt_library() {
 /// without tokens (the tokens for provisioned meetings are checked in `tests/zoom.rs`).
 #[test]
 fn zoom_rooms_without_meetings_are_planned_without_tokens() {
-    let (_dir, server) = compile_server_json("fixtures/valid/zoom-proctored.json", &[]);
+    let (_dir, server, _) = compile_server_json("fixtures/valid/zoom-proctored.json", &[]);
     let rooms = server["rooms"].as_array().unwrap();
     let plan: Vec<(&str, &str, u64)> = rooms
         .iter()
@@ -176,7 +165,7 @@ fn zoom_rooms_without_meetings_are_planned_without_tokens() {
 
 #[test]
 fn per_room_configurations_embed_each_rooms_join_settings() {
-    let (dir, server) = compile_server_json(
+    let (dir, server, _) = compile_server_json(
         "fixtures/valid/jitsi-proctored.yaml",
         &["--per-room", "--format", "seb"],
     );
@@ -235,8 +224,8 @@ fn per_room_configurations_embed_each_rooms_join_settings() {
 
 #[test]
 fn room_names_are_reproducible_and_depend_on_the_secret() {
-    let (_a, first) = compile_server_json("fixtures/valid/jitsi-proctored.yaml", &[]);
-    let (_b, again) = compile_server_json("fixtures/valid/jitsi-proctored.yaml", &[]);
+    let (_a, first, _) = compile_server_json("fixtures/valid/jitsi-proctored.yaml", &[]);
+    let (_b, again, _) = compile_server_json("fixtures/valid/jitsi-proctored.yaml", &[]);
     assert_eq!(first, again);
     let out = tempfile::tempdir().unwrap();
     let o = sebc()

@@ -1,6 +1,7 @@
 //! Stage 4, emit: an exam's output files in memory — the canonical plist of the merged settings (in a
 //! `.seb` container when asked), one configuration per collecting room with `--per-room`, and
 //! `<id>.server.json` — named here, and written atomically or compared with what is on disk ([`files`]).
+//! SEB's defaults are rendered once per process ([`defaults_rendered`]) and copied into each exam's plist.
 
 pub mod files;
 mod key;

@@ -116,23 +116,21 @@ impl Merged {
     /// (two spellings set by one file stay: that is a Config Key divergence the file must fix).
     fn set(&mut self, key: &str, value: P, layer: Layer) {
         let lower = key.to_ascii_lowercase();
-        let spellings = self.spellings_of(lower).clone();
-        let variants: Vec<String> = spellings
+        let spellings = std::mem::take(self.spellings_of(lower.clone()));
+        let origins = &self.origins;
+        let (variants, mut kept): (Vec<String>, Vec<String>) = spellings
             .into_iter()
-            .filter(|k| k.as_str() != key)
-            .filter(|k| !self.origins.get(k).is_some_and(|o| same_file(o, &layer)))
-            .collect();
+            .partition(|k| k != key && !origins.get(k).is_some_and(|o| same_file(o, &layer)));
         for k in &variants {
             self.settings.remove(k);
             self.origins.remove(k);
         }
-        let spellings = self.spellings_of(key.to_ascii_lowercase());
-        spellings.retain(|k| !variants.contains(k));
-        if !spellings.iter().any(|k| k == key) {
-            spellings.push(key.to_string());
+        if !kept.iter().any(|k| k == key) {
+            kept.push(key.to_string());
         }
+        self.spellings.insert(lower, kept);
         self.settings.insert(key.to_string(), value);
-        self.origins.insert(key.to_string(), layer.clone());
+        self.origins.insert(key.to_string(), layer);
         self.removed.remove(key);
     }
 

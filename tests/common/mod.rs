@@ -221,3 +221,34 @@ pub fn run_cpu(args: &[&str]) -> (Output, std::time::Duration) {
     };
     (output, cpu)
 }
+
+/// Compiles `exam` (with `extra` flags) into a new directory, which must succeed: the directory, the
+/// exam's `<id>.server.json`, and the run's output.
+pub fn compile_server_json(
+    exam: &str,
+    extra: &[&str],
+) -> (tempfile::TempDir, serde_json::Value, Output) {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec!["compile", exam, "-o", out.path().to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let id = stdout(&o).split('\t').next().unwrap().to_string();
+    let json = serde_json::from_slice(&read(out.path().join(format!("{id}.server.json")))).unwrap();
+    (out, json, o)
+}
+
+/// The UnitTestCert.pfx identity as PEM (openssl), for the `pkhs`/`phsk` vectors.
+pub fn unit_test_key(vectors: &Path, dir: &Path) -> Option<PathBuf> {
+    let pem = dir.join("unit.pem");
+    let ok = std::process::Command::new("openssl")
+        .args([
+            "pkcs12", "-legacy", "-nocerts", "-nodes", "-passin", "pass:", "-in",
+        ])
+        .arg(vectors.join("upstream/seb-win-refactoring/UnitTestCert.pfx"))
+        .arg("-out")
+        .arg(&pem)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then_some(pem)
+}

@@ -1,5 +1,5 @@
 //! Entries of a settings dictionary rendered once — their XML in both styles and their SEB-JSON — for
-//! writing many dictionaries that share most of their entries (every exam carries SEB's ~400 defaults
+//! writing many dictionaries that share most of their entries (every exam carries SEB's ~300 defaults
 //! and overrides a few). Writing with [`Prerendered`] gives the same bytes and the same Config Key as
 //! writing without it: an entry is reused only when the dictionary holds the same key with an equal
 //! value, and everything else is rendered as usual, merged in at its place in SEB's key order.
