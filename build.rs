@@ -132,6 +132,23 @@ fn catalog() {
         let _ = writeln!(out, "    ({key:?}, {i}),");
     }
     out.push_str("];\n");
+    // The keys of the defaults a full output carries (`merge::default_settings`: `emitDefault` and a
+    // default), grouped by their ASCII lowercase spelling and sorted by it.
+    let mut spellings: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+    for s in settings {
+        if s["emitDefault"] == Value::Bool(true) && !s["default"].is_null() {
+            let key = s["key"].as_str().unwrap_or_default();
+            spellings
+                .entry(key.to_ascii_lowercase())
+                .or_default()
+                .push(key);
+        }
+    }
+    out.push_str("pub(super) const DEFAULT_SPELLINGS: &[(&str, &[&str])] = &[\n");
+    for (lower, keys) in spellings {
+        let _ = writeln!(out, "    ({lower:?}, &{keys:?}),");
+    }
+    out.push_str("];\n");
     write_out("seb_catalog.rs", &out);
 }
 
@@ -187,11 +204,12 @@ fn boolean(v: &Value) -> String {
         .to_string()
 }
 
+/// A catalog text (`catalog::Text`), borrowed from the binary.
 fn string(v: &Value) -> String {
     let s = v
         .as_str()
         .unwrap_or_else(|| panic!("{CATALOG}: {v} is not a string"));
-    format!("String::from({s:?})")
+    format!("Cow::Borrowed({s:?})")
 }
 
 fn strings(v: &Value) -> String {

@@ -14,8 +14,13 @@ use std::sync::OnceLock;
 mod embedded {
     use super::{Column, Setting, SettingType};
     use serde_json::{Map, Value};
+    use std::borrow::Cow;
     include!(concat!(env!("OUT_DIR"), "/seb_catalog.rs"));
 }
+
+/// A text of the catalog: borrowed from the binary for the embedded catalog (no allocation at
+/// start-up), owned when read from a file (the unit test that compares the two).
+pub type Text = std::borrow::Cow<'static, str>;
 
 /// The plist type a setting is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -41,12 +46,12 @@ pub enum SettingType {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Setting {
-    pub key: String,
+    pub key: Text,
     #[serde(rename = "type")]
     pub ty: SettingType,
     /// `seb-server` (SEB Server's attribute set), `client` (client-only key) or `sebc`.
-    pub origin: String,
-    pub tab: Option<String>,
+    pub origin: Text,
+    pub tab: Option<Text>,
     pub default: Option<Value>,
     /// Written with its default when nothing sets it (unless `--minimal`).
     pub emit_default: bool,
@@ -60,22 +65,22 @@ pub struct Setting {
     #[serde(default)]
     pub columns: Option<Vec<Column>>,
     #[serde(default)]
-    pub items: Option<String>,
+    pub items: Option<Text>,
     #[serde(default)]
     pub deprecated: bool,
     #[serde(default)]
-    pub platforms: Option<Vec<String>>,
+    pub platforms: Option<Vec<Text>>,
     #[serde(default)]
     pub platform_defaults: Option<Value>,
     /// For `quitPassword`/`adminPassword`: the SEB key that receives the hash.
     #[serde(default)]
-    pub hashed_into: Option<String>,
+    pub hashed_into: Option<Text>,
     /// For `kioskMode`: the keys each value stands for.
     #[serde(default)]
     pub expands_to: Option<serde_json::Map<String, Value>>,
     /// Where the entry comes from (SEB Server attribute, a client source file:line at a release, a real file).
     #[serde(default)]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 fn yes() -> bool {
@@ -85,7 +90,7 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Column {
-    pub key: String,
+    pub key: Text,
     #[serde(rename = "type")]
     pub ty: SettingType,
     pub default: Option<Value>,
@@ -100,11 +105,11 @@ pub struct Column {
     #[serde(default)]
     pub deprecated: bool,
     #[serde(default)]
-    pub platforms: Option<Vec<String>>,
+    pub platforms: Option<Vec<Text>>,
     #[serde(default)]
     pub platform_defaults: Option<Value>,
     #[serde(default)]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 #[derive(Debug)]
@@ -143,7 +148,16 @@ impl Catalog {
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.settings.iter().map(|s| s.key.as_str())
+        self.settings.iter().map(|s| s.key.as_ref())
+    }
+
+    /// The keys of the settings written with their default (`emit_default` and a default) spelled
+    /// `lower` in ASCII lowercase: a table build.rs made, looked up by binary search.
+    pub fn default_keys_spelled(&self, lower: &str) -> &'static [&'static str] {
+        let table = embedded::DEFAULT_SPELLINGS;
+        table
+            .binary_search_by(|(l, _)| (*l).cmp(lower))
+            .map_or(&[], |at| table[at].1)
     }
 
     /// The setting key nearest to `word` ("did you mean"), through an index built once.
@@ -163,7 +177,7 @@ impl Catalog {
                     self.settings
                         .iter()
                         .filter(|s| s.is_proctoring())
-                        .map(|s| s.key.as_str()),
+                        .map(|s| s.key.as_ref()),
                 )
             })
             .nearest(word)
@@ -176,7 +190,7 @@ impl Setting {
         self.tab.as_deref() == Some("proctoring")
             || PROCTORING_PREFIXES.iter().any(|p| self.key.starts_with(p))
             || matches!(
-                self.key.as_str(),
+                self.key.as_ref(),
                 "enableScreenProctoring" | "showProctoringViewButton"
             )
     }
@@ -240,7 +254,7 @@ mod tests {
             .as_ref()
             .unwrap()
             .iter()
-            .map(|c| c.key.as_str())
+            .map(|c| c.key.as_ref())
             .collect();
         assert_eq!(cols, ["action", "active", "expression", "regex"]);
         assert_eq!(

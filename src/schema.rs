@@ -241,9 +241,9 @@ fn settings_schema_of<'a>(settings: impl Iterator<Item = &'a Setting>) -> Value 
     let mut props = Map::new();
     let mut proctoring = Map::new();
     for s in settings {
-        props.insert(s.key.clone(), setting_schema(s));
+        props.insert(s.key.to_string(), setting_schema(s));
         if s.is_proctoring() {
-            proctoring.insert(s.key.clone(), proctoring_tab_entry(s));
+            proctoring.insert(s.key.to_string(), proctoring_tab_entry(s));
         }
     }
     json!({
@@ -378,7 +378,7 @@ fn columns_schema(columns: &[Column]) -> Value {
             if let (true, Some(obj)) = (c.deprecated, s.as_object_mut()) {
                 obj.insert("deprecated".into(), Value::Bool(true));
             }
-            (c.key.clone(), s)
+            (c.key.to_string(), s)
         })
         .collect();
     json!({ "type": "object", "properties": props, "additionalProperties": false })
@@ -525,11 +525,11 @@ mod tests {
         for s in &Catalog::get().settings {
             assert_eq!(
                 settings_property(&s.key, false),
-                full["properties"].get(&s.key)
+                full["properties"].get(&*s.key)
             );
             assert_eq!(
                 settings_property(&s.key, true),
-                tab.get(&s.key),
+                tab.get(&*s.key),
                 "{}",
                 s.key
             );

@@ -122,8 +122,7 @@ fn simple_settings() -> Vec<&'static Setting> {
             ) && s.expands_to.is_none()
                 && s.hashed_into.is_none()
                 && !s.deprecated
-                && !["enableScreenProctoring", "jitsiMeetEnable", "zoomEnable"]
-                    .contains(&s.key.as_str())
+                && !["enableScreenProctoring", "jitsiMeetEnable", "zoomEnable"].contains(&&*s.key)
         })
         .collect()
 }

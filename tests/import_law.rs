@@ -28,7 +28,7 @@ fn simple_settings() -> Vec<&'static Setting> {
                     | SettingType::Real
                     | SettingType::String
             ) && s.expands_to.is_none()
-                && !EXCLUDED.contains(&s.key.as_str())
+                && !EXCLUDED.contains(&&*s.key)
         })
         .collect()
 }
@@ -122,7 +122,7 @@ fn dictionary(c: &Case) -> plist::Dictionary {
     }
     for (i, seed, text) in &c.picks {
         let s = settings[*i];
-        d.insert(s.key.clone(), value_for(s, *seed, text));
+        d.insert(s.key.to_string(), value_for(s, *seed, text));
     }
     if d.get("jitsiMeetEnable") == Some(&P::Boolean(true)) {
         d.insert("zoomEnable".into(), P::Boolean(false));

@@ -365,7 +365,7 @@ fn apply(doc: &mut Value, m: &Mutation) {
                 let entry = o.entry(name).or_insert_with(|| Value::Object(Map::new()));
                 if let Value::Object(s) = entry {
                     s.insert(
-                        settings[key % settings.len()].key.clone(),
+                        settings[key % settings.len()].key.to_string(),
                         values[value % values.len()].clone(),
                     );
                 }

@@ -223,15 +223,19 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
     };
     let (inputs, mut all) = collect_inputs(&a.exams, Some(&opts.out_dir), opts.sandbox.as_ref());
     let bar = progress_bar(inputs.len(), a.quiet);
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(a.jobs.unwrap_or(threads_for(inputs.len())))
-        .stack_size(crate::compile::WORKER_STACK)
-        .build()
-    {
-        Ok(p) => p,
-        Err(e) => return usage_error(&format!("cannot start worker threads: {e}")),
+    let outcomes = if inputs.len() <= 1 && crate::compile::main_thread_stack_suffices() {
+        crate::compile::compile_all(inputs, &opts, &|| bar.inc(1))
+    } else {
+        let pool = match rayon::ThreadPoolBuilder::new()
+            .num_threads(a.jobs.unwrap_or(threads_for(inputs.len())))
+            .stack_size(crate::compile::WORKER_STACK)
+            .build()
+        {
+            Ok(p) => p,
+            Err(e) => return usage_error(&format!("cannot start worker threads: {e}")),
+        };
+        pool.install(|| crate::compile::compile_all(inputs, &opts, &|| bar.inc(1)))
     };
-    let outcomes = pool.install(|| crate::compile::compile_all(inputs, &opts, &|| bar.inc(1)));
     bar.finish_and_clear();
     let (mut exams, mut files) = (0, 0);
     let mut sources = Sources::default();
@@ -306,26 +310,27 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
         }
     };
     let (inputs, mut all) = collect_inputs(&a.exams, None, sandbox.as_ref());
-    // `validate` runs on rayon's global pool (`compile` builds its own, with the same stack), started
-    // here: the commands that use no pool start no threads.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads_for(inputs.len()))
-        .stack_size(crate::compile::WORKER_STACK)
-        .build_global();
-    let results: Vec<crate::compile::Checked> = {
-        use rayon::prelude::*;
-        inputs
-            .par_iter()
-            .map(|input| {
-                let opts = CheckOptions {
-                    merge: MergeOptions { minimal: a.minimal },
-                    clients: a.clients.clients,
-                    ..CheckOptions::default()
-                };
-                crate::compile::check_with(input, opts, now, sandbox.as_ref(), &meetings)
-            })
-            .collect()
+    let check = |input: &crate::compile::Input| {
+        let opts = CheckOptions {
+            merge: MergeOptions { minimal: a.minimal },
+            clients: a.clients.clients,
+            ..CheckOptions::default()
+        };
+        crate::compile::check_with(input, opts, now, sandbox.as_ref(), &meetings)
     };
+    let results: Vec<crate::compile::Checked> =
+        if inputs.len() <= 1 && crate::compile::main_thread_stack_suffices() {
+            inputs.iter().map(check).collect()
+        } else {
+            // `validate` runs on rayon's global pool (`compile` builds its own, with the same stack),
+            // started here: the commands that use no pool start no threads.
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads_for(inputs.len()))
+                .stack_size(crate::compile::WORKER_STACK)
+                .build_global();
+            use rayon::prelude::*;
+            inputs.par_iter().map(check).collect()
+        };
     let mut exams = 0;
     let mut sources = Sources::default();
     for (input, mut checked) in inputs.iter().zip(results) {

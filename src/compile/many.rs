@@ -23,6 +23,8 @@ const CHUNK: usize = 256;
 /// Compiles many exams in parallel (rayon, all cores); one failing exam never stops the others. Results come
 /// back in input order, and exam ids are claimed in input order, so a duplicate id is always reported on the
 /// later file and never overwrites the earlier one's outputs. `progress` is called once per exam.
+/// Inside a rayon pool the exams are built on its threads; called from outside one (a single exam on
+/// the main thread, see [`super::inline_one`]) everything runs on the calling thread.
 pub fn compile_all(
     inputs: Vec<Input>,
     opts: &CompileOptions,
@@ -32,17 +34,20 @@ pub fn compile_all(
     if !opts.check_only {
         crate::emit::files::sweep_stale_temporaries(&opts.out_dir);
     }
+    let parallel = rayon::current_thread_index().is_some();
     let mut claimed: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut outcomes = Vec::with_capacity(inputs.len());
     for chunk in inputs.chunks(CHUNK) {
-        let built: Vec<(Option<Built>, Vec<Diagnostic>, Sources)> = chunk
-            .par_iter()
-            .map(|input| {
-                let r = build(input, opts);
-                progress();
-                r
-            })
-            .collect();
+        let build_one = |input: &Input| {
+            let r = build(input, opts);
+            progress();
+            r
+        };
+        let built: Vec<(Option<Built>, Vec<Diagnostic>, Sources)> = if parallel {
+            chunk.par_iter().map(build_one).collect()
+        } else {
+            chunk.iter().map(build_one).collect()
+        };
         let mut deliverable = Vec::new();
         for (input, (built, mut diags, sources)) in chunk.iter().zip(built) {
             let built = built.and_then(|b| match claimed.get(&b.id) {
@@ -65,38 +70,45 @@ pub fn compile_all(
             });
             deliverable.push((input.clone(), built, diags, sources));
         }
-        let delivered: Vec<Outcome> = deliverable
-            .into_par_iter()
-            .map(|(input, built, mut diags, mut sources)| {
-                let (id, files) = match built {
-                    Some(b) => {
-                        let mut more = deliver(&b, opts, &input.display);
-                        let ok = !more.iter().any(Diagnostic::is_error);
-                        diags.append(&mut more);
-                        let files = if ok {
-                            b.rendered.configurations
-                        } else {
-                            Vec::new()
-                        };
-                        (Some(b.id), files)
-                    }
-                    None => (None, Vec::new()),
-                };
-                // Keep only the texts that diagnostics quote.
-                sources.retain(|file| {
-                    diags
-                        .iter()
-                        .any(|d| d.file == file || d.related.iter().any(|r| r.file == file))
-                });
-                Outcome {
-                    input,
-                    id,
-                    files,
-                    diags,
-                    sources,
+        let deliver_one = |(input, built, mut diags, mut sources): (
+            Input,
+            Option<Built>,
+            Vec<Diagnostic>,
+            Sources,
+        )| {
+            let (id, files) = match built {
+                Some(b) => {
+                    let mut more = deliver(&b, opts, &input.display);
+                    let ok = !more.iter().any(Diagnostic::is_error);
+                    diags.append(&mut more);
+                    let files = if ok {
+                        b.rendered.configurations
+                    } else {
+                        Vec::new()
+                    };
+                    (Some(b.id), files)
                 }
-            })
-            .collect();
+                None => (None, Vec::new()),
+            };
+            // Keep only the texts that diagnostics quote.
+            sources.retain(|file| {
+                diags
+                    .iter()
+                    .any(|d| d.file == file || d.related.iter().any(|r| r.file == file))
+            });
+            Outcome {
+                input,
+                id,
+                files,
+                diags,
+                sources,
+            }
+        };
+        let delivered: Vec<Outcome> = if parallel {
+            deliverable.into_par_iter().map(deliver_one).collect()
+        } else {
+            deliverable.into_iter().map(deliver_one).collect()
+        };
         outcomes.extend(delivered);
     }
     outcomes

@@ -23,6 +23,32 @@ pub use many::{Outcome, compile_all};
 /// gets by default.
 pub const WORKER_STACK: usize = crate::load::PARSER_STACK_BYTES;
 
+/// Whether the main thread may run the pipeline itself, sparing one exam the start of a thread pool
+/// (a thread, its stack and a second malloc arena: about a tenth of a one-exam run). It may when its
+/// stack, which grows up to the soft `RLIMIT_STACK`, can reach [`WORKER_STACK`]: read from
+/// `/proc/self/limits` on Linux (the library has no `unsafe` for `getrlimit`); elsewhere, or when the
+/// limit cannot be read, a worker thread is used.
+pub fn main_thread_stack_suffices() -> bool {
+    let Ok(limits) = std::fs::read_to_string("/proc/self/limits") else {
+        return false;
+    };
+    stack_limit_suffices(&limits)
+}
+
+fn stack_limit_suffices(limits: &str) -> bool {
+    let Some(rest) = limits
+        .lines()
+        .find_map(|l| l.strip_prefix("Max stack size"))
+    else {
+        return false;
+    };
+    match rest.split_whitespace().next() {
+        Some("unlimited") => true,
+        Some(soft) => soft.parse::<usize>().is_ok_and(|b| b >= WORKER_STACK),
+        None => false,
+    }
+}
+
 /// The result of every stage but emit.
 pub struct Checked {
     /// A template found in a directory: nothing to compile.
@@ -335,4 +361,29 @@ pub fn deliver(built: &Built, opts: &CompileOptions, display: &str) -> Vec<Diagn
         }
     }
     diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: &str = "Limit                     Soft Limit           Hard Limit           Units     \n\
+        Max cpu time              unlimited            unlimited            seconds   \n\
+        Max stack size            STACK                unlimited            bytes     \n";
+
+    #[test]
+    fn the_main_thread_is_used_only_when_its_stack_can_reach_the_workers() {
+        let with = |soft: &str| stack_limit_suffices(&LIMITS.replace("STACK", soft));
+        assert!(with(&WORKER_STACK.to_string()));
+        assert!(with("unlimited"));
+        assert!(!with(&(WORKER_STACK - 4096).to_string()));
+        assert!(!with("1048576"));
+        assert!(
+            !stack_limit_suffices("Max stack size\n"),
+            "a line without limits"
+        );
+        assert!(!stack_limit_suffices(
+            "Max cpu time unlimited unlimited seconds\n"
+        ));
+    }
 }

@@ -72,7 +72,8 @@ pub struct Merged {
     pub removed: BTreeMap<String, Layer>,
     /// The keys of `settings` by their lowercase spelling: finding a key's other spellings costs a
     /// lookup, not a pass over every key (kept by [`Merged::set`] and [`Merged::remove`]). A spelling
-    /// no layer touched yet is the defaults' own ([`default_spellings`]), filled in on first touch.
+    /// no layer touched yet is the defaults' own ([`Catalog::default_keys_spelled`]), filled in on first
+    /// touch.
     spellings: std::collections::HashMap<String, Vec<String>>,
     /// Whether the catalog defaults are the first layer (not a minimal output).
     with_defaults: bool,
@@ -100,14 +101,14 @@ impl Merged {
     fn spellings_of(&mut self, lower: String) -> &mut Vec<String> {
         let (settings, with_defaults) = (&self.settings, self.with_defaults);
         self.spellings.entry(lower).or_insert_with_key(|lower| {
-            let defaults = with_defaults
-                .then(|| default_spellings().get(lower))
-                .flatten();
+            let defaults = match with_defaults {
+                true => Catalog::get().default_keys_spelled(lower),
+                false => &[],
+            };
             defaults
-                .into_iter()
-                .flatten()
-                .filter(|k| settings.contains_key(k.as_str()))
-                .cloned()
+                .iter()
+                .filter(|k| settings.contains_key(k))
+                .map(|k| k.to_string())
                 .collect()
         })
     }
@@ -226,21 +227,6 @@ pub fn default_settings() -> &'static plist::Dictionary {
     })
 }
 
-/// The keys of [`default_settings`] by their lowercase spelling.
-fn default_spellings() -> &'static std::collections::HashMap<String, Vec<String>> {
-    static SPELLINGS: std::sync::OnceLock<std::collections::HashMap<String, Vec<String>>> =
-        std::sync::OnceLock::new();
-    SPELLINGS.get_or_init(|| {
-        let mut map = std::collections::HashMap::<String, Vec<String>>::new();
-        for key in default_settings().keys() {
-            map.entry(key.to_ascii_lowercase())
-                .or_default()
-                .push(key.clone());
-        }
-        map
-    })
-}
-
 /// The plist value `value` becomes when an exam file sets the catalog setting `setting` to it (the
 /// setting's type, table rows filled with their columns' defaults).
 pub fn setting_value(setting: &Setting, value: &J) -> P {
@@ -302,7 +288,7 @@ fn apply(
 /// expands, else itself.
 fn written_by(setting: &Setting) -> Vec<String> {
     if let Some(target) = &setting.hashed_into {
-        return vec![target.clone()];
+        return vec![target.to_string()];
     }
     match &setting.expands_to {
         Some(choices) => choices
@@ -310,7 +296,7 @@ fn written_by(setting: &Setting) -> Vec<String> {
             .filter_map(J::as_object)
             .flat_map(|keys| keys.keys().cloned())
             .collect(),
-        None => vec![setting.key.clone()],
+        None => vec![setting.key.to_string()],
     }
 }
 
@@ -335,15 +321,15 @@ fn to_plist(v: &J, ty: SettingType, columns: Option<&[Column]>) -> P {
         (SettingType::Dict, J::Object(obj)) if columns.is_some() => {
             let mut d = plist::Dictionary::new();
             for col in columns.unwrap_or_default() {
-                match obj.get(&col.key) {
+                match obj.get(&*col.key) {
                     Some(value) => d.insert(
-                        col.key.clone(),
+                        col.key.to_string(),
                         to_plist(value, col.ty, col.columns.as_deref()),
                     ),
                     // Fill what the author left out, so every client sees the same row.
                     None => match col.default.as_ref().filter(|_| col.emit_default) {
                         Some(default) => d.insert(
-                            col.key.clone(),
+                            col.key.to_string(),
                             to_plist(default, col.ty, col.columns.as_deref()),
                         ),
                         None => None,
@@ -402,6 +388,36 @@ mod tests {
     use super::*;
 
     const MINIMAL: MergeOptions = MergeOptions { minimal: true };
+
+    /// build.rs's table of the defaults' spellings is [`default_settings`]'s keys by lowercase.
+    #[test]
+    fn default_spellings_are_the_default_settings_keys() {
+        let mut by_lower = std::collections::BTreeMap::<String, Vec<&str>>::new();
+        for key in default_settings().keys() {
+            by_lower
+                .entry(key.to_ascii_lowercase())
+                .or_default()
+                .push(key);
+        }
+        assert!(by_lower.len() > 250);
+        for (lower, keys) in &by_lower {
+            assert_eq!(
+                Catalog::get().default_keys_spelled(lower),
+                &keys[..],
+                "{lower}"
+            );
+        }
+        for s in &Catalog::get().settings {
+            let lower = s.key.to_ascii_lowercase();
+            if !by_lower.contains_key(&lower) {
+                assert!(
+                    Catalog::get().default_keys_spelled(&lower).is_empty(),
+                    "{lower}"
+                );
+            }
+        }
+        assert!(Catalog::get().default_keys_spelled("allowQuit").is_empty());
+    }
 
     #[test]
     fn full_output_carries_every_default_and_minimal_only_what_is_set() {

@@ -67,7 +67,7 @@ fn check_settings_sections(src: &LoadedExam, diags: &mut Vec<Diagnostic>) {
                 );
             }
             if let Some(target) = &setting.hashed_into {
-                if settings.contains_key(target) {
+                if settings.contains_key(&**target) {
                     diags.push(
                         Diagnostic::error(
                             "conflicting-settings",

@@ -292,7 +292,7 @@ fn unknown_column(parent: &str, key: &str) -> Diagnostic {
     let columns: Vec<&str> = Catalog::get()
         .setting(table)
         .and_then(|s| s.columns.as_ref())
-        .map(|c| c.iter().map(|c| c.key.as_str()).collect())
+        .map(|c| c.iter().map(|c| &*c.key).collect())
         .unwrap_or_default();
     let place = match row {
         Some(r) => format!("row {} of `{table}`", r + 1),
