@@ -4,3 +4,30 @@
 pub fn escape_segment(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
+
+/// The key one JSON pointer segment names (RFC 6901: `~1` is `/`, `~0` is `~`).
+pub fn unescape_segment(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('~') {
+        s.replace("~1", "/").replace("~0", "~").into()
+    } else {
+        s.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_round_trip() {
+        for key in ["plain", "a/b", "~", "~1", "a~0/b~1", ""] {
+            assert_eq!(unescape_segment(&escape_segment(key)), key);
+        }
+        let value = serde_json::json!({ "a/b~c": 1 });
+        let seg = escape_segment("a/b~c");
+        assert_eq!(
+            value.get(&*unescape_segment(&seg)),
+            value.pointer(&format!("/{seg}"))
+        );
+    }
+}

@@ -10,6 +10,7 @@ pub use fast::Verdict;
 
 use crate::catalog::{Catalog, Column, Setting, SettingType};
 use serde_json::{Map, Value, json};
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 pub const EXAM_SCHEMA_FILE: &str = "exam.schema.json";
@@ -91,23 +92,38 @@ pub fn is_secret_pointer(pointer: &str) -> bool {
 /// The secrets `document` holds: [`secret_pointers`] with each `*` (an array item) expanded to the
 /// indices the document has.
 pub fn secrets_in(document: &Value) -> Vec<String> {
-    fn expand(value: &Value, done: &str, rest: &[&str], out: &mut Vec<String>) {
-        let Some((seg, rest)) = rest.split_first() else {
-            out.push(done.to_string());
+    /// Follows the segments `rest` from `value` (reached at pointer `done`); a pointer is written
+    /// only for a secret found (every exam is asked: no allocation on the way).
+    fn expand(
+        value: &Value,
+        done: &mut String,
+        mut rest: std::str::Split<'_, char>,
+        out: &mut Vec<String>,
+    ) {
+        let Some(seg) = rest.next() else {
+            out.push(done.clone());
             return;
         };
-        if *seg == "*" {
+        let at = done.len();
+        if seg == "*" {
             for (i, item) in value.as_array().into_iter().flatten().enumerate() {
-                expand(item, &format!("{done}/{i}"), rest, out);
+                let _ = write!(done, "/{i}");
+                expand(item, done, rest.clone(), out);
+                done.truncate(at);
             }
-        } else if let Some(next) = value.pointer(&format!("/{seg}")) {
-            expand(next, &format!("{done}/{seg}"), rest, out);
+        } else if let Some(next) = value.get(&*crate::pointer::unescape_segment(seg)) {
+            done.push('/');
+            done.push_str(seg);
+            expand(next, done, rest, out);
+            done.truncate(at);
         }
     }
     let mut out = Vec::new();
-    for p in secret_pointers() {
-        let segments: Vec<&str> = p.split('/').skip(1).collect();
-        expand(document, "", &segments, &mut out);
+    let mut done = String::new();
+    for p in SECRET_POINTERS {
+        let mut segments = p.split('/');
+        segments.next(); // before the leading `/`
+        expand(document, &mut done, segments, &mut out);
     }
     out
 }

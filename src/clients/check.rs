@@ -54,7 +54,8 @@ pub fn check_clients(
             per_key.push((key, layer, value, findings));
         }
     }
-    let fixed = fixed_targets(data, merged, targets);
+    // The targets that clear every refusal, for the errors' help: worked out only when there is one.
+    let fixed = std::cell::OnceCell::new();
     let mut diags = Vec::new();
     for (key, layer, value, findings) in per_key {
         let place = |d: Diagnostic| locate(d, exam, key, layer, &lines);
@@ -73,7 +74,13 @@ pub fn check_clients(
                         what.join("; ")
                     ),
                 )
-                .hint(unsupported_hint(data, key, value, targets, &fixed)),
+                .hint(unsupported_hint(
+                    data,
+                    key,
+                    value,
+                    targets,
+                    fixed.get_or_init(|| fixed_targets(data, merged, targets)),
+                )),
             ));
         }
         let ignored: Vec<String> = findings
@@ -114,11 +121,12 @@ fn finding<'a>(
         unread: Vec::new(),
         unread_because: None,
     };
-    for r in releases {
-        if let Some(refusal) = row.refusal_at(r, value).filter(|f| f.effect == "unread") {
+    for &r in releases {
+        let refusal = row.refusal_at(r, value);
+        if let Some(refusal) = refusal.filter(|f| f.effect == "unread") {
             f.unread.push(r);
             f.unread_because = Some(refusal);
-        } else if let Some(refusal) = row.refusal_at(r, value) {
+        } else if let Some(refusal) = refusal {
             f.refused.push(r);
             f.refusal = Some(refusal);
         } else if row.reads_at(r) == Some(false) {
@@ -138,15 +146,16 @@ fn finding<'a>(
     (!f.refused.is_empty() || !f.ignored.is_empty() || !f.unread.is_empty()).then_some(f)
 }
 
-/// The releases of `target` that the data knows.
-fn targeted(data: &ClientData, p: Platform, target: Target) -> Vec<Release> {
+/// The releases of `target` that the data knows (a run of the sorted known releases).
+fn targeted(data: &ClientData, p: Platform, target: Target) -> &[Release] {
     match target {
-        Target::Off => Vec::new(),
-        Target::Range { min, max } => data
-            .releases(p)
-            .into_iter()
-            .filter(|r| *r >= min && max.is_none_or(|m| *r <= m))
-            .collect(),
+        Target::Off => &[],
+        Target::Range { min, max } => {
+            let known = data.releases(p);
+            let from = known.partition_point(|r| *r < min);
+            let to = max.map_or(known.len(), |m| known.partition_point(|r| *r <= m));
+            known.get(from..to).unwrap_or(&[])
+        }
     }
 }
 
@@ -154,6 +163,9 @@ fn targeted(data: &ClientData, p: Platform, target: Target) -> Vec<Release> {
 /// merged value also holds every column's default, which nobody chose.
 fn columns_written(exam: &ValidExam, layer: &Layer, merged: &plist::Value) -> Vec<String> {
     let mut columns: Vec<String> = Vec::new();
+    if !matches!(merged, plist::Value::Array(_) | plist::Value::Dictionary(_)) {
+        return columns; // not a table: no columns, whatever the file wrote
+    }
     let mut add = |keys: &mut dyn Iterator<Item = &String>| {
         for k in keys {
             if !columns.contains(k) {

@@ -189,8 +189,8 @@ impl ClientData {
     }
 
     /// The known releases of a platform, oldest first.
-    pub fn releases(&self, p: Platform) -> Vec<Release> {
-        self.releases.get(p.key()).cloned().unwrap_or_default()
+    pub fn releases(&self, p: Platform) -> &[Release] {
+        self.releases.get(p.key()).map_or(&[], Vec::as_slice)
     }
 
     pub fn newest(&self, p: Platform) -> Option<Release> {
