@@ -214,7 +214,7 @@ fn refused_text(data: &ClientData, f: &Finding) -> String {
     format!(
         "{} {} {effect}{note}",
         f.platform.name(),
-        ranges(&f.refused, &known)
+        ranges(&f.refused, known)
     )
 }
 
@@ -249,14 +249,14 @@ fn ignored_text(data: &ClientData, key: &str, f: &Finding) -> String {
         parts.push(format!(
             "{} {} ({read})",
             f.platform.name(),
-            ranges(&whole, &known)
+            ranges(&whole, known)
         ));
     }
     if let Some(because) = f.unread_because {
         parts.push(format!(
             "{} {} ({})",
             f.platform.name(),
-            ranges(&f.unread, &known),
+            ranges(&f.unread, known),
             because.note
         ));
     }
@@ -274,7 +274,7 @@ fn ignored_text(data: &ClientData, key: &str, f: &Finding) -> String {
         parts.push(format!(
             "{} {} (does not read column{} {})",
             f.platform.name(),
-            ranges(&rs, &known),
+            ranges(&rs, known),
             if list.len() == 1 { "" } else { "s" },
             list.join(", ")
         ));
@@ -321,7 +321,7 @@ pub fn fixed_targets(data: &ClientData, merged: &Merged, targets: &Targets) -> T
             .map(|i| &in_range[i + 1..]);
         let t = match (cut.and_then(|rest| rest.first()), targets.get(p)) {
             (Some(min), Target::Range { max, .. }) => Target::Range { min: *min, max },
-            _ => newest_run(&data.releases(p), works),
+            _ => newest_run(data.releases(p), works),
         };
         fixed.set(p, t);
     }
@@ -362,7 +362,7 @@ fn unsupported_hint(
             .filter(|r| row.refusal_at(*r, value).is_none() && row.reads_at(*r) != Some(false))
             .collect();
         if !ok.is_empty() && row.reads != Some(false) {
-            support.push(format!("{} {}", p.name(), ranges(&ok, &known)));
+            support.push(format!("{} {}", p.name(), ranges(&ok, known)));
         }
     }
     let who = if support.is_empty() {

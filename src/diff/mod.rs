@@ -199,10 +199,10 @@ fn verdict(
     }
     let mut parts: Vec<String> = refused
         .iter()
-        .map(|(effect, rs)| format!("{effect} on {}", ranges(rs, &known)))
+        .map(|(effect, rs)| format!("{effect} on {}", ranges(rs, known)))
         .collect();
     if !ignored.is_empty() {
-        parts.push(format!("ignored on {}", ranges(&ignored, &known)));
+        parts.push(format!("ignored on {}", ranges(&ignored, known)));
     }
     Some(if parts.is_empty() {
         "read".into()
