@@ -1,8 +1,8 @@
 //! Build-time data, so that a run parses no JSON it can do without:
 //! - `schemas/seb-clients.json` split into one JSON text per setting, sorted by key
 //!   (`$OUT_DIR/seb_clients.rs`): a run parses the rows of the settings it checks and nothing else
-//!   (`src/clients/mod.rs`, `ClientData`). The file's other members (`sources`, `releases`) stay one
-//!   small JSON text.
+//!   (`src/clients/mod.rs`, `ClientData`). The known releases stay one small JSON text; the file's
+//!   citations (`sources`) and description are not embedded.
 //! - `schemas/seb-catalog.json` as Rust code that builds the catalog's settings (`$OUT_DIR/
 //!   seb_catalog.rs`, `src/catalog.rs`), field by field as serde reads them (a unit test compares),
 //!   and their index by key.
@@ -42,7 +42,9 @@ fn clients() {
     let members: BTreeMap<String, &RawValue> =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{CLIENTS}: {e}"));
     let mut head = String::from("{");
-    for (name, value) in members.iter().filter(|(name, _)| *name != "settings") {
+    // The releases; `sources` (the citations the rows' `source` fields point to) and `description`
+    // are for readers of the file, never needed by a run.
+    for (name, value) in members.iter().filter(|(name, _)| *name == "releases") {
         if head.len() > 1 {
             head.push(',');
         }

@@ -94,18 +94,15 @@ mod embedded {
 /// `schemas/seb-clients.json`.
 #[derive(Debug, Default)]
 pub struct ClientData {
-    pub sources: BTreeMap<String, Value>,
     /// Each platform's known releases, parsed and sorted once (every exam's client check asks).
     releases: HashMap<String, Vec<Release>>,
     /// Per setting of [`embedded::ROWS`] (same order): its rows by platform, parsed on first use.
     settings: Vec<OnceLock<HashMap<String, PlatformRow>>>,
 }
 
-/// The members of the file besides `settings`.
+/// The members of the file a run needs besides `settings` (build.rs embeds only these).
 #[derive(Debug, Default, Deserialize)]
 struct Head {
-    #[serde(default)]
-    sources: BTreeMap<String, Value>,
     #[serde(default)]
     releases: HashMap<String, Vec<String>>,
 }
@@ -163,7 +160,6 @@ impl ClientData {
         DATA.get_or_init(|| {
             let head: Head = serde_json::from_str(embedded::HEAD_JSON).unwrap_or_default();
             ClientData {
-                sources: head.sources,
                 releases: head
                     .releases
                     .into_iter()
@@ -315,14 +311,12 @@ mod tests {
     fn the_split_rows_are_the_files_rows() {
         #[derive(Deserialize)]
         struct Full {
-            sources: BTreeMap<String, Value>,
             releases: HashMap<String, Vec<String>>,
             settings: HashMap<String, HashMap<String, PlatformRow>>,
         }
         let full: Full =
             serde_json::from_str(include_str!("../../schemas/seb-clients.json")).unwrap();
         let data = ClientData::get();
-        assert_eq!(data.sources, full.sources);
         for (p, names) in &full.releases {
             let mut parsed: Vec<Release> =
                 names.iter().map(|s| Release::parse(s).unwrap()).collect();
