@@ -5,6 +5,7 @@
 # Each of ROUNDS rounds (default 5) times the three commands side by side, BENCH_RUNS runs each (default
 # 30, hyperfine if installed, else a spawn loop in Python); printed: the median wall time of each command
 # with its min–max over the rounds, and the ratios to --version (median of the per-round ratios, min–max).
+# Then each command's CPU time and minor page faults per run (kernel accounting, BENCH_RUNS runs).
 # With valgrind installed, the instructions each command executes (callgrind; repeatable on a noisy
 # machine) and their ratios follow. SEBC_BIN=path times that binary instead of building one.
 set -euo pipefail
@@ -96,6 +97,31 @@ for i, name in enumerate(names):
 for i, name in enumerate(names[1:], start=1):
     ratios = [m[i] / m[0] for m in medians]
     print(f"  {name} / --version: {statistics.median(ratios):.2f}x  (rounds {min(ratios):.2f}–{max(ratios):.2f})")
+PY
+
+# CPU time (user + system, from the kernel's accounting of the children) and minor page faults per run:
+# steadier than wall time on a busy machine, and the faults show what a run's memory costs (each first
+# touch of a page is a trap into the kernel, about 2 µs on the development VM).
+python3 - "$runs" "${names[@]}" -- "${commands[@]}" <<'PY'
+import os, resource, sys
+args = sys.argv[1:]
+runs, rest = int(args[0]), args[1:]
+split = rest.index("--")
+names, commands = rest[:split], rest[split + 1:]
+devnull = os.open(os.devnull, os.O_WRONLY)
+print(f"CPU and page faults per run ({runs} runs):")
+base = None
+for name, c in zip(names, commands):
+    argv = c.split()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for _ in range(runs):
+        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)])
+        os.waitpid(pid, 0)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = ((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)) / runs * 1e3
+    faults = (after.ru_minflt - before.ru_minflt) / runs
+    base = base or cpu
+    print(f"  {name:10} {cpu:6.2f} ms CPU ({cpu / base:.2f}x --version), {faults:5.0f} page faults")
 PY
 
 if command -v valgrind > /dev/null; then
