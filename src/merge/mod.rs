@@ -88,6 +88,12 @@ impl Merged {
             .or_else(|| self.settings.contains_key(key).then_some(&DEFAULT))
     }
 
+    /// True when `settings[key]` is SEB's default as [`default_settings`] holds it, untouched: no layer
+    /// set the key (every value a layer sets is recorded in `origins`, by [`Merged::set`]).
+    pub fn holds_default(&self, key: &str) -> bool {
+        self.with_defaults && !self.origins.contains_key(key) && self.settings.contains_key(key)
+    }
+
     /// Every setting's layer, the defaults' included.
     pub fn all_origins(&self) -> BTreeMap<String, Layer> {
         self.settings
@@ -440,6 +446,31 @@ mod tests {
             "defaults are not recorded one by one"
         );
         assert_eq!(full.origin("noSuchKey"), None);
+    }
+
+    #[test]
+    fn holds_default_only_for_untouched_defaults() {
+        let yaml = "exam: { id: e }\nseb:\n  allowQuit: false\n  prohibitedProcesses: []\n  \
+                    showTime: null\n  allowWlan: true\n";
+        let (m, diags) = merged_from(yaml, MergeOptions::default());
+        let m = m.unwrap_or_else(|| panic!("{diags:?}"));
+        let defaults = default_settings();
+        let mut held = 0;
+        for (k, v) in m.settings.iter() {
+            if m.holds_default(k) {
+                held += 1;
+                assert_eq!(Some(v), defaults.get(k), "{k}");
+            }
+        }
+        assert!(held > 250, "{held}");
+        for k in ["allowQuit", "prohibitedProcesses", "showTime", "allowWlan", "allowWLAN"] {
+            assert!(!m.holds_default(k), "{k}");
+        }
+        // Set to its own default value by the exam: not untouched (its layer is the exam).
+        let (m, _) = merged_from("exam: { id: e }\nseb:\n  allowQuit: true\n", MergeOptions::default());
+        assert!(!m.unwrap().holds_default("allowQuit"));
+        let (min, _) = merged_from("exam: { id: e }\nseb:\n  allowQuit: true\n", MINIMAL);
+        assert!(!min.unwrap().holds_default("allowQuit"), "no defaults in a minimal output");
     }
 
     #[test]
