@@ -169,8 +169,13 @@ pub fn render_exam(
     for (i, (name, settings, private)) in configs.iter().enumerate() {
         // The exam's own configuration is `merged.settings`: its untouched defaults are known.
         let own = |k: &str| i == 0 && merged.holds_default(k);
-        let (bytes, config_key) =
-            render_kept(settings, &own, layout.format, layout.style, layout.protection)?;
+        let (bytes, config_key) = render_kept(
+            settings,
+            &own,
+            layout.format,
+            layout.style,
+            layout.protection,
+        )?;
         let path = layout.out_dir.join(name);
         rendered.configurations.push(Configuration {
             path: path.clone(),

@@ -463,14 +463,26 @@ mod tests {
             }
         }
         assert!(held > 250, "{held}");
-        for k in ["allowQuit", "prohibitedProcesses", "showTime", "allowWlan", "allowWLAN"] {
+        for k in [
+            "allowQuit",
+            "prohibitedProcesses",
+            "showTime",
+            "allowWlan",
+            "allowWLAN",
+        ] {
             assert!(!m.holds_default(k), "{k}");
         }
         // Set to its own default value by the exam: not untouched (its layer is the exam).
-        let (m, _) = merged_from("exam: { id: e }\nseb:\n  allowQuit: true\n", MergeOptions::default());
+        let (m, _) = merged_from(
+            "exam: { id: e }\nseb:\n  allowQuit: true\n",
+            MergeOptions::default(),
+        );
         assert!(!m.unwrap().holds_default("allowQuit"));
         let (min, _) = merged_from("exam: { id: e }\nseb:\n  allowQuit: true\n", MINIMAL);
-        assert!(!min.unwrap().holds_default("allowQuit"), "no defaults in a minimal output");
+        assert!(
+            !min.unwrap().holds_default("allowQuit"),
+            "no defaults in a minimal output"
+        );
     }
 
     #[test]

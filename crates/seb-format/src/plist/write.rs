@@ -371,6 +371,31 @@ mod tests {
     }
 
     #[test]
+    fn a_recycled_buffer_carries_nothing_into_the_next_plist() {
+        let long = dict(vec![("startURL", Value::String("x".repeat(100_000)))]);
+        let short = dict(vec![("allowQuit", Value::Boolean(true))]);
+        let fresh = std::thread::scope(|s| {
+            s.spawn(|| write_xml(&short, PlistStyle::Indented, &|_| false).unwrap())
+                .join()
+                .unwrap()
+        });
+        let first = write_xml(&long, PlistStyle::Indented, &|_| false).unwrap();
+        let capacity = first.capacity();
+        recycle_buffer(first);
+        let second = write_xml(&short, PlistStyle::Indented, &|_| false).unwrap();
+        assert_eq!(second, fresh);
+        assert_eq!(second.capacity(), capacity, "the memory was reused");
+        // A buffer over the bound is not kept.
+        recycle_buffer(Vec::with_capacity(KEPT_BUFFER_BYTES + 1));
+        assert!(
+            write_xml(&short, PlistStyle::Indented, &|_| false)
+                .unwrap()
+                .capacity()
+                <= KEPT_BUFFER_BYTES
+        );
+    }
+
+    #[test]
     fn compact_style_is_seb_servers_byte_format() {
         let d = dict(vec![
             ("URLFilterRules", Value::Array(vec![])),
