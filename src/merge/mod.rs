@@ -122,6 +122,17 @@ impl Merged {
     /// (two spellings set by one file stay: that is a Config Key divergence the file must fix).
     fn set(&mut self, key: &str, value: P, layer: Layer) {
         let lower = key.to_ascii_lowercase();
+        let only = self.spellings_of(lower.clone());
+        // The common case: no other spelling of the key is set (nothing to replace or keep).
+        if only.iter().all(|k| k == key) {
+            if only.is_empty() {
+                only.push(key.to_string());
+            }
+            self.settings.insert(key.to_string(), value);
+            self.origins.insert(key.to_string(), layer);
+            self.removed.remove(key);
+            return;
+        }
         let spellings = std::mem::take(self.spellings_of(lower.clone()));
         let origins = &self.origins;
         let (variants, mut kept): (Vec<String>, Vec<String>) = spellings
