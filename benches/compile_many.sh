@@ -10,6 +10,8 @@
 # cryptography, in 2 worker processes) run side by side BENCH_REPEATS times (default 5), alternating;
 # printed: median wall and CPU time of each with min–max, and the ratios Python/sebc (median, min–max
 # over the pairs). BENCH_PYTHON=0 skips the comparison (it needs pyyaml, jsonschema, pyjwt, cryptography).
+# BENCH_SEBC=PATH times that sebc binary instead of this tree's release build (to compare two builds
+# against the same Python peer under the same load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-1000}"; shift || true
@@ -17,7 +19,8 @@ bench_dir="${BENCH_DIR:-}"
 if [ -z "$bench_dir" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then bench_dir=/dev/shm; fi
 work="$(mktemp -d ${bench_dir:+-p "$bench_dir"})"; trap 'rm -rf "$work"' EXIT
 echo "working in $work"
-cargo build --release --quiet
+sebc="${BENCH_SEBC:-target/release/sebc}"
+[ -n "${BENCH_SEBC:-}" ] || cargo build --release --quiet
 python3 - "$work/exams" "$n" <<'PY'
 import json, os, sys
 root, n = sys.argv[1], int(sys.argv[2])
@@ -68,7 +71,7 @@ cores=$(nproc)
 run() {
   local label="$1"; shift
   rm -rf "$work/out"
-  /usr/bin/time -f "%e %M" -o "$work/time" target/release/sebc compile "$work/exams" -o "$work/out" --quiet "$@" 2>"$work/stderr" >/dev/null || { cat "$work/stderr"; exit 1; }
+  /usr/bin/time -f "%e %M" -o "$work/time" "$sebc" compile "$work/exams" -o "$work/out" --quiet "$@" 2>"$work/stderr" >/dev/null || { cat "$work/stderr"; exit 1; }
   read -r secs kb < "$work/time"
   local files; files=$(find "$work/out" -type f | wc -l)
   python3 -c "import sys; s,kb,n,f,c=float(sys.argv[1]),int(sys.argv[2]),int(sys.argv[3]),int(sys.argv[4]),int(sys.argv[5]); print(f'{sys.argv[6]:<28} {n} exams, {f} files in {s:.2f} s: {n/s:,.0f} exams/s ({n/s/c:,.0f} per core on {c} cores), peak RSS {kb/1024:.1f} MiB')" "$secs" "$kb" "$n" "$files" "$cores" "$label"
@@ -77,12 +80,12 @@ run "all cores" "$@"
 run "one core" -j 1 "$@"
 
 [ "${BENCH_PYTHON:-1}" = 0 ] && exit 0
-target/release/sebc schema --out-dir "$work/schemas" >/dev/null
+"$sebc" schema --out-dir "$work/schemas" >/dev/null
 repeats="${BENCH_REPEATS:-5}"
 : > "$work/pairs"
 for _ in $(seq "$repeats"); do
   rm -rf "$work/out" "$work/py"
-  /usr/bin/time -f "%e %U %S" -o "$work/t1" target/release/sebc compile "$work/exams" -o "$work/out" --quiet -j 2 "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr"; exit 1; }
+  /usr/bin/time -f "%e %U %S" -o "$work/t1" "$sebc" compile "$work/exams" -o "$work/out" --quiet -j 2 "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr"; exit 1; }
   /usr/bin/time -f "%e %U %S" -o "$work/t2" python3 benches/python_peer.py "$work/schemas" schemas/seb-catalog.json "$work/py" "$work/exams" 2 >/dev/null 2>"$work/stderr" || { cat "$work/stderr"; exit 1; }
   echo "$(cat "$work/t1") $(cat "$work/t2")" >> "$work/pairs"
 done

@@ -56,6 +56,17 @@ fn fast_path_is_exact(path: &Path) -> Option<usize> {
             "{} {style:?}",
             path.display()
         );
+        // An exam's own configuration copies the defaults its merge left untouched without comparing
+        // them (`Merged::holds_default`): the promise holds, or the bytes would differ.
+        let kept = |k: &str| merged.holds_default(k);
+        let (fast, key) = sebc::emit::defaults_rendered()
+            .write_xml_and_key_kept(settings, style, &sebc::merge::is_table, &kept)
+            .unwrap();
+        assert!(
+            fast == plain && key == plain_key,
+            "{} {style:?}: promised defaults",
+            path.display()
+        );
         // The `.seb` container around it too (plnd: gzip with mtime 0, deterministic).
         let (fast, _) = sebc::emit::render(settings, OutputFormat::Seb, style, Protection::Plain)
             .unwrap_or_else(|d| panic!("{d:?}"));

@@ -38,6 +38,18 @@ pub fn render(
     style: PlistStyle,
     protection: Protection<'_>,
 ) -> Result<(Vec<u8>, String), Diagnostic> {
+    render_kept(settings, &|_| false, format, style, protection)
+}
+
+/// [`render`] of settings made from SEB's defaults where `kept(key)` is true only for entries that
+/// hold the default untouched ([`Merged::holds_default`]): those are copied without being compared.
+pub fn render_kept(
+    settings: &plist::Dictionary,
+    kept: &dyn Fn(&str) -> bool,
+    format: OutputFormat,
+    style: PlistStyle,
+    protection: Protection<'_>,
+) -> Result<(Vec<u8>, String), Diagnostic> {
     // Rendering the defaults in advance costs about what writing two exams' settings does: the first
     // configurations of a process are written straightforwardly (the same bytes, tests/fast_path.rs).
     static RENDERS: AtomicUsize = AtomicUsize::new(0);
@@ -45,7 +57,7 @@ pub fn render(
         write_xml(settings, style, &is_table)
             .map(|xml| (xml, seb_format::configkey::config_key(settings)))
     } else {
-        defaults_rendered().write_xml_and_key(settings, style, &is_table)
+        defaults_rendered().write_xml_and_key_kept(settings, style, &is_table, kept)
     };
     // Load refuses such characters in exam files and the plist reader in bases; this is the guarantee.
     let (xml, key) = written.map_err(|e| {
@@ -56,7 +68,9 @@ pub fn render(
     let bytes = match format {
         OutputFormat::Plist => xml,
         OutputFormat::Seb => {
-            container::encode(&xml, protection).map_err(|e| Diagnostic::error("encrypt", e))?
+            let seb = container::encode(&xml, protection);
+            seb_format::plist::recycle_buffer(xml);
+            seb.map_err(|e| Diagnostic::error("encrypt", e))?
         }
     };
     Ok((bytes, key))
@@ -152,8 +166,16 @@ pub fn render_exam(
         configurations: Vec::with_capacity(configs.len()),
         files: Vec::with_capacity(configs.len() + 1),
     };
-    for (name, settings, private) in &configs {
-        let (bytes, config_key) = render(settings, layout.format, layout.style, layout.protection)?;
+    for (i, (name, settings, private)) in configs.iter().enumerate() {
+        // The exam's own configuration is `merged.settings`: its untouched defaults are known.
+        let own = |k: &str| i == 0 && merged.holds_default(k);
+        let (bytes, config_key) = render_kept(
+            settings,
+            &own,
+            layout.format,
+            layout.style,
+            layout.protection,
+        )?;
         let path = layout.out_dir.join(name);
         rendered.configurations.push(Configuration {
             path: path.clone(),

@@ -62,8 +62,15 @@ fn walk(
         return;
     }
     for (key, child) in entries {
+        let known_here = match canonical {
+            "/seb" | "/proctoring" => Catalog::get().setting(key).is_some(),
+            _ => known_set.contains(key.as_str()),
+        };
         let name = if targets.contains(&key.as_str()) {
             Some(key.as_str())
+        } else if known_here {
+            // A known key stands for itself, and it is not a secret field: no speller asked.
+            None
         } else if near_target.nearest(key).is_none() {
             // Neither a secret field nor near one: whatever it stands for is no secret.
             None

@@ -8,6 +8,7 @@ use super::{MAX_DEPTH, MAX_STRING, MAX_VALUES};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::pointer::escape_segment;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -93,11 +94,11 @@ impl Node {
                 ));
                 return Value::Null;
             }
-            let subject = match pointer.is_empty() {
+            let subject = || match pointer.is_empty() {
                 true => "the document's string".to_string(),
                 false => format!("the string at `{pointer}`"),
             };
-            if let Some(d) = invalid_character(s, &subject) {
+            if let Some(d) = invalid_character(s, subject) {
                 diags.push((d.pointer(pointer.clone()), self.pos));
             }
         }
@@ -125,7 +126,7 @@ impl Node {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.into_iter().enumerate() {
                     let len = pointer.len();
-                    pointer.push_str(&format!("/{i}"));
+                    write!(pointer, "/{i}").ok();
                     out.push(item.into_json(pointer, map, diags, depth + 1));
                     pointer.truncate(len);
                 }
@@ -135,9 +136,8 @@ impl Node {
                 let mut out = serde_json::Map::with_capacity(entries.len());
                 for (key, key_pos, value) in entries {
                     let len = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&escape_segment(&key));
-                    if let Some(d) = invalid_character(&key, &format!("the key `{key}`")) {
+                    push_segment(pointer, &key);
+                    if let Some(d) = invalid_character(&key, || format!("the key `{key}`")) {
                         diags.push((d.pointer(pointer.clone()), key_pos));
                     }
                     if out.contains_key(&key) {
@@ -169,8 +169,9 @@ const C0_NAMES: [&str; 32] = [
 
 /// The error for the first character of `s` a plist cannot hold (XML 1.0 allows no C0 control but tab,
 /// line feed and carriage return, and not U+FFFE or U+FFFF); `subject` names the string in the message.
-fn invalid_character(s: &str, subject: &str) -> Option<Diagnostic> {
+fn invalid_character(s: &str, subject: impl FnOnce() -> String) -> Option<Diagnostic> {
     let (index, c) = seb_format::plist::first_invalid_char(s)?;
+    let subject = subject();
     let kind = match C0_NAMES.get(c as usize) {
         Some(name) => format!("{name}, a control character"),
         None => "a Unicode noncharacter".to_string(),
@@ -190,6 +191,17 @@ fn invalid_character(s: &str, subject: &str) -> Option<Diagnostic> {
              can be written",
         ),
     )
+}
+
+/// Appends `/` and `key` escaped as a JSON pointer segment (RFC 6901: `~` as `~0`, `/` as `~1`), as
+/// [`escape_segment`] gives it, without a string of its own.
+fn push_segment(pointer: &mut String, key: &str) {
+    pointer.push('/');
+    if key.contains(['~', '/']) {
+        pointer.push_str(&escape_segment(key));
+    } else {
+        pointer.push_str(key);
+    }
 }
 
 /// Line and column (1-based, columns in characters) of a byte offset in `text`.
@@ -240,16 +252,19 @@ impl<'a> LineIndex<'a> {
 
 /// The position after `bytes` (UTF-8, possibly cut mid-character) from `at`: columns count the bytes
 /// that start a character.
-fn advance(mut at: Pos, bytes: &[u8]) -> Pos {
-    for &b in bytes {
-        if b == b'\n' {
-            at.line += 1;
-            at.col = 1;
-        } else if b & 0xC0 != 0x80 {
-            at.col += 1;
-        }
+fn advance(at: Pos, bytes: &[u8]) -> Pos {
+    // Counted as sums over the bytes (which the compiler vectorises), not byte by byte with branches.
+    let char_starts = |b: &[u8]| b.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u32;
+    match bytes.iter().rposition(|&b| b == b'\n') {
+        None => Pos {
+            line: at.line,
+            col: at.col + char_starts(bytes),
+        },
+        Some(last) => Pos {
+            line: at.line + bytes.iter().filter(|&&b| b == b'\n').count() as u32,
+            col: 1 + char_starts(&bytes[last + 1..]),
+        },
     }
-    at
 }
 
 #[cfg(test)]

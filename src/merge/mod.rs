@@ -89,6 +89,12 @@ impl Merged {
             .or_else(|| self.settings.contains_key(key).then_some(&DEFAULT))
     }
 
+    /// True when `settings[key]` is SEB's default as [`default_settings`] holds it, untouched: no layer
+    /// set the key (every value a layer sets is recorded in `origins`, by [`Merged::set`]).
+    pub fn holds_default(&self, key: &str) -> bool {
+        self.with_defaults && !self.origins.contains_key(key) && self.settings.contains_key(key)
+    }
+
     /// Every setting's layer, the defaults' included.
     pub fn all_origins(&self) -> BTreeMap<String, Layer> {
         self.settings
@@ -117,6 +123,17 @@ impl Merged {
     /// (two spellings set by one file stay: that is a Config Key divergence the file must fix).
     fn set(&mut self, key: &str, value: P, layer: Layer) {
         let lower = key.to_ascii_lowercase();
+        let only = self.spellings_of(lower.clone());
+        // The common case: no other spelling of the key is set (nothing to replace or keep).
+        if only.iter().all(|k| k == key) {
+            if only.is_empty() {
+                only.push(key.to_string());
+            }
+            self.settings.insert(key.to_string(), value);
+            self.origins.insert(key.to_string(), layer);
+            self.removed.remove(key);
+            return;
+        }
         let spellings = std::mem::take(self.spellings_of(lower.clone()));
         let origins = &self.origins;
         let (variants, mut kept): (Vec<String>, Vec<String>) = spellings
@@ -456,6 +473,43 @@ mod tests {
             "defaults are not recorded one by one"
         );
         assert_eq!(full.origin("noSuchKey"), None);
+    }
+
+    #[test]
+    fn holds_default_only_for_untouched_defaults() {
+        let yaml = "exam: { id: e }\nseb:\n  allowQuit: false\n  prohibitedProcesses: []\n  \
+                    showTime: null\n  allowWlan: true\n";
+        let (m, diags) = merged_from(yaml, MergeOptions::default());
+        let m = m.unwrap_or_else(|| panic!("{diags:?}"));
+        let defaults = default_settings();
+        let mut held = 0;
+        for (k, v) in m.settings.iter() {
+            if m.holds_default(k) {
+                held += 1;
+                assert_eq!(Some(v), defaults.get(k), "{k}");
+            }
+        }
+        assert!(held > 250, "{held}");
+        for k in [
+            "allowQuit",
+            "prohibitedProcesses",
+            "showTime",
+            "allowWlan",
+            "allowWLAN",
+        ] {
+            assert!(!m.holds_default(k), "{k}");
+        }
+        // Set to its own default value by the exam: not untouched (its layer is the exam).
+        let (m, _) = merged_from(
+            "exam: { id: e }\nseb:\n  allowQuit: true\n",
+            MergeOptions::default(),
+        );
+        assert!(!m.unwrap().holds_default("allowQuit"));
+        let (min, _) = merged_from("exam: { id: e }\nseb:\n  allowQuit: true\n", MINIMAL);
+        assert!(
+            !min.unwrap().holds_default("allowQuit"),
+            "no defaults in a minimal output"
+        );
     }
 
     #[test]

@@ -31,7 +31,26 @@ pub fn config_key_of_seb_json(json: &str) -> String {
 /// (`"key":value` from [`render_entry`], `None` for entries the key leaves out) copied, the others
 /// rendered now.
 pub(crate) fn config_key_of_pieces(pieces: &[Piece<'_, Option<&str>>]) -> String {
-    let mut out = String::with_capacity(64 * 1024);
+    // The SEB-JSON is written into one buffer per thread, kept between calls (~40 KB for SEB's
+    // defaults: allocating it afresh each time costs page faults, not only a copy).
+    thread_local! {
+        static JSON: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    JSON.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut out) => {
+            let key = hash_pieces(&mut out, pieces);
+            if out.capacity() > crate::plist::KEPT_BUFFER_BYTES {
+                *out = String::new();
+            }
+            key
+        }
+        Err(_) => hash_pieces(&mut String::new(), pieces),
+    })
+}
+
+fn hash_pieces(out: &mut String, pieces: &[Piece<'_, Option<&str>>]) -> String {
+    out.clear();
+    out.reserve(64 * 1024);
     out.push('{');
     for piece in pieces {
         let before = out.len();
@@ -40,7 +59,7 @@ pub(crate) fn config_key_of_pieces(pieces: &[Piece<'_, Option<&str>>]) -> String
         }
         match piece {
             Piece::Rendered(Some(json)) => out.push_str(json),
-            Piece::Own(k, v) if !skipped(k, v) => write_entry(&mut out, k, v),
+            Piece::Own(k, v) if !skipped(k, v) => write_entry(out, k, v),
             _ => out.truncate(before),
         }
     }

@@ -75,13 +75,13 @@ impl Prerendered {
         style: PlistStyle,
         is_table: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<u8>, WriteError> {
-        write_xml(&pieces(root, self), style, is_table)
+        write_xml(&pieces(root, self, &|_| false), style, is_table)
     }
 
     /// [`crate::configkey::config_key`] of `root`, copying the entries rendered in advance (the same
     /// key).
     pub fn config_key(&self, root: &Dictionary) -> String {
-        config_key(&pieces(root, self))
+        config_key(&pieces(root, self, &|_| false))
     }
 
     /// [`Prerendered::write_xml`] and [`Prerendered::config_key`] at once: `root` is matched against
@@ -96,7 +96,27 @@ impl Prerendered {
         style: PlistStyle,
         is_table: &dyn Fn(&str) -> bool,
     ) -> Result<(Vec<u8>, String), WriteError> {
-        let pieces = pieces(root, self);
+        let pieces = pieces(root, self, &|_| false);
+        Ok((write_xml(&pieces, style, is_table)?, config_key(&pieces)))
+    }
+
+    /// [`Prerendered::write_xml_and_key`] of a dictionary made from the source by changing some of its
+    /// entries, when the caller knows which entries it kept: `kept(key)` true promises that `root`'s
+    /// entry `key` holds the source's value, which is then copied without comparing the two (a table of
+    /// SEB's defaults, `prohibitedProcesses`, has ~500 values). Entries not promised are compared as
+    /// in [`Prerendered::write_xml_and_key`]. A false promise writes the source's value.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::plist::write_xml`].
+    pub fn write_xml_and_key_kept(
+        &self,
+        root: &Dictionary,
+        style: PlistStyle,
+        is_table: &dyn Fn(&str) -> bool,
+        kept: &dyn Fn(&str) -> bool,
+    ) -> Result<(Vec<u8>, String), WriteError> {
+        let pieces = pieces(root, self, kept);
         Ok((write_xml(&pieces, style, is_table)?, config_key(&pieces)))
     }
 
@@ -110,13 +130,21 @@ impl Prerendered {
         self.entries.is_empty()
     }
 
-    /// The entry rendered for `key` at insertion position `i` of a dictionary, when its value is `value`.
-    fn reusable(&self, i: usize, key: &str, value: &Value) -> Option<usize> {
+    /// The entry rendered for `key` at insertion position `i` of a dictionary, when its value is `value`
+    /// (or is promised to be the source's: `kept`). Scalars are compared rather than asked about.
+    fn reusable(
+        &self,
+        i: usize,
+        key: &str,
+        value: &Value,
+        kept: &dyn Fn(&str) -> bool,
+    ) -> Option<usize> {
         let at = match self.by_insertion.get(i) {
             Some(&j) if self.entries.get(j).is_some_and(|e| e.key == key) => Some(j),
             _ => self.by_key.get(key).copied(),
         }?;
-        same(&self.entries[at].value, value).then_some(at)
+        let container = matches!(value, Value::Array(_) | Value::Dictionary(_));
+        ((container && kept(key)) || same(&self.entries[at].value, value)).then_some(at)
     }
 }
 
@@ -167,13 +195,17 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 /// The top-level entries of `root` in SEB's key order, each rendered in advance where `pre` holds it
-/// with an equal value.
-fn pieces<'a>(root: &'a Dictionary, pre: &'a Prerendered) -> Vec<Piece<'a, &'a Entry>> {
+/// with an equal value (or `kept` promises it, see [`Prerendered::write_xml_and_key_kept`]).
+fn pieces<'a>(
+    root: &'a Dictionary,
+    pre: &'a Prerendered,
+    kept: &dyn Fn(&str) -> bool,
+) -> Vec<Piece<'a, &'a Entry>> {
     let entries = &pre.entries;
     let mut reused = vec![false; entries.len()];
     let mut own: Vec<(&'a str, &'a Value)> = Vec::new();
     for (i, (k, v)) in root.iter().enumerate() {
-        match pre.reusable(i, k, v) {
+        match pre.reusable(i, k, v, kept) {
             Some(j) if !reused[j] => reused[j] = true,
             _ => own.push((k, v)),
         }

@@ -7,7 +7,8 @@ mod write;
 
 pub(crate) use read::parse_integer;
 pub use read::{Limits, read_value, read_xml, read_xml_limited};
-pub use write::{PlistStyle, WriteError, write_xml};
+pub(crate) use write::KEPT_BUFFER_BYTES;
+pub use write::{PlistStyle, WriteError, recycle_buffer, write_xml};
 pub(crate) use write::{render_entry, write_pieces};
 
 use std::cmp::Ordering;

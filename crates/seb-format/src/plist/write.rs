@@ -138,7 +138,7 @@ pub(crate) fn write_pieces(
         }
     }
     let mut w = Writer {
-        out: String::with_capacity(64 * 1024),
+        out: spare_buffer(),
         style,
         is_table,
     };
@@ -157,6 +157,32 @@ pub(crate) fn write_pieces(
     w.line(0, "</dict>");
     w.out.push_str(end);
     Ok(w.out.into_bytes())
+}
+
+thread_local! {
+    /// A buffer [`recycle_buffer`] gave back, for the next plist this thread writes.
+    static SPARE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Largest buffer kept for reuse (a thread writing a huge plist once does not keep its memory).
+pub(crate) const KEPT_BUFFER_BYTES: usize = 1 << 20;
+
+/// An empty string with room for a configuration's plist: the thread's spare buffer when it has one.
+fn spare_buffer() -> String {
+    let mut buf = SPARE.take();
+    buf.clear();
+    buf.reserve(64 * 1024);
+    // An empty buffer holds no text at all, so it is valid UTF-8.
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// Gives the bytes [`write_xml`] returned back to this thread once the caller is done with them (a
+/// `.seb` is made from them): the next plist written on this thread reuses their memory, sparing
+/// the allocator a fresh ~40 KB block (and the kernel its page faults) per configuration.
+pub fn recycle_buffer(buf: Vec<u8>) {
+    if buf.capacity() <= KEPT_BUFFER_BYTES {
+        SPARE.set(buf);
+    }
 }
 
 /// A top-level entry as [`write_xml`] writes it, in both styles (indented, compact); `None` when the
@@ -342,6 +368,31 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect()
+    }
+
+    #[test]
+    fn a_recycled_buffer_carries_nothing_into_the_next_plist() {
+        let long = dict(vec![("startURL", Value::String("x".repeat(100_000)))]);
+        let short = dict(vec![("allowQuit", Value::Boolean(true))]);
+        let fresh = std::thread::scope(|s| {
+            s.spawn(|| write_xml(&short, PlistStyle::Indented, &|_| false).unwrap())
+                .join()
+                .unwrap()
+        });
+        let first = write_xml(&long, PlistStyle::Indented, &|_| false).unwrap();
+        let capacity = first.capacity();
+        recycle_buffer(first);
+        let second = write_xml(&short, PlistStyle::Indented, &|_| false).unwrap();
+        assert_eq!(second, fresh);
+        assert_eq!(second.capacity(), capacity, "the memory was reused");
+        // A buffer over the bound is not kept.
+        recycle_buffer(Vec::with_capacity(KEPT_BUFFER_BYTES + 1));
+        assert!(
+            write_xml(&short, PlistStyle::Indented, &|_| false)
+                .unwrap()
+                .capacity()
+                <= KEPT_BUFFER_BYTES
+        );
     }
 
     #[test]
