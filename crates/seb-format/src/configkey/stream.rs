@@ -31,6 +31,7 @@
 mod bytes;
 mod json;
 mod out;
+mod tail;
 mod window;
 
 use crate::plist::Limits;
@@ -75,6 +76,7 @@ fn run<'a>(win: Window<'a>, limits: &'a Limits) -> Option<String> {
         ordered: Vec::new(),
         indexes: Vec::new(),
         data: (Vec::new(), String::new()),
+        tail_tried: false,
     };
     if scan.win.reader.is_none() {
         scan.win.check_to(scan.win.len)?;
@@ -133,6 +135,9 @@ struct Entry {
     key: std::ops::Range<usize>,
     value: usize,
     end: usize,
+    /// `end` is where the next entry starts (whitespace and comments may come before it): the
+    /// value found too large to skim ([`Scanner::tail`]).
+    loose: bool,
 }
 
 struct Scanner<'a> {
@@ -146,6 +151,8 @@ struct Scanner<'a> {
     indexes: Vec<(Vec<Entry>, Vec<u8>)>,
     /// `<data>`: the Base64 without whitespace, and its canonical form (reused).
     data: (Vec<u8>, String),
+    /// Whether the root's entries were looked for from the file's end.
+    tail_tried: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -270,10 +277,21 @@ impl<'a> Scanner<'a> {
 
     /// Skips the value at `pos` without checking it, counting tags only; returns where it ends.
     /// The value is read properly later, which must end at the same place.
-    fn skip(&mut self, mut pos: usize) -> Option<usize> {
+    fn skip(&mut self, pos: usize) -> Option<usize> {
+        self.skip_within(pos, usize::MAX)?.ok()
+    }
+
+    /// [`Self::skip`], stopping with `Err` once the value has run `limit` bytes past `start`.
+    fn skip_within(&mut self, start: usize, limit: usize) -> Option<Result<usize, ()>> {
         let mut depth = 0usize;
+        let mut pos = start;
+        let stop = start.saturating_add(limit);
         loop {
+            if pos > stop {
+                return Some(Err(()));
+            }
             let w = self.win.at(pos, TAG_MAX_BYTES)?;
+            let w = &w[..w.len().min((stop - pos).saturating_add(TAG_MAX_BYTES))];
             let (done, next, tags) = skim(w, &mut depth)?;
             let Some(left) = self.win.budget.checked_sub(tags) else {
                 self.win.budget = 0;
@@ -281,7 +299,7 @@ impl<'a> Scanner<'a> {
             };
             self.win.budget = left;
             if done {
-                return Some(pos + next);
+                return Some(Ok(pos + next));
             }
             if next == 0 {
                 // No progress: the input ends, or a tag or comment is longer than the window.
@@ -502,9 +520,24 @@ impl<'a> Scanner<'a> {
 
     /// Skims the dictionary's key index, sorts it, and reads (checks) every value in that order,
     /// writing those SEB-JSON keeps; a repeated key keeps its last value, as the tree reader does.
+    /// In the root, a value too large to skim and then read ([`tail::LARGE_VALUE_BYTES`]) is not
+    /// skimmed: the entries after it are found back from the file's end ([`Self::tail`]), and if
+    /// the value, when read, does not end where they start, the root is indexed again by skimming.
     fn dict_indexed<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
         let (mut index, mut keys) = take(&mut self.indexes, depth);
-        let end = self.dict_indexed_with(pos, depth, out, &mut index, &mut keys);
+        let end = if depth == 1 {
+            let saved = out.save();
+            self.tail_tried = false;
+            match self.dict_indexed_with(pos, depth, out, &mut index, &mut keys, true) {
+                None if self.tail_tried && self.win.budget > 0 => {
+                    out.restore(saved);
+                    self.dict_indexed_with(pos, depth, out, &mut index, &mut keys, false)
+                }
+                end => end,
+            }
+        } else {
+            self.dict_indexed_with(pos, depth, out, &mut index, &mut keys, false)
+        };
         give_back(&mut self.indexes, depth, (index, keys));
         end
     }
@@ -516,18 +549,38 @@ impl<'a> Scanner<'a> {
         out: &mut O,
         index: &mut Vec<Entry>,
         keys: &mut Vec<u8>,
+        from_the_end: bool,
     ) -> Option<usize> {
         index.clear();
         keys.clear();
         let mut pos = self.skip_misc(pos)?;
+        let limit = if from_the_end {
+            tail::LARGE_VALUE_BYTES
+        } else {
+            usize::MAX
+        };
         while !self.starts_with(pos, b"</dict>") {
             let from = keys.len();
             let value = self.key(pos, keys)?;
-            let end = self.skip(value)?;
+            let end = match self.skip_within(value, limit)? {
+                Ok(end) => end,
+                Err(()) => {
+                    self.tail_tried = true;
+                    let (entries, with_key) = (index.len(), keys.len());
+                    if let Some(dict_end) = self.tail(pos, from..with_key, value, index, keys) {
+                        pos = dict_end;
+                        break;
+                    }
+                    index.truncate(entries);
+                    keys.truncate(with_key);
+                    self.skip(value)?
+                }
+            };
             index.push(Entry {
                 key: from..keys.len(),
                 value,
                 end,
+                loose: false,
             });
             pos = self.skip_misc(end)?;
         }
@@ -553,7 +606,12 @@ impl<'a> Scanner<'a> {
                 put_key(key, out);
                 self.value(entry.value, depth, out)?
             };
-            if end != entry.end {
+            let ends_right = if entry.loose {
+                self.skip_misc(end)? == entry.end
+            } else {
+                end == entry.end
+            };
+            if !ends_right {
                 return None;
             }
         }

@@ -121,6 +121,24 @@ impl<'a> Window<'a> {
             || find_byte(w, gt, b'<').is_some_and(|lt| find_byte(w, lt, b'>').is_some())
     }
 
+    /// Reads (and checks) on to the input's end, and leaves the window holding its last bytes (a
+    /// window's worth, or all of them).
+    pub(super) fn reach_end(&mut self) -> Option<()> {
+        loop {
+            let end = self.base + self.buf.len();
+            if end == self.len {
+                break;
+            }
+            self.at(end, 1)?;
+        }
+        let last = self.len.saturating_sub(self.size);
+        if self.base > last {
+            // The last move kept little before the end: read the last window again.
+            self.at(last, self.len - last)?;
+        }
+        Some(())
+    }
+
     /// Moves the window to start at `pos` (or a little before): going on keeps the bytes already
     /// read; going back reads again. Never past bytes not yet checked.
     #[cold]
