@@ -46,6 +46,10 @@ use window::Window;
 /// Longest tag, `<!DOCTYPE …>` or `<plist …>` the scanner reads (longer ones go to the tree reader).
 const TAG_MAX_BYTES: usize = 1024;
 
+/// What the window is asked to hold from a leaf's start at first; a leaf longer than this near
+/// the window's end is read again with all a leaf may take (the longest string and its tags).
+const SHORT_LEAF_BYTES: usize = 4096;
+
 /// The fast path's Config Key of the XML plist `xml`, or `None` when the tree reader must answer
 /// (anything the scanner does not handle, any error, any limit).
 pub fn config_key(xml: &[u8], limits: &Limits) -> Option<String> {
@@ -73,6 +77,10 @@ fn run<'a>(win: Window<'a>, limits: &'a Limits) -> Option<String> {
         win,
         limits,
         leaf_bytes: limits.max_string_bytes.saturating_add(TAG_MAX_BYTES),
+        short_leaf_bytes: limits
+            .max_string_bytes
+            .saturating_add(TAG_MAX_BYTES)
+            .min(SHORT_LEAF_BYTES),
         ordered: Vec::new(),
         indexes: Vec::new(),
         data: (Vec::new(), String::new()),
@@ -145,6 +153,8 @@ struct Scanner<'a> {
     limits: &'a Limits,
     /// Bytes a leaf element may take: the longest string and its tags.
     leaf_bytes: usize,
+    /// Bytes most leaves take: what the window is asked to hold first ([`SHORT_LEAF_BYTES`]).
+    short_leaf_bytes: usize,
     /// Per depth, the previous and the current key of a dictionary streamed in order (reused).
     ordered: Vec<(Vec<u8>, Vec<u8>)>,
     /// Per depth, the key index and its key bytes of a dictionary read through its index (reused).
@@ -157,14 +167,21 @@ struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     /// What to ask the window for at `pos` to read the element there: what it holds, if that
-    /// is the whole element, else all a leaf may take.
+    /// is the whole element, else `guarantee` bytes (a short leaf's, or all a leaf may take).
     #[inline]
-    fn leaf_need(&self, pos: usize) -> usize {
-        if self.win.holds_leaf(pos, self.leaf_bytes) {
+    fn leaf_need(&self, pos: usize, guarantee: usize) -> usize {
+        if self.win.holds_leaf(pos, guarantee) {
             0
         } else {
-            self.leaf_bytes
+            guarantee
         }
+    }
+
+    /// Whether an element at `pos` that could not be read with a short leaf's bytes in the
+    /// window may be read with all a leaf may take (the window held fewer).
+    #[cold]
+    fn may_be_longer(&self, pos: usize) -> bool {
+        self.short_leaf_bytes < self.leaf_bytes && !self.win.holds(pos, self.leaf_bytes)
     }
 
     fn starts_with(&mut self, pos: usize, what: &[u8]) -> bool {
@@ -322,7 +339,20 @@ impl<'a> Scanner<'a> {
     #[inline]
     fn entry(&mut self, pos: usize, key: &mut Vec<u8>) -> Option<Entry_> {
         self.win.budget = self.win.budget.checked_sub(1)?;
-        let need = self.leaf_need(pos);
+        let decoded = key.len();
+        match self.entry_within(pos, key, self.short_leaf_bytes) {
+            None if self.may_be_longer(pos) => {
+                key.truncate(decoded);
+                self.entry_within(pos, key, self.leaf_bytes)
+            }
+            entry => entry,
+        }
+    }
+
+    /// [`Self::entry`], with `guarantee` bytes from `pos` in the window (fewer at the end).
+    #[inline(always)]
+    fn entry_within(&mut self, pos: usize, key: &mut Vec<u8>, guarantee: usize) -> Option<Entry_> {
+        let need = self.leaf_need(pos, guarantee);
         let w = self.win.at(pos, need)?;
         if w.starts_with(b"</dict>") {
             return Some(Entry_::End(pos + b"</dict>".len()));
@@ -368,7 +398,29 @@ impl<'a> Scanner<'a> {
     /// Reads the value at `pos` into `out`; returns the position after it.
     fn value<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
         self.win.budget = self.win.budget.checked_sub(1)?;
-        let need = self.leaf_need(pos);
+        let read = match self.leaf(pos, out, self.short_leaf_bytes) {
+            None if self.may_be_longer(pos) => self.leaf(pos, out, self.leaf_bytes)?,
+            read => read?,
+        };
+        match read {
+            Ok(end) => Some(end),
+            Err((_, _)) if depth >= self.limits.max_depth => None,
+            Err((Kind::Dict, start)) => self.dict(start, depth + 1, out),
+            Err((_, start)) => self.array(start, depth + 1, out),
+        }
+    }
+
+    /// The leaf at `pos` read into `out` with `guarantee` bytes from `pos` in the window (fewer
+    /// at the end): `Ok` with the position after it, or `Err` with a container's kind and where
+    /// its content starts.
+    #[inline(always)]
+    fn leaf<O: Out>(
+        &mut self,
+        pos: usize,
+        out: &mut O,
+        guarantee: usize,
+    ) -> Option<Result<usize, (Kind, usize)>> {
+        let need = self.leaf_need(pos, guarantee);
         let w = self.win.at(pos, need)?;
         let (kind, empty, start) = tag(w)?;
         let end = match (kind, empty) {
@@ -408,9 +460,7 @@ impl<'a> Scanner<'a> {
                 out.put(b"[]");
                 start
             }
-            (Kind::Dict | Kind::Array, false) if depth >= self.limits.max_depth => return None,
-            (Kind::Dict, false) => return self.dict(pos + start, depth + 1, out),
-            (Kind::Array, false) => return self.array(pos + start, depth + 1, out),
+            (Kind::Dict | Kind::Array, false) => return Some(Err((kind, pos + start))),
             (Kind::Key, _) | (Kind::Integer | Kind::Real | Kind::Date, true) => return None,
             (
                 Kind::True | Kind::False | Kind::Integer | Kind::Real | Kind::Data | Kind::Date,
@@ -426,7 +476,7 @@ impl<'a> Scanner<'a> {
                 end
             }
         };
-        Some(pos + end)
+        Some(Ok(pos + end))
     }
 
     /// The items of an array from `pos` (after `<array>`); returns the position after `</array>`.
