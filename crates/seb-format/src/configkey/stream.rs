@@ -303,12 +303,15 @@ impl<'a> Scanner<'a> {
         let mut depth = 0usize;
         let mut pos = start;
         let stop = start.saturating_add(limit);
+        let mut need = TAG_MAX_BYTES;
         loop {
             if pos > stop {
                 return Some(Err(()));
             }
-            let w = self.win.at(pos, TAG_MAX_BYTES)?;
-            let w = &w[..w.len().min((stop - pos).saturating_add(TAG_MAX_BYTES))];
+            let w = self.win.at(pos, need)?;
+            let room = (stop - pos).saturating_add(TAG_MAX_BYTES);
+            let cut = w.len() > room;
+            let w = &w[..w.len().min(room)];
             let (done, next, tags) = skim(w, &mut depth)?;
             let Some(left) = self.win.budget.checked_sub(tags) else {
                 self.win.budget = 0;
@@ -319,9 +322,18 @@ impl<'a> Scanner<'a> {
                 return Some(Ok(pos + next));
             }
             if next == 0 {
-                // No progress: the input ends, or a tag or comment is longer than the window.
+                // No progress: a leaf runs past the limit or the window (then the window is asked
+                // for all a leaf may take), the input ends, or a tag or comment is longer.
+                if cut {
+                    return Some(Err(()));
+                }
+                if need < self.leaf_bytes && !self.win.holds(pos, self.leaf_bytes) {
+                    need = self.leaf_bytes;
+                    continue;
+                }
                 return None;
             }
+            need = TAG_MAX_BYTES;
             pos += next;
         }
     }
