@@ -515,7 +515,10 @@ impl<'a> Scanner<'a> {
         let end = if O::WRITES {
             let saved = out.save();
             match self.dict_in_order(pos, depth, out, &mut previous, &mut key) {
-                Some(end) => Some(end),
+                Some(end) => {
+                    out.keep(saved);
+                    Some(end)
+                }
                 None if self.win.budget == 0 => None,
                 None => {
                     out.restore(saved);
@@ -595,7 +598,10 @@ impl<'a> Scanner<'a> {
                     out.restore(saved);
                     self.dict_indexed_with(pos, depth, out, &mut index, &mut keys, false)
                 }
-                end => end,
+                end => {
+                    out.keep(saved);
+                    end
+                }
             }
         } else {
             self.dict_indexed_with(pos, depth, out, &mut index, &mut keys, false)
