@@ -11,14 +11,19 @@
 //! read, checked and hashed in that order. A value read through an index must end where the skim
 //! said it ends, so the skim's shortcuts never decide what is accepted. SEB for macOS writes every
 //! key that starts in uppercase first: a root dictionary whose first key does is indexed at once,
-//! rather than after hashing (in vain) everything up to its first lowercase key.
+//! rather than after hashing (in vain) everything up to its first lowercase key; and its largest
+//! value (the URL filter table) comes early in the file and late in SEB's order, so the root's
+//! entries after a large value are found back from the file's end rather than by skimming it
+//! ([`tail`]): its bytes are read once to find where it ends and once to hash it no more.
 //!
-//! What bounds memory: the window onto the file ([`WINDOW_BYTES`], or twice the longest leaf the
-//! [`Limits`] allow), and per open dictionary (at most `max_depth`) its key index — about 40 bytes
-//! plus the key per key of that dictionary, never its values — and the previous key of those
-//! streamed in order. Every byte is checked as the window first reads it (UTF-8, only characters
-//! XML 1.0 allows, as the tree reader checks), so a file in order is read once; going back for a
-//! dictionary out of order reads its bytes again.
+//! What bounds memory: the window onto the file ([`WINDOW_BYTES`] read at a time, a few KiB kept
+//! behind, and all the longest leaf the [`Limits`] allow may take while one is read), the file's
+//! last [`window::TAIL_WINDOW_BYTES`] while the root's last entries are looked for, the hash's
+//! buffer and one hasher state per open dictionary, and per open dictionary (at most
+//! `max_depth`) its key index — about 40 bytes plus the key per key of that dictionary, never its
+//! values — and the previous key of those streamed in order. Every byte is checked when the window
+//! first reads it (UTF-8, only characters XML 1.0 allows, as the tree reader checks), so a file in
+//! order is read once; going back for a dictionary out of order reads its bytes again.
 //!
 //! The scanner accepts the plain XML that plist writers produce. Whatever it does not handle itself —
 //! CDATA, markup or carriage returns inside a value, attributes, processing instructions between
