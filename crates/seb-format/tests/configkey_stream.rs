@@ -739,20 +739,26 @@ fn a_damaged_end_after_a_large_value_gets_the_tree_readers_answer() {
     ));
     cases.push(good.replace("\n\t</array>", "\n\t</arry>"));
     cases.push(good.replace("</plist>", "</plist><!-- after -->"));
+    // A character XML forbids, and a byte that is no UTF-8, in the middle of the table: through a
+    // small window, the bytes the file's end is found from are read before these.
+    cases.push(good.replacen("host-500.", "host-\u{1}.", 1));
+    // And in what follows the table, which is read out of turn.
+    cases.push(good.replace("https://lms", "\u{1}https://lms"));
+    let mut cases: Vec<Vec<u8>> = cases.into_iter().map(String::into_bytes).collect();
+    let mut bad = good.clone().into_bytes();
+    bad[good.find("host-500.").unwrap()] = 0xFF;
+    cases.push(bad);
     for xml in cases {
-        let want = tree_key(xml.as_bytes());
-        assert_eq!(config_key_of_xml(xml.as_bytes()), want);
+        let want = tree_key(&xml);
+        assert_eq!(config_key_of_xml(&xml), want);
         for window in [3000, 65536] {
-            let cursor = std::io::Cursor::new(xml.as_bytes());
+            let cursor = std::io::Cursor::new(&xml);
             assert_eq!(
                 config_key_streamed_from(cursor, &Limits::default(), window),
-                config_key_streamed(xml.as_bytes(), &Limits::default()),
+                config_key_streamed(&xml, &Limits::default()),
             );
         }
-        assert_eq!(
-            config_key_of_reader(std::io::Cursor::new(xml.as_bytes())),
-            want
-        );
+        assert_eq!(config_key_of_reader(std::io::Cursor::new(&xml)), want);
     }
 }
 

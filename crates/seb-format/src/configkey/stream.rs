@@ -18,7 +18,7 @@
 //!
 //! What bounds memory: the window onto the file ([`WINDOW_BYTES`] read at a time, a few KiB kept
 //! behind, and all the longest leaf the [`Limits`] allow may take while one is read), the file's
-//! last [`window::TAIL_WINDOW_BYTES`] while the root's last entries are looked for, the hash's
+//! last [`window::TAIL_WINDOWS`] windows while the root's last entries are looked for, the hash's
 //! buffer and one hasher state per open dictionary, and per open dictionary (at most
 //! `max_depth`) its key index — about 40 bytes plus the key per key of that dictionary, never its
 //! values — and the previous key of those streamed in order. Every byte is checked when the window

@@ -16,8 +16,9 @@ pub(super) const WORK_PER_ELEMENT: usize = 16;
 /// more (the longest string and its tags). Small enough to stay in the processor's cache.
 pub const WINDOW_BYTES: usize = 256 << 10;
 
-/// Bytes at the file's end read to find the root's last entries ([`Window::reach_end`]).
-pub(super) const TAIL_WINDOW_BYTES: usize = 1 << 20;
+/// Windows' worth of bytes at the file's end read to find the root's last entries
+/// ([`Window::reach_end`]): 1 MiB with the usual window.
+pub(super) const TAIL_WINDOWS: usize = 4;
 
 /// Bytes before the position asked for that a window moving on keeps.
 pub(super) const KEEP_BEHIND_BYTES: usize = 4096;
@@ -130,11 +131,13 @@ impl<'a> Window<'a> {
             || find_byte(w, gt, b'<').is_some_and(|lt| find_byte(w, lt, b'>').is_some())
     }
 
-    /// Leaves the window holding the input's last bytes (a window's worth, or all of them),
+    /// Leaves the window holding the input's last bytes ([`TAIL_WINDOWS`] windows' worth, or all of them),
     /// checked. Bytes between those checked so far and these are not read now: they are checked
     /// when the scanner reads them (it must, to the end), and only then are all checked.
     pub(super) fn reach_end(&mut self) -> Option<()> {
-        let last = self.len.saturating_sub(self.size.max(TAIL_WINDOW_BYTES));
+        let last = self
+            .len
+            .saturating_sub(self.size.saturating_mul(TAIL_WINDOWS));
         if self.base <= last && self.base + self.buf.len() == self.len {
             return Some(());
         }
