@@ -112,7 +112,7 @@ fn back_lt(w: &[u8], from: usize, to: usize) -> Option<usize> {
 /// The entry that ends (with whitespace after it) at `next` in `w` (which holds the input from
 /// `base`), found backwards without looking before `floor`; `None` for anything but plain tags.
 fn back_entry(w: &[u8], base: usize, next: usize, floor: usize) -> Option<Back> {
-    let floor = floor.checked_sub(base).unwrap_or(0);
+    let floor = floor.saturating_sub(base);
     let end = back_space(w, next.checked_sub(base)?);
     if end <= floor || w[end - 1] != b'>' {
         return None;
