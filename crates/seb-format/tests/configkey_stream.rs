@@ -648,14 +648,14 @@ fn a_large_value_early_in_macos_order_is_read_once() {
     assert!(xml.len() > 4_000_000, "{}", xml.len());
     assert_same_everywhere(&xml, &[]);
     // Skimming the table to find what follows it would read the file about twice; the entries
-    // after it are found from the end (the last MiB read once more when the table is read).
+    // after it are found from the end (the last window read once more when the table is read).
     let mut reader = Counting {
         inner: std::io::Cursor::new(xml.as_bytes()),
         read: 0,
     };
     assert_eq!(config_key_of_reader(&mut reader), tree_key(xml.as_bytes()));
     let times = reader.read as f64 / xml.len() as f64;
-    assert!(times < 1.4, "read {times:.2} times the {} bytes", xml.len());
+    assert!(times < 1.2, "read {times:.2} times the {} bytes", xml.len());
 }
 
 #[test]

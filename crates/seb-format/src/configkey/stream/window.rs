@@ -17,8 +17,8 @@ pub(super) const WORK_PER_ELEMENT: usize = 16;
 pub const WINDOW_BYTES: usize = 256 << 10;
 
 /// Windows' worth of bytes at the file's end read to find the root's last entries
-/// ([`Window::reach_end`]): 1 MiB with the usual window.
-pub(super) const TAIL_WINDOWS: usize = 4;
+/// ([`Window::reach_end`]): 256 KiB with the usual window, more than SEB's settings take.
+pub(super) const TAIL_WINDOWS: usize = 1;
 
 /// Bytes before the position asked for that a window moving on keeps.
 pub(super) const KEEP_BEHIND_BYTES: usize = 4096;
