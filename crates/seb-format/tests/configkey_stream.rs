@@ -568,3 +568,261 @@ fn a_huge_file_the_scanner_refuses_is_not_read_whole() {
     let small = Zeros { len: 10, at: 0 };
     assert_eq!(config_key_of_reader(small), tree_key(&[0; 10]));
 }
+
+/// `n` URL filter rules as SEB writes them (about 190 bytes each), numbered from `from`.
+fn rules(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| {
+            format!(
+                "\n\t\t<dict>\n\t\t\t<key>action</key>\n\t\t\t<integer>1</integer>\n\t\t\t\
+                 <key>active</key>\n\t\t\t<true/>\n\t\t\t<key>expression</key>\n\t\t\t\
+                 <string>host-{i}.exam.example.org/*</string>\n\t\t\t<key>regex</key>\n\t\t\t<false/>\n\t\t</dict>"
+            )
+        })
+        .collect()
+}
+
+/// A plist whose root holds `entries` (`<key>…</key>` and value each) in this order.
+fn plist_of(entries: &[String]) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\">\n<dict>\n{}</dict>\n</plist>\n",
+        entries.concat()
+    )
+}
+
+fn entry(key: &str, value: &str) -> String {
+    format!("\t<key>{key}</key>\n\t{value}\n")
+}
+
+/// Asserts the same key from the bytes, through a file window of every size given, through
+/// `config_key_of_reader`, and from the tree reader, and that the scanner alone gave it.
+fn assert_same_everywhere(xml: &str, windows: &[usize]) {
+    let want = tree_key(xml.as_bytes());
+    assert_eq!(config_key_of_xml(xml.as_bytes()), want);
+    let want = want.ok();
+    assert!(want.is_some(), "the tree reader reads it");
+    assert_eq!(
+        config_key_streamed(xml.as_bytes(), &Limits::default()),
+        want
+    );
+    for &window in windows {
+        let cursor = std::io::Cursor::new(xml.as_bytes());
+        assert_eq!(
+            config_key_streamed_from(cursor, &Limits::default(), window),
+            want,
+            "window {window}"
+        );
+    }
+    assert_eq!(
+        config_key_of_reader(std::io::Cursor::new(xml.as_bytes())).ok(),
+        want
+    );
+}
+
+/// macOS's order: every key that starts in uppercase first, so the URL filter table, the largest
+/// value, comes before what SEB's order hashes first.
+fn macos_order(rule_count: usize, tail: &[String]) -> String {
+    let mut entries = vec![
+        entry("URLFilterEnable", "<true/>"),
+        entry(
+            "URLFilterRules",
+            &format!("<array>{}\n\t</array>", rules(0, rule_count)),
+        ),
+        entry("allowQuit", "<true/>"),
+        entry("browserViewMode", "<integer>1</integer>"),
+        entry("originatorVersion", "<string>SEB_OSX_3.4</string>"),
+        entry("quitURL", "<string/>"),
+    ];
+    entries.extend_from_slice(tail);
+    entries.push(entry(
+        "startURL",
+        "<string>https://lms.example.org/</string>",
+    ));
+    plist_of(&entries)
+}
+
+#[test]
+fn a_large_value_early_in_macos_order_is_read_once() {
+    // About 4 MB, almost all of it the URL filter table (four times the window at the end).
+    let xml = macos_order(21_000, &[]);
+    assert!(xml.len() > 4_000_000, "{}", xml.len());
+    assert_same_everywhere(&xml, &[]);
+    // Skimming the table to find what follows it would read the file about twice; the entries
+    // after it are found from the end (the last window read once more when the table is read).
+    let mut reader = Counting {
+        inner: std::io::Cursor::new(xml.as_bytes()),
+        read: 0,
+    };
+    assert_eq!(config_key_of_reader(&mut reader), tree_key(xml.as_bytes()));
+    let times = reader.read as f64 / xml.len() as f64;
+    assert!(times < 1.2, "read {times:.2} times the {} bytes", xml.len());
+}
+
+#[test]
+fn what_follows_a_large_value_is_found_from_the_end_or_skimmed() {
+    let nested = "<dict><key>b</key><string>x</string><key>B</key><array><dict><key>y</key><true/>\
+                  <key>x</key><false/></dict><string/></array><key>a</key><dict/></dict>";
+    let tails: Vec<Vec<String>> = vec![
+        // Nothing after the table but what `macos_order` writes, or containers out of order.
+        vec![],
+        vec![
+            entry("nested", nested),
+            entry("list", "<array><integer>1</integer><dict/></array>"),
+        ],
+        // A repeated key (the last value counts), one repeating the table's key.
+        vec![
+            entry("allowQuit", "<false/>"),
+            entry("URLFilterRules", "<array/>"),
+        ],
+        // A comment between the entries after the table: they are found by skimming it.
+        vec![
+            entry("c", "<true/>"),
+            "<!-- a comment -->\n".into(),
+            entry("d", "<false/>"),
+        ],
+        // A second table after the first, and a container after the table larger than the look
+        // back: the first guess of where the table ends is wrong, and the root is skimmed.
+        vec![entry(
+            "ZSecond",
+            &format!("<array>{}</array>", rules(9, 800)),
+        )],
+        vec![entry(
+            "bigDict",
+            &format!(
+                "<dict>{}</dict>",
+                (0..3000)
+                    .map(|i| format!("<key>k{i:05}</key><integer>{i}</integer>"))
+                    .collect::<String>()
+            ),
+        )],
+        // More after the table than the window at the end holds.
+        vec![entry(
+            "many",
+            &format!("<array>{}</array>", "<integer>7</integer>".repeat(60_000)),
+        )],
+    ];
+    for tail in &tails {
+        // Tables on either side of the look-ahead (64 KiB: about 350 rules).
+        for rule_count in [300, 345, 360, 1000] {
+            let xml = macos_order(rule_count, tail);
+            assert_same_everywhere(&xml, &[3000, 65536, 300_000]);
+        }
+    }
+    // A large string early is found when skimmed, not from the end.
+    let xml = plist_of(&[
+        entry("Z", &format!("<string>{}</string>", "s".repeat(200_000))),
+        entry("a", "<true/>"),
+    ]);
+    assert_same_everywhere(&xml, &[3000, 300_000]);
+}
+
+#[test]
+fn a_damaged_end_after_a_large_value_gets_the_tree_readers_answer() {
+    let good = macos_order(
+        1000,
+        &[entry(
+            "nested",
+            "<dict><key>b</key><true/><key>a</key><false/></dict>",
+        )],
+    );
+    let end = good.len();
+    let mut cases: Vec<String> = [60, 45, 30, 20, 9, 2]
+        .iter()
+        .map(|&cut| good[..end - cut].to_string())
+        .collect();
+    cases.push(good.replace("</dict>\n</plist>", "</dict></dict>\n</plist>"));
+    cases.push(good.replace("<key>startURL</key>", "<key>startURL</key><key>x</key>"));
+    cases.push(good.replace("<key>quitURL</key>", "<kez>quitURL</key>"));
+    cases.push(good.replace(
+        "<string>SEB_OSX_3.4</string>",
+        "<string>SEB_OSX_3.4</strin>",
+    ));
+    cases.push(good.replace("\n\t</array>", "\n\t</arry>"));
+    cases.push(good.replace("</plist>", "</plist><!-- after -->"));
+    // A character XML forbids, and a byte that is no UTF-8, in the middle of the table: through a
+    // small window, the bytes the file's end is found from are read before these.
+    cases.push(good.replacen("host-500.", "host-\u{1}.", 1));
+    // And in what follows the table, which is read out of turn.
+    cases.push(good.replace("https://lms", "\u{1}https://lms"));
+    let mut cases: Vec<Vec<u8>> = cases.into_iter().map(String::into_bytes).collect();
+    let mut bad = good.clone().into_bytes();
+    bad[good.find("host-500.").unwrap()] = 0xFF;
+    cases.push(bad);
+    for xml in cases {
+        let want = tree_key(&xml);
+        assert_eq!(config_key_of_xml(&xml), want);
+        for window in [3000, 65536] {
+            let cursor = std::io::Cursor::new(&xml);
+            assert_eq!(
+                config_key_streamed_from(cursor, &Limits::default(), window),
+                config_key_streamed(&xml, &Limits::default()),
+            );
+        }
+        assert_eq!(config_key_of_reader(std::io::Cursor::new(&xml)), want);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// A root in any key order holding one or two large tables (on either side of the 64 KiB
+    /// the scanner skims before it looks from the end) among random entries, written messily:
+    /// the same key from the bytes, through any window, and from the tree reader.
+    #[test]
+    fn large_values_anywhere_in_an_unsorted_root(
+        dict in root(),
+        seed in any::<u64>(),
+        first in 330usize..380,
+        second in prop::option::of(200usize..700),
+        at in any::<prop::sample::Index>(),
+        at_second in any::<prop::sample::Index>(),
+        window in 2000usize..100_000,
+    ) {
+        let mut rng = Rng(seed);
+        let mut entries: Vec<String> = dict
+            .iter()
+            .map(|(k, v)| {
+                let mut value = String::new();
+                write_messy(v, &mut rng, &mut value);
+                format!("<key>{}</key>{}{value}{}", escape(k, &mut rng), space(&mut rng), space(&mut rng))
+            })
+            .collect();
+        let table = |n: usize, from: usize| format!("<key>URLFilterRules</key><array>{}</array>", rules(from, n));
+        entries.insert(at.index(entries.len() + 1), table(first, 0));
+        if let Some(n) = second {
+            entries.insert(at_second.index(entries.len() + 1), table(n, 7).replace("URLFilterRules", "Zz"));
+        }
+        let xml = format!("<?xml version=\"1.0\"?>\n<plist version=\"1.0\">\n<dict>{}</dict>\n</plist>\n", entries.concat());
+        let want = tree_key(xml.as_bytes()).ok();
+        prop_assert!(want.is_some());
+        prop_assert_eq!(&config_key_streamed(xml.as_bytes(), &Limits::default()), &want);
+        let cursor = std::io::Cursor::new(xml.as_bytes());
+        prop_assert_eq!(&config_key_streamed_from(cursor, &Limits::default(), window), &want);
+    }
+
+    /// Strings longer than the scanner first asks the window to hold (4 KiB), anywhere against
+    /// the window's end: read again with all a string may take, the same key.
+    #[test]
+    fn long_strings_across_the_window_end(
+        lengths in prop::collection::vec(0usize..12_000, 1..12),
+        window in 0usize..20_000,
+        reversed in any::<bool>(),
+    ) {
+        let limits = Limits { max_string_bytes: 16 * 1024, ..Limits::default() };
+        let mut entries: Vec<String> = lengths
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| entry(&format!("k{i:02}"), &format!("<string>{}&amp;é</string>", "x".repeat(n))))
+            .collect();
+        if reversed {
+            entries.reverse();
+        }
+        let xml = plist_of(&entries);
+        let streamed = config_key_streamed(xml.as_bytes(), &limits);
+        prop_assert!(streamed.is_some());
+        let cursor = std::io::Cursor::new(xml.as_bytes());
+        prop_assert_eq!(&config_key_streamed_from(cursor, &limits, window), &streamed);
+        let tree = seb_format::plist::read_xml_limited(xml.as_bytes(), &limits).map(|d| config_key(&d));
+        prop_assert_eq!(streamed, tree.ok());
+    }
+}

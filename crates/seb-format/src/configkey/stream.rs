@@ -11,14 +11,19 @@
 //! read, checked and hashed in that order. A value read through an index must end where the skim
 //! said it ends, so the skim's shortcuts never decide what is accepted. SEB for macOS writes every
 //! key that starts in uppercase first: a root dictionary whose first key does is indexed at once,
-//! rather than after hashing (in vain) everything up to its first lowercase key.
+//! rather than after hashing (in vain) everything up to its first lowercase key; and its largest
+//! value (the URL filter table) comes early in the file and late in SEB's order, so the root's
+//! entries after a large value are found back from the file's end rather than by skimming it
+//! ([`tail`]): its bytes are read once to find where it ends and once to hash it no more.
 //!
-//! What bounds memory: the window onto the file ([`WINDOW_BYTES`], or twice the longest leaf the
-//! [`Limits`] allow), and per open dictionary (at most `max_depth`) its key index — about 40 bytes
-//! plus the key per key of that dictionary, never its values — and the previous key of those
-//! streamed in order. Every byte is checked as the window first reads it (UTF-8, only characters
-//! XML 1.0 allows, as the tree reader checks), so a file in order is read once; going back for a
-//! dictionary out of order reads its bytes again.
+//! What bounds memory: the window onto the file ([`WINDOW_BYTES`] read at a time, a few KiB kept
+//! behind, and all the longest leaf the [`Limits`] allow may take while one is read), the file's
+//! last [`window::TAIL_WINDOWS`] windows while the root's last entries are looked for, the hash's
+//! buffer and one hasher state per open dictionary, and per open dictionary (at most
+//! `max_depth`) its key index — about 40 bytes plus the key per key of that dictionary, never its
+//! values — and the previous key of those streamed in order. Every byte is checked when the window
+//! first reads it (UTF-8, only characters XML 1.0 allows, as the tree reader checks), so a file in
+//! order is read once; going back for a dictionary out of order reads its bytes again.
 //!
 //! The scanner accepts the plain XML that plist writers produce. Whatever it does not handle itself —
 //! CDATA, markup or carriage returns inside a value, attributes, processing instructions between
@@ -31,6 +36,7 @@
 mod bytes;
 mod json;
 mod out;
+mod tail;
 mod window;
 
 use crate::plist::Limits;
@@ -44,6 +50,10 @@ use window::Window;
 
 /// Longest tag, `<!DOCTYPE …>` or `<plist …>` the scanner reads (longer ones go to the tree reader).
 const TAG_MAX_BYTES: usize = 1024;
+
+/// What the window is asked to hold from a leaf's start at first; a leaf longer than this near
+/// the window's end is read again with all a leaf may take (the longest string and its tags).
+const SHORT_LEAF_BYTES: usize = 4096;
 
 /// The fast path's Config Key of the XML plist `xml`, or `None` when the tree reader must answer
 /// (anything the scanner does not handle, any error, any limit).
@@ -72,9 +82,14 @@ fn run<'a>(win: Window<'a>, limits: &'a Limits) -> Option<String> {
         win,
         limits,
         leaf_bytes: limits.max_string_bytes.saturating_add(TAG_MAX_BYTES),
+        short_leaf_bytes: limits
+            .max_string_bytes
+            .saturating_add(TAG_MAX_BYTES)
+            .min(SHORT_LEAF_BYTES),
         ordered: Vec::new(),
         indexes: Vec::new(),
         data: (Vec::new(), String::new()),
+        tail_tried: false,
     };
     if scan.win.reader.is_none() {
         scan.win.check_to(scan.win.len)?;
@@ -133,6 +148,9 @@ struct Entry {
     key: std::ops::Range<usize>,
     value: usize,
     end: usize,
+    /// `end` is where the next entry starts (whitespace and comments may come before it): the
+    /// value found too large to skim ([`Scanner::tail`]).
+    loose: bool,
 }
 
 struct Scanner<'a> {
@@ -140,24 +158,35 @@ struct Scanner<'a> {
     limits: &'a Limits,
     /// Bytes a leaf element may take: the longest string and its tags.
     leaf_bytes: usize,
+    /// Bytes most leaves take: what the window is asked to hold first ([`SHORT_LEAF_BYTES`]).
+    short_leaf_bytes: usize,
     /// Per depth, the previous and the current key of a dictionary streamed in order (reused).
     ordered: Vec<(Vec<u8>, Vec<u8>)>,
     /// Per depth, the key index and its key bytes of a dictionary read through its index (reused).
     indexes: Vec<(Vec<Entry>, Vec<u8>)>,
     /// `<data>`: the Base64 without whitespace, and its canonical form (reused).
     data: (Vec<u8>, String),
+    /// Whether the root's entries were looked for from the file's end.
+    tail_tried: bool,
 }
 
 impl<'a> Scanner<'a> {
     /// What to ask the window for at `pos` to read the element there: what it holds, if that
-    /// is the whole element, else all a leaf may take.
+    /// is the whole element, else `guarantee` bytes (a short leaf's, or all a leaf may take).
     #[inline]
-    fn leaf_need(&self, pos: usize) -> usize {
-        if self.win.holds_leaf(pos, self.leaf_bytes) {
+    fn leaf_need(&self, pos: usize, guarantee: usize) -> usize {
+        if self.win.holds_leaf(pos, guarantee) {
             0
         } else {
-            self.leaf_bytes
+            guarantee
         }
+    }
+
+    /// Whether an element at `pos` that could not be read with a short leaf's bytes in the
+    /// window may be read with all a leaf may take (the window held fewer).
+    #[cold]
+    fn may_be_longer(&self, pos: usize) -> bool {
+        self.short_leaf_bytes < self.leaf_bytes && !self.win.holds(pos, self.leaf_bytes)
     }
 
     fn starts_with(&mut self, pos: usize, what: &[u8]) -> bool {
@@ -270,10 +299,24 @@ impl<'a> Scanner<'a> {
 
     /// Skips the value at `pos` without checking it, counting tags only; returns where it ends.
     /// The value is read properly later, which must end at the same place.
-    fn skip(&mut self, mut pos: usize) -> Option<usize> {
+    fn skip(&mut self, pos: usize) -> Option<usize> {
+        self.skip_within(pos, usize::MAX)?.ok()
+    }
+
+    /// [`Self::skip`], stopping with `Err` once the value has run `limit` bytes past `start`.
+    fn skip_within(&mut self, start: usize, limit: usize) -> Option<Result<usize, ()>> {
         let mut depth = 0usize;
+        let mut pos = start;
+        let stop = start.saturating_add(limit);
+        let mut need = TAG_MAX_BYTES;
         loop {
-            let w = self.win.at(pos, TAG_MAX_BYTES)?;
+            if pos > stop {
+                return Some(Err(()));
+            }
+            let w = self.win.at(pos, need)?;
+            let room = (stop - pos).saturating_add(TAG_MAX_BYTES);
+            let cut = w.len() > room;
+            let w = &w[..w.len().min(room)];
             let (done, next, tags) = skim(w, &mut depth)?;
             let Some(left) = self.win.budget.checked_sub(tags) else {
                 self.win.budget = 0;
@@ -281,12 +324,21 @@ impl<'a> Scanner<'a> {
             };
             self.win.budget = left;
             if done {
-                return Some(pos + next);
+                return Some(Ok(pos + next));
             }
             if next == 0 {
-                // No progress: the input ends, or a tag or comment is longer than the window.
+                // No progress: a leaf runs past the limit or the window (then the window is asked
+                // for all a leaf may take), the input ends, or a tag or comment is longer.
+                if cut {
+                    return Some(Err(()));
+                }
+                if need < self.leaf_bytes && !self.win.holds(pos, self.leaf_bytes) {
+                    need = self.leaf_bytes;
+                    continue;
+                }
                 return None;
             }
+            need = TAG_MAX_BYTES;
             pos += next;
         }
     }
@@ -304,7 +356,20 @@ impl<'a> Scanner<'a> {
     #[inline]
     fn entry(&mut self, pos: usize, key: &mut Vec<u8>) -> Option<Entry_> {
         self.win.budget = self.win.budget.checked_sub(1)?;
-        let need = self.leaf_need(pos);
+        let decoded = key.len();
+        match self.entry_within(pos, key, self.short_leaf_bytes) {
+            None if self.may_be_longer(pos) => {
+                key.truncate(decoded);
+                self.entry_within(pos, key, self.leaf_bytes)
+            }
+            entry => entry,
+        }
+    }
+
+    /// [`Self::entry`], with `guarantee` bytes from `pos` in the window (fewer at the end).
+    #[inline(always)]
+    fn entry_within(&mut self, pos: usize, key: &mut Vec<u8>, guarantee: usize) -> Option<Entry_> {
+        let need = self.leaf_need(pos, guarantee);
         let w = self.win.at(pos, need)?;
         if w.starts_with(b"</dict>") {
             return Some(Entry_::End(pos + b"</dict>".len()));
@@ -350,7 +415,29 @@ impl<'a> Scanner<'a> {
     /// Reads the value at `pos` into `out`; returns the position after it.
     fn value<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
         self.win.budget = self.win.budget.checked_sub(1)?;
-        let need = self.leaf_need(pos);
+        let read = match self.leaf(pos, out, self.short_leaf_bytes) {
+            None if self.may_be_longer(pos) => self.leaf(pos, out, self.leaf_bytes)?,
+            read => read?,
+        };
+        match read {
+            Ok(end) => Some(end),
+            Err((_, _)) if depth >= self.limits.max_depth => None,
+            Err((Kind::Dict, start)) => self.dict(start, depth + 1, out),
+            Err((_, start)) => self.array(start, depth + 1, out),
+        }
+    }
+
+    /// The leaf at `pos` read into `out` with `guarantee` bytes from `pos` in the window (fewer
+    /// at the end): `Ok` with the position after it, or `Err` with a container's kind and where
+    /// its content starts.
+    #[inline(always)]
+    fn leaf<O: Out>(
+        &mut self,
+        pos: usize,
+        out: &mut O,
+        guarantee: usize,
+    ) -> Option<Result<usize, (Kind, usize)>> {
+        let need = self.leaf_need(pos, guarantee);
         let w = self.win.at(pos, need)?;
         let (kind, empty, start) = tag(w)?;
         let end = match (kind, empty) {
@@ -390,9 +477,7 @@ impl<'a> Scanner<'a> {
                 out.put(b"[]");
                 start
             }
-            (Kind::Dict | Kind::Array, false) if depth >= self.limits.max_depth => return None,
-            (Kind::Dict, false) => return self.dict(pos + start, depth + 1, out),
-            (Kind::Array, false) => return self.array(pos + start, depth + 1, out),
+            (Kind::Dict | Kind::Array, false) => return Some(Err((kind, pos + start))),
             (Kind::Key, _) | (Kind::Integer | Kind::Real | Kind::Date, true) => return None,
             (
                 Kind::True | Kind::False | Kind::Integer | Kind::Real | Kind::Data | Kind::Date,
@@ -408,7 +493,7 @@ impl<'a> Scanner<'a> {
                 end
             }
         };
-        Some(pos + end)
+        Some(Ok(pos + end))
     }
 
     /// The items of an array from `pos` (after `<array>`); returns the position after `</array>`.
@@ -435,7 +520,10 @@ impl<'a> Scanner<'a> {
         let end = if O::WRITES {
             let saved = out.save();
             match self.dict_in_order(pos, depth, out, &mut previous, &mut key) {
-                Some(end) => Some(end),
+                Some(end) => {
+                    out.keep(saved);
+                    Some(end)
+                }
                 None if self.win.budget == 0 => None,
                 None => {
                     out.restore(saved);
@@ -502,9 +590,27 @@ impl<'a> Scanner<'a> {
 
     /// Skims the dictionary's key index, sorts it, and reads (checks) every value in that order,
     /// writing those SEB-JSON keeps; a repeated key keeps its last value, as the tree reader does.
+    /// In the root, a value too large to skim and then read ([`tail::LARGE_VALUE_BYTES`]) is not
+    /// skimmed: the entries after it are found back from the file's end ([`Self::tail`]), and if
+    /// the value, when read, does not end where they start, the root is indexed again by skimming.
     fn dict_indexed<O: Out>(&mut self, pos: usize, depth: usize, out: &mut O) -> Option<usize> {
         let (mut index, mut keys) = take(&mut self.indexes, depth);
-        let end = self.dict_indexed_with(pos, depth, out, &mut index, &mut keys);
+        let end = if depth == 1 {
+            let saved = out.save();
+            self.tail_tried = false;
+            match self.dict_indexed_with(pos, depth, out, &mut index, &mut keys, true) {
+                None if self.tail_tried && self.win.budget > 0 => {
+                    out.restore(saved);
+                    self.dict_indexed_with(pos, depth, out, &mut index, &mut keys, false)
+                }
+                end => {
+                    out.keep(saved);
+                    end
+                }
+            }
+        } else {
+            self.dict_indexed_with(pos, depth, out, &mut index, &mut keys, false)
+        };
         give_back(&mut self.indexes, depth, (index, keys));
         end
     }
@@ -516,18 +622,38 @@ impl<'a> Scanner<'a> {
         out: &mut O,
         index: &mut Vec<Entry>,
         keys: &mut Vec<u8>,
+        from_the_end: bool,
     ) -> Option<usize> {
         index.clear();
         keys.clear();
         let mut pos = self.skip_misc(pos)?;
+        let limit = if from_the_end {
+            tail::LARGE_VALUE_BYTES
+        } else {
+            usize::MAX
+        };
         while !self.starts_with(pos, b"</dict>") {
             let from = keys.len();
             let value = self.key(pos, keys)?;
-            let end = self.skip(value)?;
+            let end = match self.skip_within(value, limit)? {
+                Ok(end) => end,
+                Err(()) => {
+                    self.tail_tried = true;
+                    let (entries, with_key) = (index.len(), keys.len());
+                    if let Some(dict_end) = self.tail(pos, from..with_key, value, index, keys) {
+                        pos = dict_end;
+                        break;
+                    }
+                    index.truncate(entries);
+                    keys.truncate(with_key);
+                    self.skip(value)?
+                }
+            };
             index.push(Entry {
                 key: from..keys.len(),
                 value,
                 end,
+                loose: false,
             });
             pos = self.skip_misc(end)?;
         }
@@ -553,7 +679,12 @@ impl<'a> Scanner<'a> {
                 put_key(key, out);
                 self.value(entry.value, depth, out)?
             };
-            if end != entry.end {
+            let ends_right = if entry.loose {
+                self.skip_misc(end)? == entry.end
+            } else {
+                end == entry.end
+            };
+            if !ends_right {
                 return None;
             }
         }

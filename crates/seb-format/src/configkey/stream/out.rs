@@ -10,7 +10,10 @@ pub(super) trait Out {
     type Saved;
     fn put(&mut self, bytes: &[u8]);
     fn save(&mut self) -> Self::Saved;
+    /// Back to what was written when `saved` was made (saves made since are dropped too).
     fn restore(&mut self, saved: Self::Saved);
+    /// What was written since `saved` stays (saves made since are dropped too).
+    fn keep(&mut self, _saved: Self::Saved) {}
 }
 
 /// Writes nothing.
@@ -39,15 +42,27 @@ impl Out for Vec<u8> {
     }
 }
 
-/// SHA-256 behind a buffer, so that the many small pieces of SEB-JSON reach it in blocks; saving
-/// it is flushing the buffer and keeping the hasher's state (about 100 bytes).
+/// SHA-256 behind a buffer, so that the many small pieces of SEB-JSON reach it in blocks.
+///
+/// Saving is cheap (a dictionary is saved each time it starts): a save is a place in the buffer,
+/// and only when the buffer goes to the hasher while saves are open is the hasher's state at each
+/// of them kept (about 100 bytes each). Memory: the buffer, and one state per open save (one per
+/// open dictionary at most, so at most `max_depth`).
 pub(super) struct Hash {
     pub(super) hasher: Sha256,
     pub(super) buf: [u8; HASH_BUFFER_BYTES],
     pub(super) len: usize,
+    /// The open saves, oldest first: where each is in the buffer, or the hasher's state there
+    /// once the buffer has been hashed past it.
+    saves: Vec<Save>,
 }
 
-pub(super) const HASH_BUFFER_BYTES: usize = 512;
+enum Save {
+    InBuffer(usize),
+    Hashed(Sha256),
+}
+
+pub(super) const HASH_BUFFER_BYTES: usize = 4096;
 
 impl Default for Hash {
     fn default() -> Self {
@@ -55,13 +70,14 @@ impl Default for Hash {
             hasher: Sha256::new(),
             buf: [0; HASH_BUFFER_BYTES],
             len: 0,
+            saves: Vec::new(),
         }
     }
 }
 
 impl Hash {
     pub(super) fn finish(mut self) -> Vec<u8> {
-        self.hasher.update(&self.buf[..self.len]);
+        self.flush();
         self.hasher.finalize().to_vec()
     }
 
@@ -78,15 +94,25 @@ impl Hash {
         }
     }
 
+    /// Hashes the buffer, keeping the hasher's state at each save in it.
     pub(super) fn flush(&mut self) {
-        self.hasher.update(&self.buf[..self.len]);
+        let mut from = 0;
+        for save in &mut self.saves {
+            if let Save::InBuffer(at) = *save {
+                self.hasher.update(&self.buf[from..at]);
+                from = at;
+                *save = Save::Hashed(self.hasher.clone());
+            }
+        }
+        self.hasher.update(&self.buf[from..self.len]);
         self.len = 0;
     }
 }
 
 impl Out for Hash {
     const WRITES: bool = true;
-    type Saved = Sha256;
+    /// How many saves were open before this one.
+    type Saved = usize;
     #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         if let Some(room) = self.buf.get_mut(self.len..self.len + bytes.len()) {
@@ -96,13 +122,25 @@ impl Out for Hash {
             self.put_full(bytes);
         }
     }
-    fn save(&mut self) -> Sha256 {
-        self.flush();
-        self.hasher.clone()
+    #[inline]
+    fn save(&mut self) -> usize {
+        self.saves.push(Save::InBuffer(self.len));
+        self.saves.len() - 1
     }
-    fn restore(&mut self, saved: Sha256) {
-        self.hasher = saved;
-        self.len = 0;
+    fn restore(&mut self, saved: usize) {
+        match self.saves.get_mut(saved) {
+            Some(Save::InBuffer(at)) => self.len = *at,
+            Some(Save::Hashed(state)) => {
+                self.hasher = state.clone();
+                self.len = 0;
+            }
+            None => {}
+        }
+        self.saves.truncate(saved);
+    }
+    #[inline]
+    fn keep(&mut self, saved: usize) {
+        self.saves.truncate(saved);
     }
 }
 
@@ -124,6 +162,63 @@ pub(super) fn copy_small(dst: &mut [u8], src: &[u8]) {
     } else {
         for (d, s) in dst.iter_mut().zip(src) {
             *d = *s;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Put(usize),
+        Save,
+        Keep(usize),
+        Restore(usize),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (0usize..3 * HASH_BUFFER_BYTES / 2).prop_map(Op::Put),
+            2 => Just(Op::Save),
+            1 => any::<usize>().prop_map(Op::Keep),
+            1 => any::<usize>().prop_map(Op::Restore),
+        ]
+    }
+
+    proptest! {
+        /// Saves kept and restored in any order, with the buffer hashed before, at and after them
+        /// (pieces up to one and a half buffers): the hash of what a plain buffer holds.
+        #[test]
+        fn saves_across_the_buffer_hash_what_a_plain_buffer_holds(ops in prop::collection::vec(op(), 0..40)) {
+            let (mut hash, mut plain) = (Hash::default(), Vec::new());
+            let mut open: Vec<(usize, usize)> = Vec::new();
+            for (i, op) in ops.into_iter().enumerate() {
+                match op {
+                    Op::Put(n) => {
+                        let bytes: Vec<u8> = (0..n).map(|j| (i * 31 + j) as u8).collect();
+                        hash.put(&bytes);
+                        plain.put(&bytes);
+                    }
+                    Op::Save => open.push((hash.save(), plain.save())),
+                    Op::Keep(k) if !open.is_empty() => {
+                        let (h, p) = open[k % open.len()];
+                        open.truncate(k % open.len());
+                        hash.keep(h);
+                        plain.keep(p);
+                    }
+                    Op::Restore(k) if !open.is_empty() => {
+                        let (h, p) = open[k % open.len()];
+                        open.truncate(k % open.len());
+                        hash.restore(h);
+                        plain.restore(p);
+                    }
+                    _ => {}
+                }
+            }
+            prop_assert_eq!(hash.finish(), Sha256::digest(&plain).to_vec());
         }
     }
 }

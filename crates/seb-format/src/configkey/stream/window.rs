@@ -12,8 +12,13 @@ use std::io::{Read, SeekFrom};
 /// content, at each level.
 pub(super) const WORK_PER_ELEMENT: usize = 16;
 
-/// The window onto a file (bytes held at once), unless the longest string needs more.
-pub const WINDOW_BYTES: usize = 4 << 20;
+/// The window onto a file: bytes read at a time, and held at once unless a longest leaf needs
+/// more (the longest string and its tags). Small enough to stay in the processor's cache.
+pub const WINDOW_BYTES: usize = 256 << 10;
+
+/// Windows' worth of bytes at the file's end read to find the root's last entries
+/// ([`Window::reach_end`]): 256 KiB with the usual window, more than SEB's settings take.
+pub(super) const TAIL_WINDOWS: usize = 1;
 
 /// Bytes before the position asked for that a window moving on keeps.
 pub(super) const KEEP_BEHIND_BYTES: usize = 4096;
@@ -42,6 +47,9 @@ pub(super) struct Window<'a> {
     pub(super) max_values: usize,
     /// Elements the scanner may still read before it gives up.
     pub(super) budget: usize,
+    /// Where the input's last bytes, read and checked out of turn ([`Window::reach_end`]),
+    /// start: once the bytes before are checked, all are.
+    pub(super) ahead: Option<usize>,
 }
 
 impl<'a> Window<'a> {
@@ -56,6 +64,7 @@ impl<'a> Window<'a> {
             elements: 0,
             max_values: limits.max_values,
             budget: 64,
+            ahead: None,
         }
     }
 
@@ -65,12 +74,11 @@ impl<'a> Window<'a> {
         limits: &Limits,
         window_bytes: usize,
     ) -> Self {
-        // The window holds the longest leaf twice, so that moving on reads at least one more.
-        let leaf = limits.max_string_bytes.saturating_add(TAG_MAX_BYTES);
+        // Moving on reads at least a window, or a longest leaf when one is being read.
         Window {
             buf: Cow::Owned(Vec::new()),
             reader: Some(reader),
-            size: window_bytes.max(leaf.saturating_mul(2)),
+            size: window_bytes.max(2 * TAG_MAX_BYTES),
             ..Window::of_bytes(&[], limits)
         }
         .with_len(len)
@@ -96,11 +104,13 @@ impl<'a> Window<'a> {
     /// read (one value) is looked at: a `<` after the first, and a `>` after that.
     #[inline(always)]
     pub(super) fn holds_leaf(&self, pos: usize, leaf_bytes: usize) -> bool {
-        let end = self.base + self.buf.len();
-        if pos >= self.base && pos.saturating_add(leaf_bytes).min(self.len) <= end {
-            return true;
-        }
-        self.buf.len() < self.size && self.holds_element(pos)
+        self.holds(pos, leaf_bytes) || (self.buf.len() < self.size && self.holds_element(pos))
+    }
+
+    /// Whether the window holds `bytes` from `pos` on (or to the input's end).
+    #[inline(always)]
+    pub(super) fn holds(&self, pos: usize, bytes: usize) -> bool {
+        pos >= self.base && pos.saturating_add(bytes).min(self.len) <= self.base + self.buf.len()
     }
 
     #[cold]
@@ -121,10 +131,62 @@ impl<'a> Window<'a> {
             || find_byte(w, gt, b'<').is_some_and(|lt| find_byte(w, lt, b'>').is_some())
     }
 
+    /// Leaves the window holding the input's last bytes ([`TAIL_WINDOWS`] windows' worth, or all of them),
+    /// checked. Bytes between those checked so far and these are not read now: they are checked
+    /// when the scanner reads them (it must, to the end), and only then are all checked.
+    pub(super) fn reach_end(&mut self) -> Option<()> {
+        let last = self
+            .len
+            .saturating_sub(self.size.saturating_mul(TAIL_WINDOWS));
+        if self.base <= last && self.base + self.buf.len() == self.len {
+            return Some(());
+        }
+        if self.ahead.is_some() {
+            return None;
+        }
+        if last <= self.checked {
+            return self.at(last, self.len - last).map(drop);
+        }
+        let reader = self.reader.as_mut()?;
+        let buf = self.buf.to_mut();
+        buf.clear();
+        reader.seek(SeekFrom::Start(last as u64)).ok()?;
+        reader
+            .take((self.len - last) as u64)
+            .read_to_end(buf)
+            .ok()?;
+        if buf.len() != self.len - last {
+            return None;
+        }
+        self.base = last;
+        // Checked from the first byte that starts a character (the bytes before end one).
+        let ahead = last
+            + buf
+                .iter()
+                .take(3)
+                .take_while(|&&c| c & 0xC0 == 0x80)
+                .count();
+        let behind = self.checked;
+        self.checked = ahead;
+        self.check_to(self.len)?;
+        self.checked = behind;
+        self.ahead = Some(ahead);
+        Some(())
+    }
+
+    /// Bytes checked from `pos` on (to the input's end, in the part checked out of turn).
+    fn checked_from(&self, pos: usize) -> usize {
+        match self.ahead {
+            Some(ahead) if pos >= ahead => self.len,
+            _ => self.checked,
+        }
+    }
+
     /// Moves the window to start at `pos` (or a little before): going on keeps the bytes already
     /// read; going back reads again. Never past bytes not yet checked.
     #[cold]
     pub(super) fn refill(&mut self, pos: usize, need: usize) -> Option<()> {
+        let checked = self.checked_from(pos);
         let reader = self.reader.as_mut()?;
         let end = self.base + self.buf.len();
         let buf = self.buf.to_mut();
@@ -133,12 +195,12 @@ impl<'a> Window<'a> {
             // A little before `pos` stays: the scanner looks a few bytes ahead of the element it
             // is about to read (an empty dictionary is left out) and then reads it.
             let keep = pos
-                .min(self.checked)
+                .min(checked)
                 .saturating_sub(KEEP_BEHIND_BYTES)
                 .max(self.base);
             buf.drain(..keep - self.base);
             self.base = keep;
-        } else if pos <= self.checked {
+        } else if pos <= checked {
             buf.clear();
             self.base = pos;
         } else {
@@ -172,7 +234,14 @@ impl<'a> Window<'a> {
     /// that the checks look ahead and a character `end` cuts, unless `end` is the input's end.
     pub(super) fn check_to(&mut self, end: usize) -> Option<()> {
         let at_end = end == self.len;
-        let stop = if at_end { end } else { end.saturating_sub(2) };
+        let mut stop = if at_end { end } else { end.saturating_sub(2) };
+        if let Some(ahead) = self.ahead {
+            if self.base > self.checked {
+                // The window is in the part checked out of turn.
+                return Some(());
+            }
+            stop = stop.min(ahead);
+        }
         while self.checked < stop {
             let from = self.checked.checked_sub(self.base)?;
             let w = self.buf.get(from..end - self.base)?;
@@ -201,6 +270,10 @@ impl<'a> Window<'a> {
                 .budget
                 .saturating_add(elements.saturating_mul(WORK_PER_ELEMENT));
             self.checked += valid;
+        }
+        if self.ahead.is_some_and(|ahead| self.checked == ahead) {
+            self.checked = self.len;
+            self.ahead = None;
         }
         Some(())
     }
