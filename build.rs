@@ -215,12 +215,17 @@ fn string(v: &Value) -> String {
 }
 
 fn strings(v: &Value) -> String {
+    list(v, string)
+}
+
+/// A `vec![..]` of an array's items, each written by `code`.
+fn list(v: &Value, code: fn(&Value) -> String) -> String {
     let items = v
         .as_array()
         .unwrap_or_else(|| panic!("{CATALOG}: {v} is not an array"));
     format!(
         "vec![{}]",
-        items.iter().map(string).collect::<Vec<_>>().join(", ")
+        items.iter().map(code).collect::<Vec<_>>().join(", ")
     )
 }
 
@@ -255,13 +260,7 @@ fn range(v: &Value) -> String {
 }
 
 fn values(v: &Value) -> String {
-    let items = v
-        .as_array()
-        .unwrap_or_else(|| panic!("{CATALOG}: {v} is not an array"));
-    format!(
-        "vec![{}]",
-        items.iter().map(value).collect::<Vec<_>>().join(", ")
-    )
+    list(v, value)
 }
 
 fn map(v: &Value) -> String {

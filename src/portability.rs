@@ -16,13 +16,7 @@ pub fn portability_errors(merged: &Merged, sources: &Sources, exam: &str) -> Vec
     seb_format::configkey::lint(&set_by_layers(merged))
         .into_iter()
         .map(|d| {
-            let top = d
-                .pointer
-                .split('/')
-                .nth(1)
-                .unwrap_or("")
-                .replace("~1", "/")
-                .replace("~0", "~");
+            let top = crate::pointer::unescape_segment(d.pointer.split('/').nth(1).unwrap_or(""));
             match merged.origin(&top) {
                 Some(Layer::File {
                     file,
@@ -142,7 +136,7 @@ fn date_at(settings: &plist::Dictionary, pointer: &str) -> Option<plist::Date> {
     let mut segments = pointer
         .split('/')
         .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"));
+        .map(crate::pointer::unescape_segment);
     let mut value = settings.get(&segments.next()?)?;
     for seg in segments {
         value = match value {

@@ -68,7 +68,7 @@ fn resolve_document(
         let err = match result {
             Ok(secret) => {
                 out.entries
-                    .push((src.display.clone(), pointer.clone(), secret));
+                    .push((src.display.clone(), pointer.to_string(), secret));
                 continue;
             }
             Err(err) => err,
@@ -81,7 +81,7 @@ fn resolve_document(
                 format!("cannot read `{}`: {msg}", pointer.trim_start_matches('/')),
             )
             .at(&src.display, src.map.value(pointer))
-            .pointer(pointer)
+            .pointer(*pointer)
             .hint(hint),
         );
     }

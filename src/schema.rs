@@ -45,9 +45,8 @@ fn exam_schema_data() -> &'static Value {
 /// secret resolution and the server file's redaction all use this one list. A table, so that loading
 /// an exam needs neither schema nor catalog; the unit test `secret_pointers_come_from_the_types`
 /// derives it from the types and the catalog and fails on any difference.
-pub fn secret_pointers() -> &'static [String] {
-    static POINTERS: OnceLock<Vec<String>> = OnceLock::new();
-    POINTERS.get_or_init(|| SECRET_POINTERS.iter().map(|p| p.to_string()).collect())
+pub fn secret_pointers() -> &'static [&'static str] {
+    SECRET_POINTERS
 }
 
 const SECRET_POINTERS: &[&str] = &[

@@ -223,7 +223,7 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
     };
     let (inputs, mut all) = collect_inputs(&a.exams, Some(&opts.out_dir), opts.sandbox.as_ref());
     let bar = progress_bar(inputs.len(), a.quiet);
-    let outcomes = if inputs.len() <= 1 && crate::compile::main_thread_stack_suffices() {
+    let outcomes = if on_main_thread(inputs.len()) {
         crate::compile::compile_all(inputs, &opts, &|| bar.inc(1))
     } else {
         let pool = match rayon::ThreadPoolBuilder::new()
@@ -287,6 +287,12 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
     outcome(errors, warnings, a.report.deny_warnings)
 }
 
+/// Whether `inputs` exams run on the main thread, with no pool: one exam, when the main thread's
+/// stack suffices ([`crate::compile::main_thread_stack_suffices`]).
+fn on_main_thread(inputs: usize) -> bool {
+    inputs <= 1 && crate::compile::main_thread_stack_suffices()
+}
+
 /// Worker threads for `inputs` exams: one for one exam (a thread per core only to wait, start and
 /// stop costs more than the exam), else rayon's default (one per core).
 fn threads_for(inputs: usize) -> usize {
@@ -318,19 +324,18 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
         };
         crate::compile::check_with(input, opts, now, sandbox.as_ref(), &meetings)
     };
-    let results: Vec<crate::compile::Checked> =
-        if inputs.len() <= 1 && crate::compile::main_thread_stack_suffices() {
-            inputs.iter().map(check).collect()
-        } else {
-            // `validate` runs on rayon's global pool (`compile` builds its own, with the same stack),
-            // started here: the commands that use no pool start no threads.
-            let _ = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads_for(inputs.len()))
-                .stack_size(crate::compile::WORKER_STACK)
-                .build_global();
-            use rayon::prelude::*;
-            inputs.par_iter().map(check).collect()
-        };
+    let results: Vec<crate::compile::Checked> = if on_main_thread(inputs.len()) {
+        inputs.iter().map(check).collect()
+    } else {
+        // `validate` runs on rayon's global pool (`compile` builds its own, with the same stack),
+        // started here: the commands that use no pool start no threads.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads_for(inputs.len()))
+            .stack_size(crate::compile::WORKER_STACK)
+            .build_global();
+        use rayon::prelude::*;
+        inputs.par_iter().map(check).collect()
+    };
     let mut exams = 0;
     let mut sources = Sources::default();
     for (input, mut checked) in inputs.iter().zip(results) {

@@ -36,11 +36,7 @@ pub(super) fn check_plist_base(
         .flat_map(|e| schema_diagnostics(&src, e))
         .filter_map(|d| {
             let pointer = d.pointer.strip_prefix("/seb")?.to_string();
-            let top = pointer
-                .split('/')
-                .nth(1)?
-                .replace("~1", "/")
-                .replace("~0", "~");
+            let top = crate::pointer::unescape_segment(pointer.split('/').nth(1)?);
             if settled.contains(&top.to_lowercase()) {
                 return None;
             }
@@ -84,7 +80,7 @@ fn number_for_number(dict: &plist::Dictionary, pointer: &str) -> bool {
     let segments: Vec<String> = pointer
         .split('/')
         .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .map(|s| crate::pointer::unescape_segment(s).into_owned())
         .collect();
     let Some((top, rest)) = segments.split_first() else {
         return false;

@@ -41,7 +41,7 @@ fn json_type_name(v: &Value) -> &'static str {
 pub(super) fn subject(pointer: &str) -> String {
     match pointer.rsplit('/').next() {
         Some(last) if !last.is_empty() => {
-            format!("`{}`", last.replace("~1", "/").replace("~0", "~"))
+            format!("`{}`", crate::pointer::unescape_segment(last))
         }
         _ => "the document".to_string(),
     }
