@@ -96,7 +96,7 @@ pub(super) struct ValidateArgs {
     report: Report,
 }
 
-/// `--meetings FILE`, for `compile` and `validate`.
+// `--meetings FILE`, for `compile` and `validate`.
 #[derive(Args)]
 struct MeetingsArg {
     /// Zoom meetings recorded by `sebc zoom provision` (`DIR/<id>.zoom.json`), for the exam with that
@@ -150,7 +150,7 @@ fn unused_meetings<'a>(
         .collect()
 }
 
-/// `--clients`, for `compile` and `validate`.
+// `--clients`, for `compile` and `validate`.
 #[derive(Args)]
 struct ClientsArg {
     /// The SEB releases to check against, overriding the exam's `clients:`: e.g.

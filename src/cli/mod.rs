@@ -55,7 +55,13 @@ struct Cli {
 /// Whether diagnostics on stderr are coloured: decided once from `--color`, before any is printed.
 static COLOR: OnceLock<bool> = OnceLock::new();
 
+/// Each subcommand's arguments are built only when it runs (or for help, completions and man pages):
+/// `sebc --version` and every command start without building the other subcommands' ~200 arguments.
+/// A deferred subcommand takes the `about` of any `#[derive(Args)]` struct it contains *after* its
+/// own, so those structs carry plain `//` comments, never doc comments (`tests/help.rs` checks every
+/// subcommand's help against its line in its parent's list).
 #[derive(Subcommand)]
+#[command(defer = true)]
 enum Command {
     /// Compile exam files into SEB configuration files.
     Compile(CompileArgs),
@@ -115,7 +121,7 @@ struct PasswordArgs {
     password_file: Option<PathBuf>,
 }
 
-/// `--sandbox DIR`, for `compile`, `validate` and `config-key`.
+// `--sandbox DIR`, for `compile`, `validate` and `config-key`.
 #[derive(Args)]
 struct SandboxArg {
     /// Treat the exams as untrusted: exam files, `extends` bases and walked directories must resolve

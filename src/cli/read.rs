@@ -16,7 +16,7 @@ pub(super) struct DecodeArgs {
     max_decompressed: u64,
 }
 
-/// What it takes to open someone else's `.seb` file.
+// What it takes to open someone else's `.seb` file.
 #[derive(Args)]
 pub(super) struct ReadSecrets {
     #[command(flatten)]

@@ -3,6 +3,8 @@
 use super::*;
 
 #[derive(Subcommand)]
+// Deferred like `Command`'s subcommands (see there).
+#[command(defer = true)]
 pub(super) enum TokenCommand {
     /// A Jitsi Meet JWT: HS256 with SEB Server's claims, or RS256 (`--rs256-key-file`; for 8x8's Jitsi as
     /// a Service when `--app-key` is its AppID).
@@ -13,7 +15,7 @@ pub(super) enum TokenCommand {
     Verify(VerifyArgs),
 }
 
-/// The signing secret, never from argv.
+// The signing secret, never from argv.
 #[derive(Args)]
 pub(super) struct SecretArgs {
     /// Environment variable holding the secret.

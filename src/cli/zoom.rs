@@ -12,6 +12,8 @@ use crate::proctoring::zoom::{PENDING, ZoomMeetings};
 use std::time::Duration;
 
 #[derive(Subcommand)]
+// Deferred like `Command`'s subcommands (see there).
+#[command(defer = true)]
 pub(super) enum ZoomCommand {
     /// Create the Zoom users and meetings of an exam's rooms (server-to-server OAuth, as SEB Server
     /// does) and record them in DIR/<id>.zoom.json for `compile --meetings`.
@@ -52,7 +54,7 @@ pub(super) struct ReleaseArgs {
     report: Report,
 }
 
-/// Where and how patiently Zoom's API is called.
+// Where and how patiently Zoom's API is called.
 #[derive(Args)]
 struct ApiArgs {
     /// Where the OAuth token and the REST API are requested (default: the service's serverURL, as SEB
