@@ -1,4 +1,5 @@
-//! Criterion benchmarks of each stage and format: load+validate of one exam, merge, plist emit,
+//! Criterion benchmarks of each stage and format: load+validate of one exam, merge, plist emit (whole
+//! dictionary, matched against the defaults rendered once, or as changes over them),
 //! `.seb` plnd/pswd encode and decode against the PBKDF2 floor, Config Key of a 1 MB plist (from
 //! values, from XML through values, and streamed from XML in SEB's key order and in macOS's).
 //! Run with `cargo bench --bench pipeline`.
@@ -25,7 +26,7 @@ fn big_plist() -> plist::Dictionary {
     let exam = exam.expect("valid");
     let secrets = sebc::resolve::resolve(&exam, None).expect("secrets");
     let (merged, _) = merge(&exam, &secrets, MergeOptions::default());
-    let mut dict = merged.expect("merged").settings;
+    let mut dict = merged.expect("merged").settings.into_dictionary();
     let rules: Vec<plist::Value> = (0..6000)
         .map(|i| {
             let mut rule = plist::Dictionary::new();
@@ -56,10 +57,12 @@ fn stages(c: &mut Criterion) {
     });
     let (merged, _) = merge(&exam, &secrets, MergeOptions::default());
     let merged = merged.expect("merged");
+    // The whole dictionary, for the straightforward writer.
+    let settings = merged.settings.to_dictionary();
     g.bench_function("plist emit (indented)", |b| {
         b.iter(|| {
             write_xml(
-                black_box(&merged.settings),
+                black_box(&settings),
                 PlistStyle::Indented,
                 &sebc::merge::is_table,
             )
@@ -70,12 +73,12 @@ fn stages(c: &mut Criterion) {
     g.bench_function("plist + Config Key, straightforward", |b| {
         b.iter(|| {
             let xml = write_xml(
-                black_box(&merged.settings),
+                black_box(&settings),
                 PlistStyle::Indented,
                 &sebc::merge::is_table,
             )
             .expect("writable");
-            (xml, seb_format::configkey::config_key(&merged.settings))
+            (xml, seb_format::configkey::config_key(&settings))
         })
     });
     let rendered = sebc::emit::defaults_rendered();
@@ -83,7 +86,21 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             rendered
                 .write_xml_and_key(
-                    black_box(&merged.settings),
+                    black_box(&settings),
+                    PlistStyle::Indented,
+                    &sebc::merge::is_table,
+                )
+                .expect("writable")
+        })
+    });
+    // What `emit::render` does: the exam's changes over the defaults rendered once.
+    g.bench_function("plist + Config Key, changes over the defaults", |b| {
+        b.iter(|| {
+            let changed: Vec<_> = black_box(&merged.settings).changed().collect();
+            rendered
+                .write_xml_and_key_of_changes(
+                    &changed,
+                    &merged.settings.removed_from_base(),
                     PlistStyle::Indented,
                     &sebc::merge::is_table,
                 )
@@ -114,9 +131,11 @@ fn containers(c: &mut Criterion) {
         let exam = exam.expect("valid");
         let secrets = sebc::resolve::resolve(&exam, None).expect("secrets");
         let (m, _) = merge(&exam, &secrets, MergeOptions::default());
-        write_xml(&m.expect("merged").settings, PlistStyle::Indented, &|_| {
-            false
-        })
+        write_xml(
+            &m.expect("merged").settings.to_dictionary(),
+            PlistStyle::Indented,
+            &|_| false,
+        )
         .expect("writable")
     };
     let mut g = c.benchmark_group("container");

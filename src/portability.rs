@@ -87,7 +87,7 @@ fn from_base(
         );
         return (message, format!("no SEB setting is a date: {drop}"));
     }
-    let variants: Vec<&String> = merged
+    let variants: Vec<&str> = merged
         .settings
         .keys()
         .filter(|k| k.eq_ignore_ascii_case(top))
@@ -132,7 +132,7 @@ fn readers_of(key: &str) -> String {
 }
 
 /// The `<date>` at `pointer` in `settings`, if that is what is there.
-fn date_at(settings: &plist::Dictionary, pointer: &str) -> Option<plist::Date> {
+fn date_at(settings: &crate::merge::SettingsOverlay, pointer: &str) -> Option<plist::Date> {
     let mut segments = pointer
         .split('/')
         .skip(1)

@@ -82,7 +82,7 @@ fn side(a: &DiffArgs, file: &Path) -> Option<Side> {
     let origins = merged.all_origins();
     Some(Side {
         display,
-        settings: merged.settings,
+        settings: merged.settings.into_dictionary(),
         origins: Some((origins, merged.removed)),
         targets,
     })

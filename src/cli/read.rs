@@ -214,7 +214,7 @@ pub(super) fn run_config_key(a: ConfigKeyArgs) -> ExitCode {
         diags = checked.diags;
         sources = checked.sources;
         match checked.merged {
-            Some(m) if !diags.iter().any(Diagnostic::is_error) => m.settings,
+            Some(m) if !diags.iter().any(Diagnostic::is_error) => m.settings.into_dictionary(),
             _ => {
                 report(&mut diags, &a.report, &sources);
                 return ExitCode::from(1);

@@ -13,10 +13,10 @@ pub use server::server_json;
 
 use crate::diagnostic::Diagnostic;
 use crate::exam::{ExamFile, OutputFormat, RoomType};
-use crate::merge::{Merged, is_table};
+use crate::merge::{Merged, SettingsOverlay, is_table};
 use crate::proctoring::Plan;
 use seb_format::container::{self, Protection};
-use seb_format::plist::{PlistStyle, write_xml};
+use seb_format::plist::PlistStyle;
 use seb_format::prerendered::Prerendered;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -31,21 +31,10 @@ pub fn defaults_rendered() -> &'static Prerendered {
 
 /// The bytes of one configuration file — the canonical plist XML of `settings`, inside a `.seb`
 /// container when the format asks for one — and the settings' Config Key, computed in the same pass.
-/// The error is a diagnostic still to be placed.
+/// Settings over SEB's defaults copy the XML and SEB-JSON of every default they keep and render only
+/// their changes. The error is a diagnostic still to be placed.
 pub fn render(
-    settings: &plist::Dictionary,
-    format: OutputFormat,
-    style: PlistStyle,
-    protection: Protection<'_>,
-) -> Result<(Vec<u8>, String), Diagnostic> {
-    render_kept(settings, &|_| false, format, style, protection)
-}
-
-/// [`render`] of settings made from SEB's defaults where `kept(key)` is true only for entries that
-/// hold the default untouched ([`Merged::holds_default`]): those are copied without being compared.
-pub fn render_kept(
-    settings: &plist::Dictionary,
-    kept: &dyn Fn(&str) -> bool,
+    settings: &SettingsOverlay,
     format: OutputFormat,
     style: PlistStyle,
     protection: Protection<'_>,
@@ -53,11 +42,18 @@ pub fn render_kept(
     // Rendering the defaults in advance costs about what writing two exams' settings does: the first
     // configurations of a process are written straightforwardly (the same bytes, tests/fast_path.rs).
     static RENDERS: AtomicUsize = AtomicUsize::new(0);
-    let written = if RENDERS.fetch_add(1, Ordering::Relaxed) < 2 {
-        write_xml(settings, style, &is_table)
-            .map(|xml| (xml, seb_format::configkey::config_key(settings)))
+    let over_defaults = std::ptr::eq(settings.base(), crate::merge::default_settings());
+    let written = if over_defaults && RENDERS.fetch_add(1, Ordering::Relaxed) >= 2 {
+        let changed: Vec<(&str, &plist::Value)> = settings.changed().collect();
+        let removed = settings.removed_from_base();
+        defaults_rendered().write_xml_and_key_of_changes(&changed, &removed, style, &is_table)
     } else {
-        defaults_rendered().write_xml_and_key_kept(settings, style, &is_table, kept)
+        // Every entry rendered now: the changes to an empty dictionary.
+        static NOTHING: OnceLock<Prerendered> = OnceLock::new();
+        let entries: Vec<(&str, &plist::Value)> = settings.iter().collect();
+        NOTHING
+            .get_or_init(Prerendered::default)
+            .write_xml_and_key_of_changes(&entries, &[], style, &is_table)
     };
     // Load refuses such characters in exam files and the plist reader in bases; this is the guarantee.
     let (xml, key) = written.map_err(|e| {
@@ -124,7 +120,8 @@ pub fn render_exam(
         OutputFormat::Plist => "plist",
         OutputFormat::Seb => "seb",
     };
-    // The exam's own configuration is the merged settings as they are (no copy of its ~400 keys).
+    // The exam's own configuration is the merged settings as they are (no copy of its entries); a
+    // room's or a participant's copies the exam's changes over the defaults and adds its own.
     let mut configs = vec![(
         format!("{id}.{ext}"),
         std::borrow::Cow::Borrowed(&merged.settings),
@@ -166,16 +163,8 @@ pub fn render_exam(
         configurations: Vec::with_capacity(configs.len()),
         files: Vec::with_capacity(configs.len() + 1),
     };
-    for (i, (name, settings, private)) in configs.iter().enumerate() {
-        // The exam's own configuration is `merged.settings`: its untouched defaults are known.
-        let own = |k: &str| i == 0 && merged.holds_default(k);
-        let (bytes, config_key) = render_kept(
-            settings,
-            &own,
-            layout.format,
-            layout.style,
-            layout.protection,
-        )?;
+    for (name, settings, private) in &configs {
+        let (bytes, config_key) = render(settings, layout.format, layout.style, layout.protection)?;
         let path = layout.out_dir.join(name);
         rendered.configurations.push(Configuration {
             path: path.clone(),

@@ -108,10 +108,13 @@ fn compile_once(
         _ => None,
     };
     let (differences, config_key) = match &checked.merged {
-        Some(m) if !checked.diags.iter().any(Diagnostic::is_error) => (
-            differing_keys(original, &m.settings),
-            Some(seb_format::configkey::config_key(&m.settings)),
-        ),
+        Some(m) if !checked.diags.iter().any(Diagnostic::is_error) => {
+            let settings = m.settings.to_dictionary();
+            (
+                differing_keys(original, &settings),
+                Some(seb_format::configkey::config_key(&settings)),
+            )
+        }
         _ => (Vec::new(), None),
     };
     Ok(Verdict {

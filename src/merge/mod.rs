@@ -10,9 +10,13 @@ use crate::resolve::ResolvedSecrets;
 use crate::secret::sha256_hex;
 use crate::validate::{ValidBase, ValidExam, base64_decode};
 
+mod overlay;
 mod reconcile;
+#[cfg(test)]
+mod reference;
 mod server_link;
 use indexmap::IndexMap;
+pub use overlay::SettingsOverlay;
 use plist::Value as P;
 use reconcile::reconcile_services;
 use serde::Serialize;
@@ -65,7 +69,9 @@ pub struct MergeOptions {
 /// The merged settings of one exam.
 #[derive(Debug, Clone)]
 pub struct Merged {
-    pub settings: plist::Dictionary,
+    /// The settings: what the layers set or removed over SEB's defaults (shared by every exam), or
+    /// over nothing for a minimal output.
+    pub settings: SettingsOverlay,
     /// Where each setting not left at its default came from ([`Merged::origin`] answers for every key).
     pub origins: BTreeMap<String, Layer>,
     /// Keys a `null` removed (what an earlier layer set), with the place of the `null`.
@@ -89,17 +95,11 @@ impl Merged {
             .or_else(|| self.settings.contains_key(key).then_some(&DEFAULT))
     }
 
-    /// True when `settings[key]` is SEB's default as [`default_settings`] holds it, untouched: no layer
-    /// set the key (every value a layer sets is recorded in `origins`, by [`Merged::set`]).
-    pub fn holds_default(&self, key: &str) -> bool {
-        self.with_defaults && !self.origins.contains_key(key) && self.settings.contains_key(key)
-    }
-
     /// Every setting's layer, the defaults' included.
     pub fn all_origins(&self) -> BTreeMap<String, Layer> {
         self.settings
             .keys()
-            .filter_map(|k| Some((k.clone(), self.origin(k)?.clone())))
+            .filter_map(|k| Some((k.to_string(), self.origin(k)?.clone())))
             .collect()
     }
 
@@ -178,7 +178,7 @@ pub fn merge(
     opts: MergeOptions,
 ) -> (Option<Merged>, Vec<Diagnostic>) {
     let mut m = Merged {
-        settings: plist::Dictionary::new(),
+        settings: SettingsOverlay::new(),
         origins: BTreeMap::new(),
         removed: BTreeMap::new(),
         spellings: Default::default(),
@@ -186,7 +186,7 @@ pub fn merge(
     };
     let mut diags = Vec::new();
     if !opts.minimal && !exam.exam.output.minimal {
-        m.settings = default_settings().clone();
+        m.settings = SettingsOverlay::over(default_settings());
         m.with_defaults = true;
     }
     for base in &exam.bases {
@@ -226,7 +226,7 @@ pub fn merge(
 }
 
 /// The catalog defaults a full (not minimal) output carries, as plist values, converted once per
-/// process and cloned for each exam.
+/// process and shared by every exam's [`SettingsOverlay`].
 pub fn default_settings() -> &'static plist::Dictionary {
     static DEFAULTS: std::sync::OnceLock<plist::Dictionary> = std::sync::OnceLock::new();
     DEFAULTS.get_or_init(|| {
@@ -476,39 +476,37 @@ mod tests {
     }
 
     #[test]
-    fn holds_default_only_for_untouched_defaults() {
+    fn the_overlay_holds_what_the_layers_set_over_the_shared_defaults() {
         let yaml = "exam: { id: e }\nseb:\n  allowQuit: false\n  prohibitedProcesses: []\n  \
                     showTime: null\n  allowWlan: true\n";
         let (m, diags) = merged_from(yaml, MergeOptions::default());
         let m = m.unwrap_or_else(|| panic!("{diags:?}"));
         let defaults = default_settings();
-        let mut held = 0;
+        assert!(std::ptr::eq(m.settings.base(), defaults));
+        // What the layers set, and nothing else, is held over the defaults: emit renders just that.
+        let mut changed: Vec<&str> = m.settings.changed().map(|(k, _)| k).collect();
+        changed.sort();
+        assert_eq!(changed, ["allowQuit", "allowWlan", "prohibitedProcesses"]);
+        assert!(m.origins.keys().eq(changed.iter().copied()));
+        assert_eq!(m.settings.removed_from_base(), ["showTime"]);
+        assert_eq!(m.settings.len(), defaults.len() - 1);
         for (k, v) in m.settings.iter() {
-            if m.holds_default(k) {
-                held += 1;
+            if !changed.contains(&k) {
                 assert_eq!(Some(v), defaults.get(k), "{k}");
             }
         }
-        assert!(held > 250, "{held}");
-        for k in [
-            "allowQuit",
-            "prohibitedProcesses",
-            "showTime",
-            "allowWlan",
-            "allowWLAN",
-        ] {
-            assert!(!m.holds_default(k), "{k}");
-        }
-        // Set to its own default value by the exam: not untouched (its layer is the exam).
+        // Set to its own default value by the exam: held (its layer is the exam).
         let (m, _) = merged_from(
             "exam: { id: e }\nseb:\n  allowQuit: true\n",
             MergeOptions::default(),
         );
-        assert!(!m.unwrap().holds_default("allowQuit"));
+        let m = m.unwrap();
+        assert!(m.settings.changed().any(|(k, _)| k == "allowQuit"));
+        assert_eq!(m.settings.get("allowQuit"), defaults.get("allowQuit"));
         let (min, _) = merged_from("exam: { id: e }\nseb:\n  allowQuit: true\n", MINIMAL);
         assert!(
-            !min.unwrap().holds_default("allowQuit"),
-            "no defaults in a minimal output"
+            min.unwrap().settings.base().is_empty(),
+            "no defaults below a minimal output"
         );
     }
 
@@ -551,7 +549,7 @@ mod tests {
     #[test]
     fn a_key_replaces_other_spellings_from_other_layers_only() {
         let mut m = Merged {
-            settings: plist::Dictionary::new(),
+            settings: SettingsOverlay::new(),
             origins: BTreeMap::new(),
             removed: BTreeMap::new(),
             spellings: Default::default(),

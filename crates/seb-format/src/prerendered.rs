@@ -3,6 +3,8 @@
 //! and overrides a few). Writing with [`Prerendered`] gives the same bytes and the same Config Key as
 //! writing without it: an entry is reused only when the dictionary holds the same key with an equal
 //! value, and everything else is rendered as usual, merged in at its place in SEB's key order.
+//! A dictionary can also be given as its changes to the source ([`Prerendered::write_xml_and_key_of_changes`]):
+//! then the source's entries are copied without being looked at.
 
 use crate::plist::{Piece, PlistStyle, WriteError, key_order};
 use plist::{Dictionary, Value};
@@ -26,6 +28,8 @@ pub struct Prerendered {
     entries: Vec<Entry>,
     /// Position in `entries` by key.
     by_key: HashMap<String, usize>,
+    /// The source's entries the XML writer refuses (left out of `entries`).
+    refused: Vec<(String, Value)>,
     /// Position in `entries` of the source dictionary's i-th entry: a dictionary made by cloning the
     /// source finds its entries here without hashing their keys.
     by_insertion: Vec<usize>,
@@ -40,8 +44,10 @@ impl Prerendered {
         sorted.sort_by(|a, b| key_order(a.1.0, b.1.0));
         let mut entries = Vec::with_capacity(source.len());
         let mut by_insertion = vec![usize::MAX; source.len()];
+        let mut refused = Vec::new();
         for (i, (key, value)) in sorted {
             let Some(xml) = crate::plist::render_entry(key, value, is_table(key)) else {
+                refused.push((key.clone(), value.clone()));
                 continue;
             };
             by_insertion[i] = entries.len();
@@ -60,6 +66,7 @@ impl Prerendered {
         Prerendered {
             entries,
             by_key,
+            refused,
             by_insertion,
         }
     }
@@ -75,13 +82,13 @@ impl Prerendered {
         style: PlistStyle,
         is_table: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<u8>, WriteError> {
-        write_xml(&pieces(root, self, &|_| false), style, is_table)
+        write_xml(&pieces(root, self), style, is_table)
     }
 
     /// [`crate::configkey::config_key`] of `root`, copying the entries rendered in advance (the same
     /// key).
     pub fn config_key(&self, root: &Dictionary) -> String {
-        config_key(&pieces(root, self, &|_| false))
+        config_key(&pieces(root, self))
     }
 
     /// [`Prerendered::write_xml`] and [`Prerendered::config_key`] at once: `root` is matched against
@@ -96,27 +103,27 @@ impl Prerendered {
         style: PlistStyle,
         is_table: &dyn Fn(&str) -> bool,
     ) -> Result<(Vec<u8>, String), WriteError> {
-        let pieces = pieces(root, self, &|_| false);
+        let pieces = pieces(root, self);
         Ok((write_xml(&pieces, style, is_table)?, config_key(&pieces)))
     }
 
-    /// [`Prerendered::write_xml_and_key`] of a dictionary made from the source by changing some of its
-    /// entries, when the caller knows which entries it kept: `kept(key)` true promises that `root`'s
-    /// entry `key` holds the source's value, which is then copied without comparing the two (a table of
-    /// SEB's defaults, `prohibitedProcesses`, has ~500 values). Entries not promised are compared as
-    /// in [`Prerendered::write_xml_and_key`]. A false promise writes the source's value.
+    /// [`Prerendered::write_xml_and_key`] of the dictionary made from the source by removing the keys
+    /// `removed` and then setting the entries `changed` (their keys distinct): the source's entries
+    /// neither removed nor changed are copied without being looked at, so writing a dictionary that
+    /// shares all but a few entries with the source costs those few (a table of SEB's defaults,
+    /// `prohibitedProcesses`, has ~500 values). A key in `removed` the source lacks changes nothing.
     ///
     /// # Errors
     ///
     /// As [`crate::plist::write_xml`].
-    pub fn write_xml_and_key_kept(
+    pub fn write_xml_and_key_of_changes(
         &self,
-        root: &Dictionary,
+        changed: &[(&str, &Value)],
+        removed: &[&str],
         style: PlistStyle,
         is_table: &dyn Fn(&str) -> bool,
-        kept: &dyn Fn(&str) -> bool,
     ) -> Result<(Vec<u8>, String), WriteError> {
-        let pieces = pieces(root, self, kept);
+        let pieces = pieces_of_changes(self, changed, removed);
         Ok((write_xml(&pieces, style, is_table)?, config_key(&pieces)))
     }
 
@@ -130,21 +137,14 @@ impl Prerendered {
         self.entries.is_empty()
     }
 
-    /// The entry rendered for `key` at insertion position `i` of a dictionary, when its value is `value`
-    /// (or is promised to be the source's: `kept`). Scalars are compared rather than asked about.
-    fn reusable(
-        &self,
-        i: usize,
-        key: &str,
-        value: &Value,
-        kept: &dyn Fn(&str) -> bool,
-    ) -> Option<usize> {
+    /// The entry rendered for `key` at insertion position `i` of a dictionary, when its value is
+    /// `value`.
+    fn reusable(&self, i: usize, key: &str, value: &Value) -> Option<usize> {
         let at = match self.by_insertion.get(i) {
             Some(&j) if self.entries.get(j).is_some_and(|e| e.key == key) => Some(j),
             _ => self.by_key.get(key).copied(),
         }?;
-        let container = matches!(value, Value::Array(_) | Value::Dictionary(_));
-        ((container && kept(key)) || same(&self.entries[at].value, value)).then_some(at)
+        same(&self.entries[at].value, value).then_some(at)
     }
 }
 
@@ -195,21 +195,63 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 /// The top-level entries of `root` in SEB's key order, each rendered in advance where `pre` holds it
-/// with an equal value (or `kept` promises it, see [`Prerendered::write_xml_and_key_kept`]).
-fn pieces<'a>(
-    root: &'a Dictionary,
-    pre: &'a Prerendered,
-    kept: &dyn Fn(&str) -> bool,
-) -> Vec<Piece<'a, &'a Entry>> {
-    let entries = &pre.entries;
-    let mut reused = vec![false; entries.len()];
+/// with an equal value.
+fn pieces<'a>(root: &'a Dictionary, pre: &'a Prerendered) -> Vec<Piece<'a, &'a Entry>> {
+    let mut reused = vec![false; pre.entries.len()];
     let mut own: Vec<(&'a str, &'a Value)> = Vec::new();
     for (i, (k, v)) in root.iter().enumerate() {
-        match pre.reusable(i, k, v, kept) {
+        match pre.reusable(i, k, v) {
             Some(j) if !reused[j] => reused[j] = true,
             _ => own.push((k, v)),
         }
     }
+    interleave(pre, &reused, own)
+}
+
+/// The top-level entries of the source with `removed` and `changed` applied (see
+/// [`Prerendered::write_xml_and_key_of_changes`]) in SEB's key order.
+fn pieces_of_changes<'a>(
+    pre: &'a Prerendered,
+    changed: &[(&'a str, &'a Value)],
+    removed: &[&str],
+) -> Vec<Piece<'a, &'a Entry>> {
+    let mut kept = vec![true; pre.entries.len()];
+    for k in removed {
+        if let Some(&j) = pre.by_key.get(*k) {
+            kept[j] = false;
+        }
+    }
+    let mut own = Vec::with_capacity(changed.len());
+    for &(k, v) in changed {
+        match pre.by_key.get(k) {
+            // Set to the source's value: its rendering serves.
+            Some(&j) if same(&pre.entries[j].value, v) => kept[j] = true,
+            Some(&j) => {
+                kept[j] = false;
+                own.push((k, v));
+            }
+            None => own.push((k, v)),
+        }
+    }
+    // The source's entries the writer refuses are the dictionary's too unless removed or changed (and
+    // then writing fails, as it does without `pre`).
+    own.extend(
+        pre.refused
+            .iter()
+            .filter(|(k, _)| !removed.contains(&k.as_str()))
+            .filter(|(k, _)| !changed.iter().any(|(c, _)| c == k))
+            .map(|(k, v)| (k.as_str(), v)),
+    );
+    interleave(pre, &kept, own)
+}
+
+/// `pre`'s entries where `rendered` is true and the `own` entries, merged in SEB's key order.
+fn interleave<'a>(
+    pre: &'a Prerendered,
+    rendered: &[bool],
+    mut own: Vec<(&'a str, &'a Value)>,
+) -> Vec<Piece<'a, &'a Entry>> {
+    let entries = &pre.entries;
     own.sort_by(|a, b| key_order(a.0, b.0));
     // Where each own entry goes among the rendered ones (a binary search each, not a comparison per
     // rendered entry).
@@ -217,14 +259,14 @@ fn pieces<'a>(
         .iter()
         .map(|(k, _)| entries.partition_point(|e| key_order(&e.key, k).is_lt()))
         .collect();
-    let mut out = Vec::with_capacity(root.len());
+    let mut out = Vec::with_capacity(entries.len() + own.len());
     let mut next = 0;
     for (j, entry) in entries.iter().enumerate() {
         while next < own.len() && places[next] == j {
             out.push(Piece::Own(own[next].0, own[next].1));
             next += 1;
         }
-        if reused[j] {
+        if rendered[j] {
             out.push(Piece::Rendered(entry));
         }
     }

@@ -1,7 +1,8 @@
 //! Writing with entries rendered in advance ([`Prerendered`]) gives exactly the bytes and the Config Key
 //! of writing without them, whatever the dictionary shares with the prerendered one: equal values,
 //! changed values, removed and added keys, other spellings, keys the Config Key leaves out, characters
-//! XML cannot carry, any insertion order.
+//! XML cannot carry, any insertion order; and the same when the dictionary is given as its changes to
+//! the prerendered one (keys removed, entries set).
 
 use plist::{Dictionary, Value};
 use proptest::prelude::*;
@@ -139,6 +140,113 @@ proptest! {
         // An unrelated dictionary reuses nothing and still comes out the same.
         assert_same(&apply(&Dictionary::new(), &edits, rebuild), &pre);
     }
+}
+
+/// Removed keys (any, or the source's by index) and entries set, as a caller of
+/// [`Prerendered::write_xml_and_key_of_changes`] gives them: the set keys distinct.
+fn changes() -> impl Strategy<Value = (Vec<prop::sample::Index>, Vec<String>, Vec<(String, Value)>)>
+{
+    (
+        prop::collection::vec(any::<prop::sample::Index>(), 0..4),
+        prop::collection::vec(key(), 0..3),
+        prop::collection::vec((key(), value()), 0..6),
+    )
+}
+
+/// The source changed straightforwardly: a copy, the keys removed, the entries set.
+fn changed_copy(source: &Dictionary, removed: &[&str], set: &[(&str, &Value)]) -> Dictionary {
+    let mut d = source.clone();
+    for k in removed {
+        d.remove(k);
+    }
+    for (k, v) in set {
+        d.insert(k.to_string(), (*v).clone());
+    }
+    d
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn changes_give_the_bytes_and_key_of_writing_the_changed_dictionary(
+        source in dict(),
+        (picked, other, set) in changes(),
+        reset in prop::collection::vec(any::<prop::sample::Index>(), 0..3),
+    ) {
+        let pre = Prerendered::new(&source, &is_table);
+        let mut removed: Vec<&str> = other.iter().map(String::as_str).collect();
+        if !source.is_empty() {
+            removed.extend(picked.iter().map(|i| source.keys().nth(i.index(source.len())).unwrap().as_str()));
+        }
+        // Some of the source's entries set again to their own value (a merge does so), last wins.
+        let mut entries: Vec<(&str, &Value)> = set.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        if !source.is_empty() {
+            entries.extend(reset.iter().map(|i| {
+                let (k, v) = source.iter().nth(i.index(source.len())).unwrap();
+                (k.as_str(), v)
+            }));
+        }
+        let mut set: Vec<(&str, &Value)> = Vec::new();
+        for (k, v) in entries.into_iter().rev() {
+            if !set.iter().any(|(s, _)| *s == k) {
+                set.push((k, v));
+            }
+        }
+        let d = changed_copy(&source, &removed, &set);
+        for style in [PlistStyle::Indented, PlistStyle::Compact] {
+            let expected = write_xml(&d, style, &is_table).map(|xml| (xml, config_key(&d)));
+            prop_assert_eq!(
+                pre.write_xml_and_key_of_changes(&set, &removed, style, &is_table),
+                expected,
+                "{:?} {:?}", style, d
+            );
+        }
+        // Every entry given as a change to nothing: the straightforward writer itself.
+        let all: Vec<(&str, &Value)> = d.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        prop_assert_eq!(
+            Prerendered::default().write_xml_and_key_of_changes(&all, &[], PlistStyle::Indented, &is_table),
+            write_xml(&d, PlistStyle::Indented, &is_table).map(|xml| (xml, config_key(&d)))
+        );
+    }
+}
+
+#[test]
+fn changes_copy_the_kept_entries_and_render_the_rest() {
+    let source: Dictionary = [
+        ("allowQuit", Value::Boolean(true)),
+        ("bad\u{1}key", Value::Boolean(true)),
+        ("browserViewMode", Value::Integer(0.into())),
+        ("zoomMode", Value::Integer(0.into())),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let pre = Prerendered::new(&source, &is_table);
+    assert_eq!(pre.len(), 3, "the key XML cannot carry is not rendered");
+    let one = Value::Integer(1.into());
+    let wlan = Value::Boolean(true);
+    let set = [("browserViewMode", &one), ("allowWLAN", &wlan)];
+    // Kept, the entry XML cannot carry is the dictionary's: writing fails as it does without `pre`.
+    assert!(
+        pre.write_xml_and_key_of_changes(&set, &["zoomMode"], PlistStyle::Compact, &is_table)
+            .is_err()
+    );
+    let (xml, key) = pre
+        .write_xml_and_key_of_changes(
+            &set,
+            &["zoomMode", "bad\u{1}key", "noSuchKey"],
+            PlistStyle::Compact,
+            &is_table,
+        )
+        .unwrap();
+    let xml = String::from_utf8(xml).unwrap();
+    assert!(
+        xml.contains("<dict><key>allowQuit</key><true /><key>allowWLAN</key><true /><key>browserViewMode</key><integer>1</integer></dict>"),
+        "{xml}"
+    );
+    let d = changed_copy(&source, &["zoomMode", "bad\u{1}key"], &set);
+    assert_eq!(key, config_key(&d));
 }
 
 #[test]
