@@ -60,7 +60,7 @@ fn fast_path_is_exact(path: &Path) -> Option<usize> {
         );
         // Settings over the defaults: the defaults the exam keeps are copied without being looked at,
         // its changes and removals rendered (what `render` does after a process's first two).
-        if std::ptr::eq(overlay.base(), sebc::merge::default_settings()) {
+        if overlay.base().is_defaults() {
             let changed: Vec<_> = overlay.changed().collect();
             let (fast, key) = sebc::emit::defaults_rendered()
                 .write_xml_and_key_of_changes(

@@ -42,7 +42,7 @@ pub fn render(
     // Rendering the defaults in advance costs about what writing two exams' settings does: the first
     // configurations of a process are written straightforwardly (the same bytes, tests/fast_path.rs).
     static RENDERS: AtomicUsize = AtomicUsize::new(0);
-    let over_defaults = std::ptr::eq(settings.base(), crate::merge::default_settings());
+    let over_defaults = settings.base().is_defaults();
     let written = if over_defaults && RENDERS.fetch_add(1, Ordering::Relaxed) >= 2 {
         let changed: Vec<(&str, &plist::Value)> = settings.changed().collect();
         let removed = settings.removed_from_base();

@@ -10,13 +10,15 @@ use crate::resolve::ResolvedSecrets;
 use crate::secret::sha256_hex;
 use crate::validate::{ValidBase, ValidExam, base64_decode};
 
+mod defaults;
 mod overlay;
 mod reconcile;
 #[cfg(test)]
 mod reference;
 mod server_link;
+pub use defaults::Defaults;
 use indexmap::IndexMap;
-pub use overlay::SettingsOverlay;
+pub use overlay::{Base, SettingsOverlay};
 use plist::Value as P;
 use reconcile::reconcile_services;
 use serde::Serialize;
@@ -186,7 +188,7 @@ pub fn merge(
     };
     let mut diags = Vec::new();
     if !opts.minimal && !exam.exam.output.minimal {
-        m.settings = SettingsOverlay::over(default_settings());
+        m.settings = SettingsOverlay::over_defaults();
         m.with_defaults = true;
     }
     for base in &exam.bases {
@@ -225,21 +227,15 @@ pub fn merge(
     }
 }
 
-/// The catalog defaults a full (not minimal) output carries, as plist values, converted once per
-/// process and shared by every exam's [`SettingsOverlay`].
+/// The catalog defaults a full (not minimal) output carries, as one plist dictionary (built once per
+/// process, from [`Defaults`], when something needs them all at once: the rendering in advance of
+/// the emit stage, `sebc import`). Exams' settings read them through [`Defaults`] one by one.
 pub fn default_settings() -> &'static plist::Dictionary {
     static DEFAULTS: std::sync::OnceLock<plist::Dictionary> = std::sync::OnceLock::new();
     DEFAULTS.get_or_init(|| {
-        Catalog::get()
-            .settings
+        Defaults::get()
             .iter()
-            .filter(|s| s.emit_default)
-            .filter_map(|s| {
-                Some((
-                    s.key.clone(),
-                    to_plist(s.default.as_ref()?, s.ty, s.columns.as_deref()),
-                ))
-            })
+            .map(|(k, v)| (k.to_string(), v.clone()))
             .collect()
     })
 }
@@ -482,7 +478,7 @@ mod tests {
         let (m, diags) = merged_from(yaml, MergeOptions::default());
         let m = m.unwrap_or_else(|| panic!("{diags:?}"));
         let defaults = default_settings();
-        assert!(std::ptr::eq(m.settings.base(), defaults));
+        assert!(m.settings.base().is_defaults());
         // What the layers set, and nothing else, is held over the defaults: emit renders just that.
         let mut changed: Vec<&str> = m.settings.changed().map(|(k, _)| k).collect();
         changed.sort();

@@ -5,15 +5,79 @@
 //! `IndexMap` whose `remove` is `swap_remove` (plist 1.10 `Dictionary::remove`), so a key set again
 //! keeps its place, a new key goes last, and a removed key's place goes to the last key.
 
+use super::defaults::Defaults;
 use indexmap::{IndexMap, IndexSet};
 use plist::{Dictionary, Value};
 use std::borrow::Cow;
 
+/// What an overlay lies over.
+#[derive(Clone, Copy)]
+pub enum Base {
+    /// A dictionary: an empty one for a minimal output (any, in tests).
+    Dictionary(&'static Dictionary),
+    /// SEB's defaults, each converted when first read ([`Defaults`]).
+    Defaults(&'static Defaults),
+}
+
+impl Base {
+    pub fn get(self, key: &str) -> Option<&'static Value> {
+        match self {
+            Base::Dictionary(d) => d.get(key),
+            Base::Defaults(d) => d.value_of(key),
+        }
+    }
+
+    pub fn contains_key(self, key: &str) -> bool {
+        match self {
+            Base::Dictionary(d) => d.contains_key(key),
+            Base::Defaults(d) => d.contains_key(key),
+        }
+    }
+
+    pub fn len(self) -> usize {
+        match self {
+            Base::Dictionary(d) => d.len(),
+            Base::Defaults(d) => d.len(),
+        }
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// The keys in order.
+    pub fn keys(self) -> impl Iterator<Item = &'static str> {
+        let (dict, defaults) = match self {
+            Base::Dictionary(d) => (Some(d.keys().map(String::as_str)), None),
+            Base::Defaults(d) => (None, Some(d.keys())),
+        };
+        dict.into_iter()
+            .flatten()
+            .chain(defaults.into_iter().flatten())
+    }
+
+    /// The entries in order.
+    pub fn iter(self) -> impl Iterator<Item = (&'static str, &'static Value)> {
+        let (dict, defaults) = match self {
+            Base::Dictionary(d) => (Some(d.iter().map(|(k, v)| (k.as_str(), v))), None),
+            Base::Defaults(d) => (None, Some(d.iter())),
+        };
+        dict.into_iter()
+            .flatten()
+            .chain(defaults.into_iter().flatten())
+    }
+
+    /// Whether this is SEB's defaults.
+    pub fn is_defaults(self) -> bool {
+        matches!(self, Base::Defaults(_))
+    }
+}
+
 /// A shared base dictionary with one exam's entries over it (see the module docs).
 #[derive(Clone)]
 pub struct SettingsOverlay {
-    /// The dictionary below: SEB's defaults, or an empty one (a minimal output).
-    base: &'static Dictionary,
+    /// What is below: SEB's defaults, or an empty dictionary (a minimal output).
+    base: Base,
     /// The entries set over the base (a base key's new value, or a key the base lacks), every one
     /// present. While `order` is `None`, the keys the base lacks are in the order they came.
     own: IndexMap<String, Value>,
@@ -27,6 +91,15 @@ pub struct SettingsOverlay {
 impl SettingsOverlay {
     /// The entries of `base`, none changed yet.
     pub fn over(base: &'static Dictionary) -> SettingsOverlay {
+        SettingsOverlay::over_base(Base::Dictionary(base))
+    }
+
+    /// SEB's defaults, none changed yet.
+    pub fn over_defaults() -> SettingsOverlay {
+        SettingsOverlay::over_base(Base::Defaults(Defaults::get()))
+    }
+
+    fn over_base(base: Base) -> SettingsOverlay {
         SettingsOverlay {
             base,
             own: IndexMap::new(),
@@ -41,8 +114,8 @@ impl SettingsOverlay {
         SettingsOverlay::over(EMPTY.get_or_init(Dictionary::new))
     }
 
-    /// The dictionary below the overlay.
-    pub fn base(&self) -> &'static Dictionary {
+    /// What is below the overlay.
+    pub fn base(&self) -> Base {
         self.base
     }
 
@@ -86,11 +159,11 @@ impl SettingsOverlay {
                     true => own.get(k).unwrap_or(v),
                     false => v,
                 };
-                (k.as_str(), v)
+                (k, v)
             });
             let appended = own
                 .iter()
-                .filter(move |(k, _)| !overridden || !base.contains_key(k.as_str()))
+                .filter(move |(k, _)| !overridden || !base.contains_key(k))
                 .map(|(k, v)| (k.as_str(), v));
             base_entries.chain(appended)
         });
@@ -142,7 +215,7 @@ impl SettingsOverlay {
             None => {
                 let (base, own) = (self.base, &self.own);
                 let mut order: IndexSet<Cow<'static, str>> =
-                    base.keys().map(|k| Cow::Borrowed(k.as_str())).collect();
+                    base.keys().map(Cow::Borrowed).collect();
                 order.extend(
                     own.keys()
                         .filter(|k| !base.contains_key(k))
@@ -165,12 +238,7 @@ impl SettingsOverlay {
     pub fn removed_from_base(&self) -> Vec<&'static str> {
         match &self.order {
             None => Vec::new(),
-            Some(order) => self
-                .base
-                .keys()
-                .filter(|k| !order.contains(k.as_str()))
-                .map(String::as_str)
-                .collect(),
+            Some(order) => self.base.keys().filter(|k| !order.contains(*k)).collect(),
         }
     }
 
@@ -230,12 +298,14 @@ mod tests {
         Remove(usize),
     }
 
-    /// The bases: SEB's defaults, nothing, and a few keys (where removals reorder most of them).
+    /// The bases as dictionaries: SEB's defaults, nothing, and a few keys (where removals reorder
+    /// most of them).
     fn base(which: u8) -> &'static Dictionary {
         static FEW: std::sync::OnceLock<Dictionary> = std::sync::OnceLock::new();
+        static EMPTY: std::sync::OnceLock<Dictionary> = std::sync::OnceLock::new();
         match which % 3 {
             0 => super::super::default_settings(),
-            1 => SettingsOverlay::new().base(),
+            1 => EMPTY.get_or_init(Dictionary::new),
             _ => FEW.get_or_init(|| {
                 ["allowQuit", "allowWlan", "URLFilterRules", "zoomMode"]
                     .into_iter()
@@ -280,9 +350,9 @@ mod tests {
         // The changes and removals over the base describe the same dictionary.
         let removed = overlay.removed_from_base();
         for (k, v) in overlay.base().iter() {
-            let kept = !removed.contains(&k.as_str());
+            let kept = !removed.contains(&k);
             assert_eq!(kept, dict.contains_key(k), "{k}");
-            let changed = overlay.changed().find(|(c, _)| *c == k.as_str());
+            let changed = overlay.changed().find(|(c, _)| *c == k);
             if kept {
                 assert_eq!(dict.get(k), Some(changed.map_or(v, |(_, v)| v)), "{k}");
             }
@@ -310,7 +380,11 @@ mod tests {
         ) {
             let base = base(which);
             let keys = keys_for(base);
-            let mut overlay = SettingsOverlay::over(base);
+            // SEB's defaults as the merge has them: converted when first read.
+            let mut overlay = match which % 3 {
+                0 => SettingsOverlay::over_defaults(),
+                _ => SettingsOverlay::over(base),
+            };
             let mut dict = base.clone();
             assert_reads_like(&overlay, &dict, &keys);
             for (step, op) in ops.iter().enumerate() {
@@ -355,13 +429,53 @@ mod tests {
 
     #[test]
     fn the_base_is_shared_not_copied() {
-        let defaults = super::super::default_settings();
-        let mut a = SettingsOverlay::over(defaults);
+        let mut a = SettingsOverlay::over_defaults();
         a.insert("allowQuit".into(), Value::Boolean(false));
         let b = a.clone();
-        assert!(std::ptr::eq(a.base(), b.base()));
+        match (a.base(), b.base()) {
+            (Base::Defaults(x), Base::Defaults(y)) => assert!(std::ptr::eq(x, y)),
+            _ => panic!("not over the defaults"),
+        }
         assert_eq!(a.changed().count(), 1, "only what was set is held");
-        assert_eq!(a.len(), defaults.len());
+        assert_eq!(a.len(), super::super::default_settings().len());
         assert!(SettingsOverlay::new().is_empty());
+    }
+
+    /// The defaults read one by one are the dictionary of them all, in its order; reading one
+    /// converts that one alone.
+    #[test]
+    fn defaults_converted_when_read_are_the_defaults() {
+        use crate::catalog::Catalog;
+        let lazy = Defaults::get();
+        // Every setting written with its default, straight from the catalog.
+        let all: Dictionary = Catalog::get()
+            .settings
+            .iter()
+            .filter(|s| s.emit_default)
+            .filter_map(|s| {
+                let default = super::super::setting_value(s, s.default.as_ref()?);
+                Some((s.key.to_string(), default))
+            })
+            .collect();
+        assert!(super::super::default_settings().iter().eq(all.iter()));
+        let owned = |(k, v): (&str, &Value)| (k.to_string(), v.clone());
+        let read: Vec<(String, Value)> = lazy.iter().map(owned).collect();
+        assert!(read.iter().map(|(k, v)| (k, v)).eq(all.iter()));
+        assert!(lazy.keys().eq(all.keys().map(String::as_str)));
+        assert_eq!(lazy.len(), all.len());
+        for key in [
+            "prohibitedProcesses",
+            "allowQuit",
+            "URLFilterRules",
+            "hashedQuitPassword",
+        ] {
+            assert_eq!(lazy.value_of(key), all.get(key), "{key}");
+            assert_eq!(lazy.contains_key(key), all.contains_key(key), "{key}");
+        }
+        assert!(
+            !lazy.contains_key("originatorVersion"),
+            "not written by default"
+        );
+        assert!(!lazy.contains_key("ALLOWQUIT"), "keys are exact");
     }
 }
