@@ -21,6 +21,7 @@ use document::TypedDocument;
 use jsonschema::error::ValidationErrorKind;
 use rules::semantic_checks;
 use schema_errors::schema_diagnostics;
+use serde::Deserialize;
 use std::collections::HashSet;
 
 /// A validated exam: the typed file, and its bases (templates validated too).
@@ -72,7 +73,7 @@ pub fn validate(tree: ExamTree) -> (Option<ValidExam>, Vec<Diagnostic>) {
                 let failed = d.iter().any(Diagnostic::is_error);
                 diags.append(&mut d);
                 if !failed {
-                    match serde_json::from_value::<TemplateFile>(source.value.clone()) {
+                    match TemplateFile::deserialize(&source.value) {
                         Ok(template) => bases.push(ValidBase::Template { source, template }),
                         Err(e) => diags.push(
                             Diagnostic::error("schema", e.to_string())
@@ -86,7 +87,7 @@ pub fn validate(tree: ExamTree) -> (Option<ValidExam>, Vec<Diagnostic>) {
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);
     }
-    match serde_json::from_value::<ExamFile>(tree.main.value.clone()) {
+    match ExamFile::deserialize(&tree.main.value) {
         Ok(exam) => (
             Some(ValidExam {
                 source: tree.main,
