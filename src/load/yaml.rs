@@ -406,6 +406,81 @@ mod tests {
         assert_eq!(seb[2].2.value, NodeValue::Float(1.5));
     }
 
+    /// The tree as serde-saphyr's public `Spanned<T>` gives it: the oracle for the protocol read above.
+    fn through_public_spanned(text: &str) -> Node {
+        use serde_saphyr::Spanned as S;
+        struct Plain(NodeValue);
+        impl<'de> Deserialize<'de> for Plain {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = NodeValue;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("a value")
+                    }
+                    fn visit_unit<E: de::Error>(self) -> Result<NodeValue, E> {
+                        Ok(NodeValue::Null)
+                    }
+                    fn visit_bool<E: de::Error>(self, v: bool) -> Result<NodeValue, E> {
+                        Ok(NodeValue::Bool(v))
+                    }
+                    fn visit_i64<E: de::Error>(self, v: i64) -> Result<NodeValue, E> {
+                        Ok(NodeValue::Int(v))
+                    }
+                    fn visit_u64<E: de::Error>(self, v: u64) -> Result<NodeValue, E> {
+                        Ok(NodeValue::Int(v as i64))
+                    }
+                    fn visit_f64<E: de::Error>(self, v: f64) -> Result<NodeValue, E> {
+                        Ok(NodeValue::Float(v))
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<NodeValue, E> {
+                        Ok(NodeValue::Str(v.to_string()))
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<NodeValue, A::Error> {
+                        let mut items = Vec::new();
+                        while let Some(i) = a.next_element::<S<Plain>>()? {
+                            items.push(node_of(i));
+                        }
+                        Ok(NodeValue::Seq(items))
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<NodeValue, A::Error> {
+                        let mut entries = Vec::new();
+                        while let Some(k) = a.next_key::<S<String>>()? {
+                            let v = a.next_value::<S<Plain>>()?;
+                            entries.push((k.value, place(k.referenced), node_of(v)));
+                        }
+                        Ok(NodeValue::Map(entries))
+                    }
+                }
+                d.deserialize_any(V).map(Plain)
+            }
+        }
+        fn place(l: serde_saphyr::Location) -> Pos {
+            Pos {
+                line: l.line() as u32,
+                col: l.column() as u32,
+            }
+        }
+        fn node_of(s: S<Plain>) -> Node {
+            Node::new(s.value.0, place(s.referenced))
+        }
+        node_of(serde_saphyr::from_str::<S<Plain>>(text).unwrap())
+    }
+
+    #[test]
+    fn positions_are_those_of_serde_saphyrs_spanned() {
+        for text in [
+            "exam: {\"id\": \"e\", \"participants\": 11}\nseb: {\"URLFilterRules\": [{\"active\": true}]}\n",
+            "exam:\n  id: a\nseb:\n  allowQuit: true\n  list:\n    - x\n    - 'y'\n    - - 1\n      - 2.5\n",
+            // Aliases (placed at the alias), merge keys (at the merge), tags, block scalars.
+            "a: &x { k: 1, s: t }\nb: *x\nc:\n  <<: *x\n  m: 2\nd: !!str 12\ne: |\n  two\n  lines\n",
+            "- &y [1, 2]\n- *y\n- { ? complex : v }\n- null\n- ~\n",
+            "\u{feff}key: välue 😀\n\"q\\u00e9\": 'x'\n",
+        ] {
+            assert_eq!(parse(text).unwrap(), through_public_spanned(text), "{text}");
+        }
+    }
+
     #[test]
     fn syntax_error_has_position() {
         let Err(ParseError::Syntax(msg, pos)) = parse("a: [1, 2\nb: c\n") else {
