@@ -1,5 +1,6 @@
-//! Criterion benchmarks of each stage and format: load+validate of one exam, merge, plist emit (whole
-//! dictionary, matched against the defaults rendered once, or as changes over them),
+//! Criterion benchmarks of each stage and format: parsing one exam in each syntax, load+validate of
+//! one exam, merge, plist emit (whole dictionary, matched against the defaults rendered once, or as
+//! changes over them),
 //! `.seb` plnd/pswd encode and decode against the PBKDF2 floor, Config Key of a 1 MB plist (from
 //! values, from XML through values, and streamed from XML in SEB's key order and in macOS's).
 //! Run with `cargo bench --bench pipeline`.
@@ -42,6 +43,28 @@ fn big_plist() -> plist::Dictionary {
         .collect();
     dict.insert("URLFilterRules".into(), plist::Value::Array(rules));
     dict
+}
+
+/// The same exam in YAML, TOML and JSON, parsed into its value and source map (no file read): what each
+/// syntax costs the loader.
+fn parsing(c: &mut Criterion) {
+    use sebc::load::{Syntax, parse_exam};
+    let mut g = c.benchmark_group("parse");
+    for (name, syntax) in [
+        ("yaml", Syntax::Yaml),
+        ("toml", Syntax::Toml),
+        ("json", Syntax::Json),
+    ] {
+        let path = format!("fixtures/valid/same-in-three-syntaxes/phys-120.{name}");
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(format!("one exam, {name}"), |b| {
+            b.iter(|| {
+                parse_exam(black_box(&text), syntax, Path::new(&path), &path).expect("parses")
+            })
+        });
+    }
+    g.finish();
 }
 
 fn stages(c: &mut Criterion) {
@@ -222,5 +245,5 @@ fn write_unsorted(dict: &plist::Dictionary) -> Vec<u8> {
     out
 }
 
-criterion_group!(benches, stages, containers, config_key);
+criterion_group!(benches, parsing, stages, containers, config_key);
 criterion_main!(benches);

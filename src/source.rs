@@ -39,10 +39,16 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::NotAFile);
     }
     let file = std::fs::File::open(path)?;
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(ReadError::NotAFile);
     }
-    let mut bytes = Vec::new();
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge(limit));
+    }
+    // Sized from the metadata: one allocation and one read (plus the read that finds the end) instead
+    // of a buffer grown from nothing; a file that grows meanwhile is still cut at the limit.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge(limit));

@@ -158,9 +158,9 @@ fn parse_document(
         Ok(node) => node,
         Err(e) => return (None, vec![e.into_diagnostic(display)]),
     };
-    let mut map = SourceMap::default();
+    let mut map = SourceMap::for_tree(&node);
     let mut diags = Vec::new();
-    let value = node.into_json(&mut String::new(), &mut map, &mut diags, 0);
+    let value = node.into_json(Pos::default(), &mut String::new(), &mut map, &mut diags, 0);
     let diags: Vec<Diagnostic> = diags
         .into_iter()
         .map(|(d, pos)| d.at(display, pos))

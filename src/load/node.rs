@@ -28,20 +28,48 @@ pub enum NodeValue {
     Map(Vec<(String, Pos, Node)>),
 }
 
-/// Positions of values and keys by JSON pointer.
+/// Positions of values and keys by JSON pointer: one entry per value, with the position of its key
+/// when it is a mapping's value (one string and one hash per value, not two).
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
-    values: HashMap<String, Pos>,
-    keys: HashMap<String, Pos>,
+    places: HashMap<String, Place>,
+}
+
+/// Where a value is, and where its key is (line 0: no key, an item or the document).
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    value: Pos,
+    key: Pos,
 }
 
 impl SourceMap {
+    /// A map sized for the values of `root` (at most [`MAX_VALUES`] and one), so that it is filled
+    /// without growing: every growth hashes each pointer again.
+    pub(super) fn for_tree(root: &Node) -> SourceMap {
+        fn count(node: &Node, n: &mut usize) {
+            *n += 1;
+            if *n > MAX_VALUES {
+                return;
+            }
+            match &node.value {
+                NodeValue::Seq(items) => items.iter().for_each(|i| count(i, n)),
+                NodeValue::Map(entries) => entries.iter().for_each(|(_, _, v)| count(v, n)),
+                _ => {}
+            }
+        }
+        let mut n = 0;
+        count(root, &mut n);
+        SourceMap {
+            places: HashMap::with_capacity(n),
+        }
+    }
+
     /// Position of the value at `pointer`, or of its nearest ancestor that has one.
     pub fn value(&self, pointer: &str) -> Pos {
         let mut p = pointer;
         loop {
-            if let Some(pos) = self.values.get(p) {
-                return *pos;
+            if let Some(place) = self.places.get(p) {
+                return place.value;
             }
             match p.rfind('/') {
                 Some(i) => p = &p[..i],
@@ -51,10 +79,10 @@ impl SourceMap {
     }
     /// Position of the key of the entry at `pointer` (falls back to the value's position).
     pub fn key(&self, pointer: &str) -> Pos {
-        self.keys
-            .get(pointer)
-            .copied()
-            .unwrap_or_else(|| self.value(pointer))
+        match self.places.get(pointer) {
+            Some(place) if place.key.line > 0 => place.key,
+            _ => self.value(pointer),
+        }
     }
 }
 
@@ -63,23 +91,30 @@ impl Node {
         Node { value, pos }
     }
 
+    /// The JSON value of this node at `pointer` (a mapping's value: its key at `key`; else line 0),
+    /// recording the places of it and what it holds in `map`.
     pub(super) fn into_json(
         self,
+        key: Pos,
         pointer: &mut String,
         map: &mut SourceMap,
         diags: &mut Vec<(Diagnostic, Pos)>,
         depth: usize,
     ) -> serde_json::Value {
         use serde_json::Value;
-        map.values.insert(pointer.clone(), self.pos);
+        let place = Place {
+            value: self.pos,
+            key,
+        };
+        map.places.insert(pointer.clone(), place);
         // The parsers stop at these limits while parsing; this is the backstop for any tree.
-        if map.values.len() == MAX_VALUES + 1 {
+        if map.places.len() == MAX_VALUES + 1 {
             diags.push((
                 Limit::Values.diagnostic().pointer(pointer.clone()),
                 self.pos,
             ));
         }
-        if map.values.len() > MAX_VALUES {
+        if map.places.len() > MAX_VALUES {
             return Value::Null;
         }
         if let NodeValue::Str(s) = &self.value {
@@ -127,7 +162,7 @@ impl Node {
                 for (i, item) in items.into_iter().enumerate() {
                     let len = pointer.len();
                     write!(pointer, "/{i}").ok();
-                    out.push(item.into_json(pointer, map, diags, depth + 1));
+                    out.push(item.into_json(Pos::default(), pointer, map, diags, depth + 1));
                     pointer.truncate(len);
                 }
                 Value::Array(out)
@@ -140,17 +175,20 @@ impl Node {
                     if let Some(d) = invalid_character(&key, || format!("the key `{key}`")) {
                         diags.push((d.pointer(pointer.clone()), key_pos));
                     }
-                    if out.contains_key(&key) {
-                        diags.push((
-                            Diagnostic::error("duplicate-key", format!("duplicate key `{key}`"))
-                                .pointer(pointer.clone())
-                                .hint(super::limits::DUPLICATE_KEY_HINT),
+                    // One lookup of the key: its entry is filled after its value is converted.
+                    match out.entry(key) {
+                        serde_json::map::Entry::Occupied(first) => diags.push((
+                            Diagnostic::error(
+                                "duplicate-key",
+                                format!("duplicate key `{}`", first.key()),
+                            )
+                            .pointer(pointer.clone())
+                            .hint(super::limits::DUPLICATE_KEY_HINT),
                             key_pos,
-                        ));
-                    } else {
-                        map.keys.insert(pointer.clone(), key_pos);
-                        let v = value.into_json(pointer, map, diags, depth + 1);
-                        out.insert(key, v);
+                        )),
+                        serde_json::map::Entry::Vacant(entry) => {
+                            entry.insert(value.into_json(key_pos, pointer, map, diags, depth + 1));
+                        }
                     }
                     pointer.truncate(len);
                 }
@@ -220,6 +258,9 @@ pub struct LineIndex<'a> {
     text: &'a str,
     /// The position of byte `k * BLOCK`.
     marks: Vec<Pos>,
+    /// The last offset asked for and its position: parsers ask in about file order, so counting from
+    /// there reads each byte about once.
+    last: std::cell::Cell<(usize, Pos)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -232,21 +273,30 @@ impl<'a> LineIndex<'a> {
             marks.push(at);
             at = advance(at, block);
         }
-        LineIndex { text, marks }
+        LineIndex {
+            text,
+            marks,
+            last: std::cell::Cell::new((0, Pos { line: 1, col: 1 })),
+        }
     }
     pub fn pos(&self, offset: usize) -> Pos {
         let offset = offset.min(self.text.len());
         let k = offset / Self::BLOCK;
-        let start = self
-            .marks
-            .get(k)
-            .copied()
-            .unwrap_or(Pos { line: 1, col: 1 });
+        let (mut from, mut start) = (
+            k * Self::BLOCK,
+            self.marks
+                .get(k)
+                .copied()
+                .unwrap_or(Pos { line: 1, col: 1 }),
+        );
+        let (last, at) = self.last.get();
+        if (from..=offset).contains(&last) {
+            (from, start) = (last, at);
+        }
         let bytes = self.text.as_bytes();
-        advance(
-            start,
-            bytes.get(k * Self::BLOCK..offset).unwrap_or_default(),
-        )
+        let pos = advance(start, bytes.get(from..offset).unwrap_or_default());
+        self.last.set((offset, pos));
+        pos
     }
 }
 
@@ -279,6 +329,14 @@ mod tests {
         let index = LineIndex::new(&text);
         for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
             assert_eq!(index.pos(offset), pos_of_offset(&text, offset), "{offset}");
+        }
+        // Asked out of order (each answer counted from a mark or the offset asked before).
+        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        for (n, &offset) in offsets.iter().enumerate().rev().step_by(7) {
+            let other = offsets[(n * 7919) % offsets.len()];
+            for o in [offset, other, offset] {
+                assert_eq!(index.pos(o), pos_of_offset(&text, o), "{o}");
+            }
         }
         assert_eq!(index.pos(usize::MAX), pos_of_offset(&text, text.len()));
         assert_eq!(LineIndex::new("").pos(0), Pos { line: 1, col: 1 });

@@ -6,8 +6,7 @@ use super::limits::{Budget, Limit, ParseError};
 use super::node::{Node, NodeValue};
 use super::{MAX_DEPTH, MAX_VALUES};
 use crate::diagnostic::Pos;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Location, Spanned};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::cell::RefCell;
 use std::fmt;
 
@@ -29,12 +28,18 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
         },
     };
     WALK.with(|w| *w.borrow_mut() = Walk::default());
-    let parsed = serde_saphyr::from_str_with_options::<Spanned<YNode>>(text, options);
+    let parsed = serde_saphyr::from_str_with_options::<Root>(text, options).map(|r| r.0);
     let walk = WALK.with(|w| std::mem::take(&mut *w.borrow_mut()));
     match parsed {
-        Ok(root) => Ok(convert(root)),
+        Ok(root) => Ok(root),
         Err(e) => {
-            let pos = e.location().map(pos).unwrap_or_default();
+            let pos = e
+                .location()
+                .map(|l| Pos {
+                    line: l.line() as u32,
+                    col: l.column() as u32,
+                })
+                .unwrap_or_default();
             let path = walk.path;
             Err(match walk.crossed {
                 Some(limit) => ParseError::Limit { limit, pos, path },
@@ -127,154 +132,251 @@ fn first_line(msg: &str) -> String {
     format!("invalid YAML: {}", line.trim_end_matches(['.', ',']))
 }
 
-fn pos(l: Location) -> Pos {
-    Pos {
-        line: l.line() as u32,
-        col: l.column() as u32,
+/// A node with the place serde-saphyr gives it: where it is referenced (for an alias, the alias).
+///
+/// This is the protocol of serde-saphyr's own `Spanned<T>` (its `spanned.rs`: a newtype struct named
+/// `__yaml_spanned`, which its deserializer (`de/deserializer.rs`, `deserialize_newtype_struct`) answers
+/// with a struct of four fields: a marker, `value`, `referenced`, `defined`), read without what
+/// `Spanned` builds and drops for every node: a `String` for the marker, the `defined` location and
+/// both locations' spans. Only the marker's and the fields' names are checked, so a change of that
+/// protocol is an error, not a misplaced diagnostic (the tests below read positions through it).
+struct At<T>(T, Pos);
+
+/// Reads the value of a span wrapper with `seed`.
+struct Spanned<S>(S);
+
+const SPAN_MARKER: &str = "__serde_saphyr_private_spanned";
+const SPAN_FIELDS: &[&str] = &[SPAN_MARKER, "value", "referenced", "defined"];
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Spanned<S> {
+    type Value = At<S::Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_newtype_struct("__yaml_spanned", self)
     }
 }
 
-fn convert(s: Spanned<YNode>) -> Node {
-    let at = pos(s.referenced);
-    let value = match s.value {
-        YNode::Null => NodeValue::Null,
-        YNode::Bool(b) => NodeValue::Bool(b),
-        YNode::Int(i) => NodeValue::Int(i),
-        YNode::Float(f) => NodeValue::Float(f),
-        YNode::Str(s) => NodeValue::Str(s),
-        YNode::Seq(items) => NodeValue::Seq(items.into_iter().map(convert).collect()),
-        YNode::Map(entries) => NodeValue::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| (k.value.0, pos(k.referenced), convert(v)))
-                .collect(),
-        ),
-    };
-    Node::new(value, at)
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Spanned<S> {
+    type Value = At<S::Value>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a YAML node with its location")
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_struct("Spanned", SPAN_FIELDS, self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        field(&mut map, SPAN_MARKER)?;
+        map.next_value::<de::IgnoredAny>()?;
+        field(&mut map, "value")?;
+        let value = map.next_value_seed(self.0)?;
+        field(&mut map, "referenced")?;
+        let at = map.next_value::<Place>()?;
+        Ok(At(value, at.0))
+    }
 }
 
-enum YNode {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Spanned<YNode>>),
-    Map(Vec<(Spanned<YKey>, Spanned<YNode>)>),
+/// Reads the next key of a span wrapper or location, which must be `name`.
+fn field<'de, A: MapAccess<'de>>(map: &mut A, name: &'static str) -> Result<(), A::Error> {
+    match map.next_key::<FieldName>()? {
+        Some(FieldName(found)) if found == name => Ok(()),
+        _ => Err(de::Error::custom(format!(
+            "serde-saphyr's location protocol changed: expected the field `{name}`"
+        ))),
+    }
 }
 
-/// A mapping key: any scalar, as the text a JSON key would hold.
-struct YKey(String);
+/// A field name of serde-saphyr's span structs (always a `&'static str` there).
+struct FieldName(&'static str);
 
-impl<'de> Deserialize<'de> for YKey {
+impl<'de> Deserialize<'de> for FieldName {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl Visitor<'_> for V {
-            type Value = YKey;
+            type Value = FieldName;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a scalar mapping key")
+                f.write_str("a field name")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<YKey, E> {
-                Ok(YKey(v.to_string()))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<YKey, E> {
-                Ok(YKey(v.to_string()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<YKey, E> {
-                Ok(YKey(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<YKey, E> {
-                Ok(YKey(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<YKey, E> {
-                Ok(YKey(v.to_string()))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<YKey, E> {
-                Ok(YKey("null".to_string()))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FieldName, E> {
+                Ok(FieldName(
+                    SPAN_FIELDS
+                        .iter()
+                        .chain(&["line", "column"])
+                        .find(|f| **f == v)
+                        .copied()
+                        .unwrap_or(""),
+                ))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_identifier(V)
     }
 }
 
-impl<'de> Deserialize<'de> for YNode {
+/// A location's line and column (serde-saphyr's `Location`: `line`, `column`, then fields not read).
+struct Place(Pos);
+
+impl<'de> Deserialize<'de> for Place {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        enter::<D::Error>()?;
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = YNode;
+            type Value = Place;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a YAML value")
+                f.write_str("a location")
             }
-            fn visit_unit<E: de::Error>(self) -> Result<YNode, E> {
-                Ok(YNode::Null)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<YNode, E> {
-                Ok(YNode::Null)
-            }
-            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<YNode, D2::Error> {
-                YNode::deserialize(d)
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<YNode, E> {
-                Ok(YNode::Bool(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<YNode, E> {
-                Ok(YNode::Int(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<YNode, E> {
-                i64::try_from(v)
-                    .map(YNode::Int)
-                    .or(Ok(YNode::Float(v as f64)))
-            }
-            fn visit_i128<E: de::Error>(self, v: i128) -> Result<YNode, E> {
-                i64::try_from(v)
-                    .map(YNode::Int)
-                    .or(Ok(YNode::Float(v as f64)))
-            }
-            fn visit_u128<E: de::Error>(self, v: u128) -> Result<YNode, E> {
-                i64::try_from(v)
-                    .map(YNode::Int)
-                    .or(Ok(YNode::Float(v as f64)))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<YNode, E> {
-                Ok(YNode::Float(v))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<YNode, E> {
-                Ok(YNode::Str(v.to_string()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<YNode, E> {
-                Ok(YNode::Str(v))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<YNode, A::Error> {
-                let mut items = Vec::new();
-                nest(1);
-                loop {
-                    let index = items.len();
-                    match seq
-                        .next_element::<Spanned<YNode>>()
-                        .inspect_err(|_| within(|| index.to_string()))?
-                    {
-                        Some(item) => items.push(item),
-                        None => break,
-                    }
-                }
-                nest(-1);
-                Ok(YNode::Seq(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<YNode, A::Error> {
-                let mut entries = Vec::new();
-                nest(1);
-                while let Some(key) = map.next_key::<Spanned<YKey>>()? {
-                    let value = map
-                        .next_value::<Spanned<YNode>>()
-                        .inspect_err(|_| within(|| key.value.0.clone()))?;
-                    entries.push((key, value));
-                }
-                nest(-1);
-                Ok(YNode::Map(entries))
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Place, A::Error> {
+                field(&mut map, "line")?;
+                let line = map.next_value::<u64>()?;
+                field(&mut map, "column")?;
+                let col = map.next_value::<u64>()?;
+                Ok(Place(Pos {
+                    line: line as u32,
+                    col: col as u32,
+                }))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_struct("Location", &["line", "column", "span", "source_id"], V)
+    }
+}
+
+/// The document's root node.
+struct Root(Node);
+
+impl<'de> Deserialize<'de> for Root {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        node(d).map(Root)
+    }
+}
+
+/// A node with its position.
+fn node<'de, D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+    let At(value, pos) = Spanned(Value).deserialize(d)?;
+    Ok(Node::new(value, pos))
+}
+
+/// Reads one node's value (counted against the limits) straight into a [`NodeValue`].
+#[derive(Clone, Copy)]
+struct Value;
+
+impl<'de> DeserializeSeed<'de> for Value {
+    type Value = NodeValue;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<NodeValue, D::Error> {
+        enter::<D::Error>()?;
+        d.deserialize_any(self)
+    }
+}
+
+/// Reads a node (a sequence item, a mapping value) with its position.
+struct NodeSeed;
+
+impl<'de> DeserializeSeed<'de> for NodeSeed {
+    type Value = Node;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        node(d)
+    }
+}
+
+/// A mapping key: any scalar, as the text a JSON key would hold.
+#[derive(Clone, Copy)]
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Visitor<'_> for Key {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a scalar mapping key")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        Ok("null".to_string())
+    }
+}
+
+impl<'de> Visitor<'de> for Value {
+    type Value = NodeValue;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<NodeValue, E> {
+        Ok(NodeValue::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<NodeValue, E> {
+        Ok(NodeValue::Null)
+    }
+    fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<NodeValue, D2::Error> {
+        self.deserialize(d)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<NodeValue, E> {
+        Ok(NodeValue::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<NodeValue, E> {
+        Ok(NodeValue::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<NodeValue, E> {
+        Ok(i64::try_from(v).map_or(NodeValue::Float(v as f64), NodeValue::Int))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<NodeValue, E> {
+        Ok(i64::try_from(v).map_or(NodeValue::Float(v as f64), NodeValue::Int))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<NodeValue, E> {
+        Ok(i64::try_from(v).map_or(NodeValue::Float(v as f64), NodeValue::Int))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<NodeValue, E> {
+        Ok(NodeValue::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<NodeValue, E> {
+        Ok(NodeValue::Str(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<NodeValue, E> {
+        Ok(NodeValue::Str(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NodeValue, A::Error> {
+        let mut items = Vec::new();
+        nest(1);
+        loop {
+            let index = items.len();
+            match seq
+                .next_element_seed(NodeSeed)
+                .inspect_err(|_| within(|| index.to_string()))?
+            {
+                Some(item) => items.push(item),
+                None => break,
+            }
+        }
+        nest(-1);
+        Ok(NodeValue::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NodeValue, A::Error> {
+        let mut entries = Vec::new();
+        nest(1);
+        while let Some(At(key, key_pos)) = map.next_key_seed(Spanned(Key))? {
+            let value = map
+                .next_value_seed(NodeSeed)
+                .inspect_err(|_| within(|| key.clone()))?;
+            entries.push((key, key_pos, value));
+        }
+        nest(-1);
+        Ok(NodeValue::Map(entries))
     }
 }
 
@@ -302,6 +404,81 @@ mod tests {
         );
         assert_eq!(seb[1].2.value, NodeValue::Int(3));
         assert_eq!(seb[2].2.value, NodeValue::Float(1.5));
+    }
+
+    /// The tree as serde-saphyr's public `Spanned<T>` gives it: the oracle for the protocol read above.
+    fn through_public_spanned(text: &str) -> Node {
+        use serde_saphyr::Spanned as S;
+        struct Plain(NodeValue);
+        impl<'de> Deserialize<'de> for Plain {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = NodeValue;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("a value")
+                    }
+                    fn visit_unit<E: de::Error>(self) -> Result<NodeValue, E> {
+                        Ok(NodeValue::Null)
+                    }
+                    fn visit_bool<E: de::Error>(self, v: bool) -> Result<NodeValue, E> {
+                        Ok(NodeValue::Bool(v))
+                    }
+                    fn visit_i64<E: de::Error>(self, v: i64) -> Result<NodeValue, E> {
+                        Ok(NodeValue::Int(v))
+                    }
+                    fn visit_u64<E: de::Error>(self, v: u64) -> Result<NodeValue, E> {
+                        Ok(NodeValue::Int(v as i64))
+                    }
+                    fn visit_f64<E: de::Error>(self, v: f64) -> Result<NodeValue, E> {
+                        Ok(NodeValue::Float(v))
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<NodeValue, E> {
+                        Ok(NodeValue::Str(v.to_string()))
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<NodeValue, A::Error> {
+                        let mut items = Vec::new();
+                        while let Some(i) = a.next_element::<S<Plain>>()? {
+                            items.push(node_of(i));
+                        }
+                        Ok(NodeValue::Seq(items))
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<NodeValue, A::Error> {
+                        let mut entries = Vec::new();
+                        while let Some(k) = a.next_key::<S<String>>()? {
+                            let v = a.next_value::<S<Plain>>()?;
+                            entries.push((k.value, place(k.referenced), node_of(v)));
+                        }
+                        Ok(NodeValue::Map(entries))
+                    }
+                }
+                d.deserialize_any(V).map(Plain)
+            }
+        }
+        fn place(l: serde_saphyr::Location) -> Pos {
+            Pos {
+                line: l.line() as u32,
+                col: l.column() as u32,
+            }
+        }
+        fn node_of(s: S<Plain>) -> Node {
+            Node::new(s.value.0, place(s.referenced))
+        }
+        node_of(serde_saphyr::from_str::<S<Plain>>(text).unwrap())
+    }
+
+    #[test]
+    fn positions_are_those_of_serde_saphyrs_spanned() {
+        for text in [
+            "exam: {\"id\": \"e\", \"participants\": 11}\nseb: {\"URLFilterRules\": [{\"active\": true}]}\n",
+            "exam:\n  id: a\nseb:\n  allowQuit: true\n  list:\n    - x\n    - 'y'\n    - - 1\n      - 2.5\n",
+            // Aliases (placed at the alias), merge keys (at the merge), tags, block scalars.
+            "a: &x { k: 1, s: t }\nb: *x\nc:\n  <<: *x\n  m: 2\nd: !!str 12\ne: |\n  two\n  lines\n",
+            "- &y [1, 2]\n- *y\n- { ? complex : v }\n- null\n- ~\n",
+            "\u{feff}key: välue 😀\n\"q\\u00e9\": 'x'\n",
+        ] {
+            assert_eq!(parse(text).unwrap(), through_public_spanned(text), "{text}");
+        }
     }
 
     #[test]

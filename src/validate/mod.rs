@@ -12,6 +12,7 @@ mod schema_errors;
 mod screen_proctoring;
 mod server_fields;
 mod server_url;
+mod template;
 mod urls;
 
 use crate::diagnostic::Diagnostic;
@@ -21,6 +22,7 @@ use document::TypedDocument;
 use jsonschema::error::ValidationErrorKind;
 use rules::semantic_checks;
 use schema_errors::schema_diagnostics;
+use serde::Deserialize;
 use std::collections::HashSet;
 
 /// A validated exam: the typed file, and its bases (templates validated too).
@@ -47,8 +49,8 @@ pub enum ValidBase {
 }
 
 /// Validates an exam and its bases. Returns the typed exam when there are no errors, and all diagnostics.
-/// The loader hands over each distinct base once, however often the `extends` graph reaches it, so each
-/// template is validated once per exam.
+/// The loader hands over each distinct base once, however often the `extends` graph reaches it, and
+/// each template is checked once per process ([`template`]).
 pub fn validate(tree: ExamTree) -> (Option<ValidExam>, Vec<Diagnostic>) {
     let mut diags = check_document(&tree.main, true);
     let mut bases = Vec::new();
@@ -68,17 +70,11 @@ pub fn validate(tree: ExamTree) -> (Option<ValidExam>, Vec<Diagnostic>) {
                 bases.push(ValidBase::Plist { display, dict })
             }
             LoadedBase::Template(source) => {
-                let mut d = check_document(&source, false);
-                let failed = d.iter().any(Diagnostic::is_error);
-                diags.append(&mut d);
-                if !failed {
-                    match serde_json::from_value::<TemplateFile>(source.value.clone()) {
-                        Ok(template) => bases.push(ValidBase::Template { source, template }),
-                        Err(e) => diags.push(
-                            Diagnostic::error("schema", e.to_string())
-                                .at(&source.display, Default::default()),
-                        ),
-                    }
+                let checked = template::check_template(&source);
+                diags.extend(checked.diags.iter().cloned());
+                if let Some(template) = &checked.template {
+                    let template = template.clone();
+                    bases.push(ValidBase::Template { source, template });
                 }
             }
         }
@@ -86,7 +82,7 @@ pub fn validate(tree: ExamTree) -> (Option<ValidExam>, Vec<Diagnostic>) {
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);
     }
-    match serde_json::from_value::<ExamFile>(tree.main.value.clone()) {
+    match ExamFile::deserialize(&tree.main.value) {
         Ok(exam) => (
             Some(ValidExam {
                 source: tree.main,
