@@ -96,8 +96,9 @@ mod embedded {
 pub struct ClientData {
     /// Each platform's known releases, parsed and sorted once (every exam's client check asks).
     releases: HashMap<String, Vec<Release>>,
-    /// Per setting of [`embedded::ROWS`] (same order): its rows by platform, parsed on first use.
-    settings: Vec<OnceLock<HashMap<String, PlatformRow>>>,
+    /// Per setting of [`embedded::ROWS`] (same order): its rows by platform, parsed on first use
+    /// (boxed: the cells of the ~400 settings a run does not read stay 16 bytes each).
+    settings: Vec<OnceLock<Box<HashMap<String, PlatformRow>>>>,
 }
 
 /// The members of the file a run needs besides `settings` (build.rs embeds only these).
@@ -181,7 +182,10 @@ impl ClientData {
             .binary_search_by(|(k, _)| (*k).cmp(key))
             .ok()?;
         let cell = self.settings.get(at)?;
-        Some(cell.get_or_init(|| serde_json::from_str(embedded::ROWS[at].1).unwrap_or_default()))
+        let rows = cell.get_or_init(|| {
+            Box::new(serde_json::from_str(embedded::ROWS[at].1).unwrap_or_default())
+        });
+        Some(rows)
     }
 
     /// The known releases of a platform, oldest first.

@@ -21,8 +21,9 @@ struct Entry {
     setting: &'static Setting,
     /// The catalog's default, as JSON.
     default: &'static serde_json::Value,
-    /// The default as plist, once converted.
-    value: OnceLock<Value>,
+    /// The default as plist, once converted (boxed: the cells of the defaults a run does not read
+    /// stay 16 bytes each).
+    value: OnceLock<Box<Value>>,
 }
 
 impl Defaults {
@@ -35,7 +36,7 @@ impl Defaults {
     fn new() -> Defaults {
         let catalog = Catalog::get();
         let mut at = vec![None; catalog.settings.len()];
-        let mut entries = Vec::new();
+        let mut entries = Vec::with_capacity(catalog.settings.len());
         for (position, setting) in catalog.settings.iter().enumerate() {
             if let Some(default) = setting.default.as_ref().filter(|_| setting.emit_default) {
                 at[position] = u32::try_from(entries.len()).ok();
@@ -56,8 +57,13 @@ impl Defaults {
 
     fn value(&self, i: usize) -> &Value {
         let e = &self.entries[i];
-        e.value
-            .get_or_init(|| to_plist(e.default, e.setting.ty, e.setting.columns.as_deref()))
+        e.value.get_or_init(|| {
+            Box::new(to_plist(
+                e.default,
+                e.setting.ty,
+                e.setting.columns.as_deref(),
+            ))
+        })
     }
 
     /// The default of `key`, if a full output carries one.
