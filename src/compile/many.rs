@@ -23,8 +23,9 @@ const CHUNK: usize = 256;
 /// Compiles many exams in parallel (rayon, all cores); one failing exam never stops the others. Results come
 /// back in input order, and exam ids are claimed in input order, so a duplicate id is always reported on the
 /// later file and never overwrites the earlier one's outputs. `progress` is called once per exam.
-/// Inside a rayon pool the exams are built on its threads; called from outside one (a single exam on
-/// the main thread, see [`super::inline_one`]) everything runs on the calling thread.
+/// Inside a rayon pool the exams are built on its threads; called from outside one (the CLI runs a
+/// single exam on the main thread when [`super::main_thread_stack_suffices`]) everything runs on the
+/// calling thread.
 pub fn compile_all(
     inputs: Vec<Input>,
     opts: &CompileOptions,

@@ -7,7 +7,7 @@
 use super::LoadedExam;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Pos, Speller, did_you_mean};
-use crate::pointer::escape_segment;
+use crate::pointer::{escape_segment, push_segment};
 use crate::schema::{exam_file_keys, is_secret_pointer, secret_pointers};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -92,8 +92,7 @@ fn walk(
             continue;
         };
         let len = pointer.len();
-        pointer.push('/');
-        pointer.push_str(&escape_segment(key));
+        push_segment(pointer, key);
         let next = format!("{canonical}/{}", escape_segment(name));
         walk(doc, child, pointer, &next, out, depth + 1);
         pointer.truncate(len);
@@ -130,8 +129,7 @@ fn collect(
                     continue;
                 }
                 let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&escape_segment(key));
+                push_segment(pointer, key);
                 collect(doc, item, pointer, out, depth + 1);
                 pointer.truncate(len);
             }

@@ -6,7 +6,7 @@
 use super::limits::Limit;
 use super::{MAX_DEPTH, MAX_STRING, MAX_VALUES};
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::pointer::escape_segment;
+use crate::pointer::push_segment;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -229,17 +229,6 @@ fn invalid_character(s: &str, subject: impl FnOnce() -> String) -> Option<Diagno
              can be written",
         ),
     )
-}
-
-/// Appends `/` and `key` escaped as a JSON pointer segment (RFC 6901: `~` as `~0`, `/` as `~1`), as
-/// [`escape_segment`] gives it, without a string of its own.
-fn push_segment(pointer: &mut String, key: &str) {
-    pointer.push('/');
-    if key.contains(['~', '/']) {
-        pointer.push_str(&escape_segment(key));
-    } else {
-        pointer.push_str(key);
-    }
 }
 
 /// Line and column (1-based, columns in characters) of a byte offset in `text`.

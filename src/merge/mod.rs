@@ -83,8 +83,6 @@ pub struct Merged {
     /// no layer touched yet is the defaults' own ([`Catalog::default_keys_spelled`]), filled in on first
     /// touch.
     spellings: std::collections::HashMap<String, Vec<String>>,
-    /// Whether the catalog defaults are the first layer (not a minimal output).
-    with_defaults: bool,
 }
 
 impl Merged {
@@ -107,9 +105,10 @@ impl Merged {
 
     /// The keys of `settings` spelled `lower` in lowercase.
     fn spellings_of(&mut self, lower: String) -> &mut Vec<String> {
-        let (settings, with_defaults) = (&self.settings, self.with_defaults);
+        let settings = &self.settings;
         self.spellings.entry(lower).or_insert_with_key(|lower| {
-            let defaults = match with_defaults {
+            // The catalog defaults are the first layer unless the output is minimal.
+            let defaults = match settings.base().is_defaults() {
                 true => Catalog::get().default_keys_spelled(lower),
                 false => &[],
             };
@@ -184,12 +183,10 @@ pub fn merge(
         origins: BTreeMap::new(),
         removed: BTreeMap::new(),
         spellings: Default::default(),
-        with_defaults: false,
     };
     let mut diags = Vec::new();
     if !opts.minimal && !exam.exam.output.minimal {
         m.settings = SettingsOverlay::over_defaults();
-        m.with_defaults = true;
     }
     for base in &exam.bases {
         match base {
@@ -549,7 +546,6 @@ mod tests {
             origins: BTreeMap::new(),
             removed: BTreeMap::new(),
             spellings: Default::default(),
-            with_defaults: false,
         };
         let base = Layer::Base {
             file: "b.plist".into(),

@@ -179,12 +179,11 @@ proptest! {
         let mut m = Merged {
             settings: match minimal {
                 true => SettingsOverlay::new(),
-                false => SettingsOverlay::over(default_settings()),
+                false => SettingsOverlay::over_defaults(),
             },
             origins: BTreeMap::new(),
             removed: BTreeMap::new(),
             spellings: Default::default(),
-            with_defaults: !minimal,
         };
         let mut r = Reference::new(!minimal);
         assert_same(&m, &r, &keys);

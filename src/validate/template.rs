@@ -17,26 +17,32 @@ pub(super) struct CheckedTemplate {
     pub template: Option<TemplateFile>,
 }
 
-/// Entries kept before those of templates no longer loaded are dropped.
+/// Entries kept before those of templates no longer loaded are first dropped; after each pruning the
+/// next comes when the entries have doubled, so the pruning costs amortised O(1) per template even
+/// when every template stays loaded (the loader's cache of bases holds them for the process).
 const PRUNE_AT: usize = 1024;
 
 /// The checks of `source`, made when this parsed file is first seen.
 pub(super) fn check_template(source: &Arc<LoadedExam>) -> Arc<CheckedTemplate> {
     // By address: the `Weak` keeps the allocation, so no other file is ever found at that address
     // while its entry exists.
-    type Cache = HashMap<usize, (Weak<LoadedExam>, Arc<CheckedTemplate>)>;
+    type Entries = HashMap<usize, (Weak<LoadedExam>, Arc<CheckedTemplate>)>;
+    /// The entries, and the count at which they are next pruned.
+    type Cache = (Entries, usize);
     static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
+    let cache = CACHE.get_or_init(|| Mutex::new((HashMap::new(), PRUNE_AT)));
     let key = Arc::as_ptr(source) as usize;
-    if let Some((_, found)) = cache.lock().ok().as_ref().and_then(|c| c.get(&key)) {
+    if let Some((_, found)) = cache.lock().ok().as_ref().and_then(|c| c.0.get(&key)) {
         return found.clone();
     }
     let checked = Arc::new(check(source));
     if let Ok(mut c) = cache.lock() {
-        if c.len() >= PRUNE_AT {
-            c.retain(|_, (weak, _)| weak.strong_count() > 0);
+        let (entries, prune_at) = &mut *c;
+        if entries.len() >= *prune_at {
+            entries.retain(|_, (weak, _)| weak.strong_count() > 0);
+            *prune_at = PRUNE_AT.max(2 * entries.len());
         }
-        c.insert(key, (Arc::downgrade(source), checked.clone()));
+        entries.insert(key, (Arc::downgrade(source), checked.clone()));
     }
     checked
 }
