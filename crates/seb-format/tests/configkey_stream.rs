@@ -139,6 +139,9 @@ fn broken_files_get_the_tree_readers_error() {
         "<plist><dict/></plist><plist><dict/></plist>",
         "<plist><dict/></plist>trailing",
         "<!DOCTYPE plist [<!ENTITY a \"b\">]><plist><dict/></plist>",
+        // An entity declaration inside the DOCTYPE without brackets (found by the plist fuzz target).
+        "<!DOCTYPE plist PUB<!ENTITYLIC \"-//Apple//DTD PLIST 1.0//EN\" \"x.dtd\"><plist><dict/></plist>",
+        "<!DOCTYPE plist <!-- x --> SYSTEM \"x.dtd\"><plist><dict/></plist>",
         "<plist><dict><true/></dict></plist>",
         // A repeated key whose first value is broken is still an error, although its value is dropped.
         "<plist><dict><key>a</key><integer>x</integer><key>a</key><true/></dict></plist>",

@@ -274,7 +274,9 @@ impl<'a> Scanner<'a> {
             if w.starts_with(b"<!DOCTYPE ") {
                 let end = w.iter().position(|&c| c == b'>')?;
                 let decl = &w[..end];
-                if decl.contains(&b'[') || !quotes_ok(decl) {
+                // Markup inside the DOCTYPE (`[`, `<!ENTITY` without brackets, comments) is the tree
+                // reader's to judge.
+                if decl.contains(&b'[') || decl[1..].contains(&b'<') || !quotes_ok(decl) {
                     return None;
                 }
                 pos += end + 1;
