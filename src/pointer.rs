@@ -25,9 +25,63 @@ pub fn unescape_segment(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The value `pointer` names in `value`, as [`serde_json::Value::pointer`] finds it, without a string
+/// per segment (serde_json unescapes every segment into two new strings).
+pub fn get<'v>(value: &'v serde_json::Value, pointer: &str) -> Option<&'v serde_json::Value> {
+    use serde_json::Value;
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    pointer
+        .strip_prefix('/')?
+        .split('/')
+        .try_fold(value, |at, seg| match at {
+            Value::Object(map) => map.get(&*unescape_segment(seg)),
+            // An index is digits without a leading zero (RFC 6901), as serde_json reads it.
+            Value::Array(items) if seg == "0" || !seg.starts_with(['0', '+']) => {
+                items.get(seg.parse::<usize>().ok()?)
+            }
+            _ => None,
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn get_finds_what_serde_json_finds() {
+        let value = serde_json::json!({
+            "a": { "b/c": [10, { "~": true }], "": 1, "0": "zero" },
+            "list": [[1, 2], 3]
+        });
+        let pointers = [
+            "",
+            "/",
+            "/a",
+            "/a/b~1c",
+            "/a/b~1c/0",
+            "/a/b~1c/1/~0",
+            "/a/b~1c/01",
+            "/a/b~1c/+1",
+            "/a/b~1c/2",
+            "/a/b~1c/-1",
+            "/a/",
+            "/a/0",
+            "/list/0/1",
+            "/list/1/0",
+            "/list/x",
+            "a",
+            "/missing/x",
+            "/a/b~1c/1/~0/x",
+            "/a/b~2c",
+            "/list/18446744073709551616",
+        ];
+        for p in pointers {
+            assert_eq!(get(&value, p), value.pointer(p), "{p}");
+        }
+        assert_eq!(get(&value, "/a/b~1c/1/~0"), Some(&serde_json::json!(true)));
+    }
 
     #[test]
     fn segments_round_trip() {

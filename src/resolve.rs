@@ -59,7 +59,7 @@ fn resolve_document(
     let base_dir = src.path.parent().unwrap_or(Path::new(""));
     // The passwords of encrypted bases (`/extends/*/password`) were resolved by load.
     for pointer in secret_pointers().iter().filter(|p| !p.contains('*')) {
-        let Some(value) = src.value.pointer(pointer).filter(|v| !v.is_null()) else {
+        let Some(value) = crate::pointer::get(&src.value, pointer).filter(|v| !v.is_null()) else {
             continue; // absent, or `null`: a password a base set, removed
         };
         let result = serde_json::from_value::<SecretRef>(value.clone())

@@ -278,11 +278,10 @@ pub(super) fn run_compile(a: CompileArgs) -> ExitCode {
     let (errors, warnings) = report(&mut all, &a.report, &sources);
     if a.report.message_format == MessageFormat::Human {
         let verb = if check_only { "checked" } else { "written" };
-        let _ = writeln!(
-            std::io::stderr(),
+        super::status_line(format_args!(
             "{exams} exam(s), {files} configuration(s) {verb}, {errors} error(s), {warnings} warning(s) in {:.2}s",
             started.elapsed().as_secs_f64()
-        );
+        ));
     }
     outcome(errors, warnings, a.report.deny_warnings)
 }
@@ -359,10 +358,9 @@ pub(super) fn run_validate(a: ValidateArgs) -> ExitCode {
     }
     let (errors, warnings) = report(&mut all, &a.report, &sources);
     if a.report.message_format == MessageFormat::Human {
-        let _ = writeln!(
-            std::io::stderr(),
+        super::status_line(format_args!(
             "{exams} exam(s) checked, {errors} error(s), {warnings} warning(s)"
-        );
+        ));
     }
     outcome(errors, warnings, a.report.deny_warnings)
 }

@@ -197,6 +197,12 @@ fn choice<T: Copy + Send + Sync + 'static>(
     })
 }
 
+/// Writes one line to stderr in a single system call: stderr is unbuffered, and `writeln!` makes one
+/// call per formatted piece (fourteen for the compile summary).
+fn status_line(line: std::fmt::Arguments<'_>) {
+    let _ = std::io::stderr().write_all(format!("{line}\n").as_bytes());
+}
+
 fn usage_error(msg: &str) -> ExitCode {
     let _ = writeln!(std::io::stderr(), "error: {msg}");
     ExitCode::from(2)
