@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A 1-based line and column in a source file (columns count characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
@@ -54,6 +54,56 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(limit));
     }
     Ok(bytes)
+}
+
+/// `path` with every symbolic link resolved, as [`std::fs::canonicalize`] gives it, remembered for the
+/// rest of the process. One run asks about the same paths several times (walking a folder, merging
+/// inputs named twice, keying each exam and base), and `canonicalize` costs a system call per
+/// component of the path. A path ending in a name that is no link is its folder's real path and that
+/// name: one `lstat`, with the folder looked up here too. Failures are not remembered. The sandbox
+/// does not use this: it resolves afresh.
+pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
+    // Keyed by the path's text: `Path` equality would take `link/` for `link`.
+    static KNOWN: OnceLock<Mutex<HashMap<std::ffi::OsString, PathBuf>>> = OnceLock::new();
+    let known = KNOWN.get_or_init(Default::default);
+    let lock = || {
+        known
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if let Some(real) = lock().get(path.as_os_str()) {
+        return Ok(real.clone());
+    }
+    let real = match name_in_folder(path) {
+        Some((folder, name)) if !std::fs::symlink_metadata(path)?.is_symlink() => {
+            canonical(folder)?.join(name)
+        }
+        _ => std::fs::canonicalize(path)?,
+    };
+    lock().insert(path.as_os_str().to_owned(), real.clone());
+    Ok(real)
+}
+
+/// `path`'s folder and last name, when its text ends with a name: not with a separator, `.` or `..`,
+/// which `Path` would tidy away or a system call would resolve through a link.
+fn name_in_folder(path: &Path) -> Option<(&Path, &std::ffi::OsStr)> {
+    let text = path.as_os_str().as_encoded_bytes();
+    let last = text
+        .rsplit(|&b| std::path::is_separator(b as char))
+        .next()?;
+    let name = path.file_name()?;
+    if last != name.as_encoded_bytes() {
+        return None;
+    }
+    let folder = path.parent()?;
+    Some((
+        if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        },
+        name,
+    ))
 }
 
 /// A short reason for an I/O error, without the OS's error number.
@@ -176,6 +226,61 @@ pub fn tidy_path(p: &std::path::Path) -> std::path::PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn canonical_paths_are_the_systems() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("real/sub")).unwrap();
+        std::fs::write(d.join("real/sub/exam.yaml"), "").unwrap();
+        std::fs::write(d.join("real/other.yaml"), "").unwrap();
+        symlink(d.join("real"), d.join("dirlink")).unwrap();
+        symlink(d.join("real/other.yaml"), d.join("real/sub/filelink.yaml")).unwrap();
+        symlink("sub/../other.yaml", d.join("real/rel.yaml")).unwrap();
+        symlink(d.join("missing"), d.join("dangling.yaml")).unwrap();
+        let cases = [
+            "real/sub/exam.yaml",
+            "dirlink/sub/exam.yaml",
+            "real/sub/filelink.yaml",
+            "dirlink/sub/filelink.yaml",
+            "real/rel.yaml",
+            "dirlink/sub/../other.yaml",
+            "real/sub/..",
+            "dirlink",
+            "dirlink/",
+            "dirlink/.",
+            "dirlink//sub/./exam.yaml",
+            "dangling.yaml",
+            "real/missing.yaml",
+            "real/other.yaml/x",
+            "real/sub/filelink.yaml/",
+        ];
+        // Twice: the second answers come from what the first remembered.
+        for _ in 0..2 {
+            for case in cases {
+                let path = d.join(case);
+                let want = std::fs::canonicalize(&path).map_err(|e| e.kind());
+                assert_eq!(canonical(&path).map_err(|e| e.kind()), want, "{case}");
+            }
+        }
+        // Relative paths resolve from the working directory, a bare name in it.
+        for case in [
+            "Cargo.toml",
+            "./Cargo.toml",
+            "src/../Cargo.toml",
+            ".",
+            "src",
+        ] {
+            let want = std::fs::canonicalize(case).map_err(|e| e.kind());
+            assert_eq!(
+                canonical(Path::new(case)).map_err(|e| e.kind()),
+                want,
+                "{case}"
+            );
+        }
+    }
 
     #[test]
     fn refuses_devices_directories_and_large_files() {

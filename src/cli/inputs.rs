@@ -7,6 +7,7 @@
 use crate::compile::Input;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::sandbox::Sandbox;
+use crate::source::canonical;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,7 @@ pub(super) fn collect_inputs(
     sandbox: Option<&Sandbox>,
 ) -> (Vec<Input>, Vec<Diagnostic>) {
     let mut walk = Walk {
-        skip: skip.and_then(|p| std::fs::canonicalize(p).ok()),
+        skip: skip.and_then(|p| canonical(p).ok()),
         sandbox,
         visited: HashSet::new(),
         found: Vec::new(),
@@ -69,7 +70,7 @@ pub(super) fn collect_inputs(
     }
     // A file named twice (`a.yaml ./a.yaml`, a glob and a directory that both reach it) is one exam.
     let mut seen = HashSet::new();
-    inputs.retain(|i| std::fs::canonicalize(&i.path).map_or(true, |real| seen.insert(real)));
+    inputs.retain(|i| canonical(&i.path).map_or(true, |real| seen.insert(real)));
     (inputs, walk.diags)
 }
 
@@ -126,7 +127,7 @@ impl Walk<'_> {
         {
             return false;
         }
-        let Ok(real) = std::fs::canonicalize(entry.path()) else {
+        let Ok(real) = canonical(entry.path()) else {
             return !is_dir; // a file that vanished: loading it reports the problem
         };
         if is_dir && self.skip.as_ref() == Some(&real) {

@@ -294,5 +294,5 @@ fn escape(sandbox: &Sandbox, path: &Path, what: String) -> Diagnostic {
 }
 
 fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+    crate::source::canonical(p).unwrap_or_else(|_| p.to_path_buf())
 }
