@@ -69,7 +69,7 @@ fn derived_secret_pointers() -> Vec<String> {
     let schema = exam_schema();
     let mut out = Vec::new();
     collect_secret_pointers(&schema, &schema, &mut String::new(), &mut out, 0);
-    for s in Catalog::get().settings.iter() {
+    for s in Catalog::get().settings() {
         if s.hashed_into.is_some() {
             out.push(format!("/seb/{}", crate::pointer::escape_segment(&s.key)));
         }
@@ -247,7 +247,7 @@ fn strip_null_options(v: &mut Value) {
 
 /// The SEB settings schema, as committed in `schemas/seb-settings.schema.json`.
 pub fn settings_schema() -> Value {
-    settings_schema_of(Catalog::get().settings.iter())
+    settings_schema_of(Catalog::get().settings())
 }
 
 /// The settings schema with the `settings` given only: with the settings a document uses, it decides
@@ -457,9 +457,9 @@ fn settings_property(key: &str, tab: bool) -> Option<&'static Value> {
     static BUILT: OnceLock<Vec<OnceLock<Entry>>> = OnceLock::new();
     let catalog = Catalog::get();
     let at = catalog.position(key)?;
-    let built = BUILT.get_or_init(|| catalog.settings.iter().map(|_| OnceLock::new()).collect());
+    let built = BUILT.get_or_init(|| (0..catalog.count()).map(|_| OnceLock::new()).collect());
     let (schema, tab_entry) = &**built.get(at)?.get_or_init(|| {
-        let s = &catalog.settings[at];
+        let s = catalog.at(at);
         Box::new((
             setting_schema(s),
             s.is_proctoring().then(|| proctoring_tab_entry(s)),
@@ -538,7 +538,7 @@ mod tests {
         let tab = full["$defs"]["proctoringTab"]["properties"]
             .as_object()
             .unwrap();
-        for s in &Catalog::get().settings {
+        for s in Catalog::get().settings() {
             assert_eq!(
                 settings_property(&s.key, false),
                 full["properties"].get(&*s.key)

@@ -133,8 +133,7 @@ fn every_fixture_renders_the_same_bytes_and_key_both_ways() {
 
 fn simple_settings() -> Vec<&'static Setting> {
     Catalog::get()
-        .settings
-        .iter()
+        .settings()
         .filter(|s| {
             matches!(
                 s.ty,

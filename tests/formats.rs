@@ -89,10 +89,10 @@ fn full_output_carries_every_catalog_default_and_minimal_only_what_was_set() {
         .unwrap();
     let catalog = sebc::catalog::Catalog::get();
     let emitted: Vec<&sebc::catalog::Setting> =
-        catalog.settings.iter().filter(|s| s.emit_default).collect();
+        catalog.settings().filter(|s| s.emit_default).collect();
     assert!(emitted.len() > 290);
     // Outdated keys (no current client reads them) are not written by default.
-    for s in catalog.settings.iter().filter(|s| s.deprecated) {
+    for s in catalog.settings().filter(|s| s.deprecated) {
         assert!(!full.contains_key(&s.key), "{} is outdated", s.key);
     }
     for s in &emitted {

@@ -18,8 +18,7 @@ const EXCLUDED: &[&str] = &["enableScreenProctoring"];
 
 fn simple_settings() -> Vec<&'static Setting> {
     Catalog::get()
-        .settings
-        .iter()
+        .settings()
         .filter(|s| {
             matches!(
                 s.ty,

@@ -260,7 +260,7 @@ fn value_pool() -> &'static [Value] {
             json!([{ "active": "yes" }]),
             json!({ "name": "room-a", "subject": "A" }),
         ];
-        for s in &sebc::catalog::Catalog::get().settings {
+        for s in sebc::catalog::Catalog::get().settings() {
             v.extend(s.allowed.iter().flatten().cloned());
             if let Some(d) = &s.default {
                 v.push(d.clone());
@@ -359,13 +359,13 @@ fn apply(doc: &mut Value, m: &Mutation) {
             key,
             value,
         } => {
-            let settings = &sebc::catalog::Catalog::get().settings;
+            let catalog = sebc::catalog::Catalog::get();
             let name = if section { "proctoring" } else { "seb" };
             if let Value::Object(o) = doc {
                 let entry = o.entry(name).or_insert_with(|| Value::Object(Map::new()));
                 if let Value::Object(s) = entry {
                     s.insert(
-                        settings[key % settings.len()].key.to_string(),
+                        catalog.key(key % catalog.count()).to_string(),
                         values[value % values.len()].clone(),
                     );
                 }

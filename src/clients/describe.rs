@@ -24,13 +24,12 @@ pub fn value_text(v: &plist::Value) -> String {
 pub fn search(query: &str) -> Vec<&'static Setting> {
     let catalog = Catalog::get();
     let q = query.trim().to_lowercase();
-    if let Some(s) = catalog.settings.iter().find(|s| s.key.to_lowercase() == q) {
+    if let Some(s) = catalog.settings().find(|s| s.key.to_lowercase() == q) {
         return vec![s];
     }
     let words: Vec<&str> = q.split_whitespace().collect();
     catalog
-        .settings
-        .iter()
+        .settings()
         .filter(|s| {
             let hay = format!("{} {}", s.key, s.tab.as_deref().unwrap_or("")).to_lowercase();
             words.iter().all(|w| hay.contains(w))

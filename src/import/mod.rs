@@ -261,8 +261,7 @@ fn holds_date(v: &P) -> bool {
 fn comment_for(key: &str, value: &J) -> Option<String> {
     let setting = Catalog::get().setting(key)?;
     let hashed_from = Catalog::get()
-        .settings
-        .iter()
+        .settings()
         .find(|s| s.hashed_into.as_deref() == Some(key));
     if let (Some(from), Some(hash)) = (hashed_from, value.as_str())
         && !hash.is_empty()

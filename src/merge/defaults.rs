@@ -18,9 +18,8 @@ pub struct Defaults {
 }
 
 struct Entry {
-    setting: &'static Setting,
-    /// The catalog's default, as JSON.
-    default: &'static serde_json::Value,
+    /// The setting's catalog position (the catalog builds a setting when it is first read).
+    position: usize,
     /// The default as plist, once converted (boxed: the cells of the defaults a run does not read
     /// stay 16 bytes each).
     value: OnceLock<Box<Value>>,
@@ -35,18 +34,18 @@ impl Defaults {
 
     fn new() -> Defaults {
         let catalog = Catalog::get();
-        let mut at = vec![None; catalog.settings.len()];
-        let mut entries = Vec::with_capacity(catalog.settings.len());
-        for (position, setting) in catalog.settings.iter().enumerate() {
-            if let Some(default) = setting.default.as_ref().filter(|_| setting.emit_default) {
-                at[position] = u32::try_from(entries.len()).ok();
-                entries.push(Entry {
-                    setting,
-                    default,
-                    value: OnceLock::new(),
-                });
-            }
+        let positions = catalog.emitted_defaults();
+        let mut at = vec![None; catalog.count()];
+        for (i, &position) in positions.iter().enumerate() {
+            at[position] = u32::try_from(i).ok();
         }
+        let entries = positions
+            .iter()
+            .map(|&position| Entry {
+                position,
+                value: OnceLock::new(),
+            })
+            .collect();
         Defaults { entries, at }
     }
 
@@ -58,11 +57,10 @@ impl Defaults {
     fn value(&self, i: usize) -> &Value {
         let e = &self.entries[i];
         e.value.get_or_init(|| {
-            Box::new(to_plist(
-                e.default,
-                e.setting.ty,
-                e.setting.columns.as_deref(),
-            ))
+            let setting: &Setting = Catalog::get().at(e.position);
+            // Every emitted default has one (the catalog's test of `emitted_defaults`).
+            let default = setting.default.as_ref().unwrap_or(&serde_json::Value::Null);
+            Box::new(to_plist(default, setting.ty, setting.columns.as_deref()))
         })
     }
 
@@ -83,14 +81,16 @@ impl Defaults {
         self.entries.is_empty()
     }
 
-    /// The keys in order (no value converted).
+    /// The keys in order (no value converted, no setting built).
     pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.entries.iter().map(|e| e.setting.key.as_ref())
+        let catalog = Catalog::get();
+        self.entries.iter().map(|e| catalog.key(e.position))
     }
 
     /// The entries in order (every value converted).
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Value)> + '_ {
-        (0..self.entries.len()).map(|i| (self.entries[i].setting.key.as_ref(), self.value(i)))
+        let catalog = Catalog::get();
+        (0..self.entries.len()).map(|i| (catalog.key(self.entries[i].position), self.value(i)))
     }
 }
 

@@ -417,7 +417,7 @@ mod tests {
                 "{lower}"
             );
         }
-        for s in &Catalog::get().settings {
+        for s in Catalog::get().settings() {
             let lower = s.key.to_ascii_lowercase();
             if !by_lower.contains_key(&lower) {
                 assert!(

@@ -449,8 +449,7 @@ mod tests {
         let lazy = Defaults::get();
         // Every setting written with its default, straight from the catalog.
         let all: Dictionary = Catalog::get()
-            .settings
-            .iter()
+            .settings()
             .filter(|s| s.emit_default)
             .filter_map(|s| {
                 let default = super::super::setting_value(s, s.default.as_ref()?);
