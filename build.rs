@@ -124,12 +124,7 @@ fn catalog() {
         out.push_str("    },\n");
     }
     out.push_str("    _ => return None,\n    })\n}\n");
-    // The keys in catalog order: listing them builds no setting.
-    out.push_str("pub(super) const KEYS: &[&str] = &[\n");
-    for s in settings {
-        let _ = writeln!(out, "    {:?},", s["key"].as_str().unwrap_or_default());
-    }
-    out.push_str("];\n");
+
     // The settings' positions sorted by key, for lookups by binary search.
     let mut by_key: Vec<(&str, usize)> = settings
         .iter()
@@ -138,10 +133,17 @@ fn catalog() {
         .collect();
     by_key.sort();
     out.push_str("pub(super) const BY_KEY: &[(&str, usize)] = &[\n");
-    for (key, i) in by_key {
+    for (key, i) in &by_key {
         let _ = writeln!(out, "    ({key:?}, {i}),");
     }
     out.push_str("];\n");
+    // Each setting's entry in BY_KEY, in catalog order: its key without building it, and without a
+    // second table of string pointers for the dynamic loader to relocate at every start.
+    let mut key_at = vec![0usize; by_key.len()];
+    for (entry, (_, i)) in by_key.iter().enumerate() {
+        key_at[*i] = entry;
+    }
+    let _ = writeln!(out, "pub(super) const KEY_AT: &[u16] = &{key_at:?};");
     // The keys of the defaults a full output carries (`merge::default_settings`: `emitDefault` and a
     // default), grouped by their ASCII lowercase spelling and sorted by it.
     let mut spellings: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
