@@ -60,8 +60,8 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 /// rest of the process. One run asks about the same paths several times (walking a folder, merging
 /// inputs named twice, keying each exam and base), and `canonicalize` costs a system call per
 /// component of the path. A path ending in a name that is no link is its folder's real path and that
-/// name: one `lstat`, with the folder looked up here too. Failures are not remembered. The sandbox
-/// does not use this: it resolves afresh.
+/// name: one `lstat`, with the folder looked up here too. Failures are not remembered. The sandbox's
+/// own check ([`crate::sandbox::Sandbox::admits`], where a file is loaded) resolves afresh.
 pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
     // Keyed by the path's text: `Path` equality would take `link/` for `link`.
     static KNOWN: OnceLock<Mutex<HashMap<std::ffi::OsString, PathBuf>>> = OnceLock::new();
