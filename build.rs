@@ -86,15 +86,21 @@ fn catalog() {
     let _ = writeln!(
         out,
         "pub(super) const COUNT: usize = {};\n\
-         /// Setting `i` of the catalog, built when it is first read.\n\
-         pub(super) fn setting(i: usize) -> Option<Setting> {{\n    Some(match i {{",
+         /// Setting `i` of the catalog (`i` below `COUNT`), built when it is first read.\n\
+         pub(super) fn setting(i: usize) -> Setting {{\n    match i {{",
         settings.len()
     );
     for (i, s) in settings.iter().enumerate() {
         let s = s
             .as_object()
             .unwrap_or_else(|| panic!("{CATALOG}: a setting is not an object"));
-        let _ = writeln!(out, "    {i} => Setting {{");
+        // The last arm takes every index left, so that the match needs no fallback value.
+        let pattern = if i + 1 == settings.len() {
+            "_".to_string()
+        } else {
+            i.to_string()
+        };
+        let _ = writeln!(out, "    {pattern} => Setting {{");
         let field = |out: &mut String, name: &str, code: String| {
             let _ = writeln!(out, "        {name}: {code},");
         };
@@ -123,7 +129,7 @@ fn catalog() {
         field(&mut out, "note", option(s, "note", string));
         out.push_str("    },\n");
     }
-    out.push_str("    _ => return None,\n    })\n}\n");
+    out.push_str("    }\n}\n");
 
     // The settings' positions sorted by key, for lookups by binary search.
     let mut by_key: Vec<(&str, usize)> = settings
@@ -139,6 +145,10 @@ fn catalog() {
     out.push_str("];\n");
     // Each setting's entry in BY_KEY, in catalog order: its key without building it, and without a
     // second table of string pointers for the dynamic loader to relocate at every start.
+    assert!(
+        by_key.len() <= usize::from(u16::MAX),
+        "{CATALOG}: too many settings for KEY_AT"
+    );
     let mut key_at = vec![0usize; by_key.len()];
     for (entry, (_, i)) in by_key.iter().enumerate() {
         key_at[*i] = entry;
