@@ -71,11 +71,12 @@ fn clients() {
     write_out("seb_clients.rs", &out);
 }
 
-/// `fn settings() -> Vec<Setting>`: each entry of the catalog as the struct literal serde would make
-/// of it (`src/catalog.rs`: `Setting`, `Column`; serde's rules: a missing or `null` `Option` is
-/// `None`, `#[serde(default)]` fields default, unknown members are ignored). Each literal is pushed
-/// into a vector of the final size, where a `vec![..]` of all of them was built as one array and
-/// copied into the heap (perf counted its page faults in that copy).
+/// `COUNT` and `fn setting(i) -> Setting`: each entry of the catalog as the struct literal serde would
+/// make of it (`src/catalog.rs`: `Setting`, `Column`; serde's rules: a missing or `null` `Option` is
+/// `None`, `#[serde(default)]` fields default, unknown members are ignored), one `match` arm each, so
+/// that a run builds only the settings it reads. Then the tables: `BY_KEY` (keys sorted, with their
+/// positions), `KEY_AT` (each position's entry in `BY_KEY`), `EMITTED_DEFAULTS` (the positions of the
+/// defaults a full output carries) and `DEFAULT_SPELLINGS` (their keys by lowercase spelling).
 fn catalog() {
     let file: Value =
         serde_json::from_str(&read(CATALOG)).unwrap_or_else(|e| panic!("{CATALOG}: {e}"));

@@ -57,17 +57,18 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 }
 
 /// `path` with every symbolic link resolved, as [`std::fs::canonicalize`] gives it, remembered for the
-/// rest of the process. One run asks about the same paths several times (walking a folder, merging
-/// inputs named twice, keying each exam and base), and `canonicalize` costs a system call per
-/// component of the path. A path ending in a name that is no link is its folder's real path and that
-/// name: one `lstat`, with the folder looked up here too. Failures are not remembered. The sandbox's
-/// own check ([`crate::sandbox::Sandbox::admits`], where a file is loaded) resolves afresh.
+/// rest of the process (or until [`forget_canonical_paths`]). One run asks about the same paths several
+/// times (walking a folder, merging inputs named twice, keying each exam and base), and `canonicalize`
+/// costs a system call per component of the path. On Linux, whose `realpath` keeps each name as
+/// written, a path ending in a name that is no link is its folder's real path and that name: one
+/// `lstat`, with the folder looked up here too. Elsewhere `canonicalize` also gives each name its
+/// spelling on disk (case on macOS, long names on Windows), so every path goes to it. Paths are
+/// remembered as given: relative ones assume the working directory does not change (sebc never changes
+/// it). Failures are not remembered. The sandbox's own check ([`crate::sandbox::Sandbox::admits`],
+/// where a file is loaded) resolves afresh.
 pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
-    // Keyed by the path's text: `Path` equality would take `link/` for `link`.
-    static KNOWN: OnceLock<Mutex<HashMap<std::ffi::OsString, PathBuf>>> = OnceLock::new();
-    let known = KNOWN.get_or_init(Default::default);
     let lock = || {
-        known
+        known_paths()
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     };
@@ -75,13 +76,31 @@ pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
         return Ok(real.clone());
     }
     let real = match name_in_folder(path) {
-        Some((folder, name)) if !std::fs::symlink_metadata(path)?.is_symlink() => {
+        Some((folder, name))
+            if cfg!(target_os = "linux") && !std::fs::symlink_metadata(path)?.is_symlink() =>
+        {
             canonical(folder)?.join(name)
         }
         _ => std::fs::canonicalize(path)?,
     };
     lock().insert(path.as_os_str().to_owned(), real.clone());
     Ok(real)
+}
+
+/// The paths [`canonical`] remembers, keyed by their text (`Path` equality would take `link/` for
+/// `link`).
+fn known_paths() -> &'static Mutex<HashMap<std::ffi::OsString, PathBuf>> {
+    static KNOWN: OnceLock<Mutex<HashMap<std::ffi::OsString, PathBuf>>> = OnceLock::new();
+    KNOWN.get_or_init(Default::default)
+}
+
+/// Forgets the paths [`canonical`] remembers: for long-running callers whose links or working
+/// directory change (with [`crate::load::clear_base_cache`]).
+pub fn forget_canonical_paths() {
+    known_paths()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clear();
 }
 
 /// `path`'s folder and last name, when its text ends with a name: not with a separator, `.` or `..`,
@@ -265,6 +284,20 @@ mod tests {
                 assert_eq!(canonical(&path).map_err(|e| e.kind()), want, "{case}");
             }
         }
+        // A link retargeted during the process keeps its first answer until the paths are forgotten.
+        let moving = d.join("moving");
+        symlink(d.join("real/sub"), &moving).unwrap();
+        let before = canonical(&moving.join("exam.yaml")).unwrap();
+        std::fs::remove_file(&moving).unwrap();
+        symlink(d.join("real"), &moving).unwrap();
+        std::fs::create_dir(d.join("real/exam.yaml")).unwrap();
+        assert_eq!(canonical(&moving.join("exam.yaml")).unwrap(), before);
+        forget_canonical_paths();
+        assert_eq!(
+            canonical(&moving.join("exam.yaml")).unwrap(),
+            std::fs::canonicalize(moving.join("exam.yaml")).unwrap()
+        );
+        assert_ne!(canonical(&moving.join("exam.yaml")).unwrap(), before);
         // Relative paths resolve from the working directory, a bare name in it.
         for case in [
             "Cargo.toml",

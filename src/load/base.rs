@@ -36,11 +36,13 @@ fn cache() -> &'static Mutex<HashMap<CacheKey, CachedBase>> {
     CACHE.get_or_init(Default::default)
 }
 
-/// Forgets every cached base: for long-running callers (a fuzzer, a watch mode) whose files change.
+/// Forgets every cached base, and the canonical paths that key them: for long-running callers (a
+/// fuzzer, a watch mode) whose files change.
 pub fn clear_base_cache() {
     if let Ok(mut c) = cache().lock() {
         c.clear();
     }
+    crate::source::forget_canonical_paths();
 }
 
 /// The base at `key`, from the cache or from `load`; its texts are added to `sources` either way.
