@@ -75,10 +75,9 @@ pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
     if let Some(real) = lock().get(path.as_os_str()) {
         return Ok(real.clone());
     }
-    let real = match name_in_folder(path) {
-        Some((folder, name))
-            if cfg!(target_os = "linux") && !std::fs::symlink_metadata(path)?.is_symlink() =>
-        {
+    let shortcut = name_in_folder(path).filter(|_| cfg!(target_os = "linux"));
+    let real = match shortcut {
+        Some((folder, name)) if !std::fs::symlink_metadata(path)?.is_symlink() => {
             canonical(folder)?.join(name)
         }
         _ => std::fs::canonicalize(path)?,

@@ -180,7 +180,7 @@ fn columns_written(exam: &ValidExam, layer: &Layer, merged: &plist::Value) -> Ve
                 crate::validate::ValidBase::Plist { .. } => None,
             }))
             .find(|s| &s.display == file);
-        match source.and_then(|s| s.value.pointer(pointer)) {
+        match source.and_then(|s| crate::pointer::get(&s.value, pointer)) {
             Some(serde_json::Value::Array(rows)) => rows
                 .iter()
                 .filter_map(serde_json::Value::as_object)

@@ -26,7 +26,7 @@ pub(super) fn semantic_checks(src: &LoadedExam, doc: &TypedDocument, diags: &mut
         .iter()
         .filter(|p| !p.starts_with("/seb/"))
     {
-        if let Some(value) = src.value.pointer(pointer) {
+        if let Some(value) = crate::pointer::get(&src.value, pointer) {
             literal_secret_warning(src, pointer, value, diags);
         }
     }
